@@ -1,0 +1,89 @@
+"""The viewer's access context, and the Cypher condition every resource read goes through.
+
+Like NetBox's `restrict()`: no repository function reads resources without putting
+`RESOURCE_LISTED` into the `WHERE` of the same statement, so no path can forget it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+__all__ = [
+    "RESOURCE_LISTED",
+    "Audience",
+    "Viewer",
+    "audience_admits",
+    "listing_params",
+]
+
+
+class Audience(IntEnum):
+    """Who may see a resource or a field, widest first. A viewer admitted at a narrower
+    audience is admitted at every wider one (a partner sees what the region sees)."""
+
+    PUBLIC = 0
+    AUTHENTICATED = 1
+    REGION = 2
+    PARTNERS = 3
+    OWNER = 4
+
+
+ROLES = frozenset({"CASEWORKER", "REGISTRANT", "ADMIN"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: from the bearer token, plus where the viewer's institution is."""
+
+    subject: str | None = None
+    institution_id: str | None = None
+    roles: frozenset[str] = frozenset()
+    # The viewer institution's region and all regions above it (읍면동 -> 시군구 -> 시도).
+    region_codes: tuple[str, ...] = ()
+    request_id: str = ""
+    token_expires_at: int | None = field(default=None, compare=False)
+
+    @property
+    def anonymous(self) -> bool:
+        return self.subject is None
+
+    def is_staff_of(self, institution_id: str) -> bool:
+        return self.institution_id is not None and self.institution_id == institution_id
+
+    def manages(self, institution_id: str) -> bool:
+        """May register and change the institution's resources."""
+        return self.is_staff_of(institution_id) and bool(self.roles & {"REGISTRANT", "ADMIN"})
+
+    def relation_to(self, provider_id: str, served: list[str], partners: list[str]) -> Audience:
+        """The narrowest audience this viewer belongs to for one resource."""
+        if self.anonymous:
+            return Audience.PUBLIC
+        if self.is_staff_of(provider_id):
+            return Audience.OWNER
+        if self.institution_id in partners:
+            return Audience.PARTNERS
+        if any(code in self.region_codes for code in served):
+            return Audience.REGION
+        return Audience.AUTHENTICATED
+
+
+def audience_admits(audience: Audience, relation: Audience) -> bool:
+    return relation >= audience
+
+
+# The listing condition for a resource `r`, in Cypher; parameters from `listing_params`.
+RESOURCE_LISTED = """(r.visListing = 'PUBLIC'
+  OR ($viewerStaff AND (r.visListing = 'AUTHENTICATED'
+    OR r.providerId = $viewerInst
+    OR (r.visListing IN ['REGION', 'PARTNERS'] AND $viewerInst IN r.partners)
+    OR (r.visListing = 'REGION'
+        AND any(code IN r.servedRegionCodes WHERE code IN $viewerRegions)))))"""
+
+
+def listing_params(viewer: Viewer) -> dict[str, Any]:
+    return {
+        "viewerStaff": not viewer.anonymous,
+        "viewerInst": viewer.institution_id or "",
+        "viewerRegions": list(viewer.region_codes),
+    }

@@ -1,0 +1,67 @@
+"""The graph engine port: every adapter runs one parameterised Cypher statement and returns
+rows as plain dicts, so repositories never see a driver type."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+__all__ = [
+    "GraphConstraintError",
+    "GraphEngine",
+    "GraphUnavailable",
+    "RoundTrips",
+    "Row",
+    "count_round_trip",
+    "round_trips",
+]
+
+Row = dict[str, Any]
+
+
+class GraphUnavailable(RuntimeError):
+    """The graph engine cannot be reached; the message names the address."""
+
+
+class GraphConstraintError(RuntimeError):
+    """A write broke a uniqueness constraint; nothing of that statement was written."""
+
+
+class GraphEngine(Protocol):
+    """What repositories need from a graph database."""
+
+    dialect: str  # "neo4j" or "falkordb": only migrations look at it
+
+    async def run(
+        self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> list[Row]: ...
+
+    async def ping(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass
+class RoundTrips:
+    """Statements sent to the graph during one request (pinned by tests and benchmarks)."""
+
+    count: int = 0
+
+
+_round_trips: contextvars.ContextVar[RoundTrips | None] = contextvars.ContextVar(
+    "hanaro_graph_round_trips", default=None
+)
+
+
+def round_trips() -> RoundTrips:
+    """Start counting the statements this task (and its children) send."""
+    counter = RoundTrips()
+    _round_trips.set(counter)
+    return counter
+
+
+def count_round_trip() -> None:
+    counter = _round_trips.get()
+    if counter is not None:
+        counter.count += 1

@@ -1,0 +1,81 @@
+"""FalkorDB adapter (embedded default and test target), through the native `falkordb` client.
+
+FalkorDB's own Bolt port crashes on messages of a few KB, so the embedded engine is reached
+over the Redis protocol on a unix socket or a loopback port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from falkordb.asyncio import FalkorDB
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from graph.engine import GraphConstraintError, GraphUnavailable, Row, count_round_trip
+
+__all__ = ["FalkorDBEngine"]
+
+
+class FalkorDBEngine:
+    """Runs each statement as one atomic FalkorDB query on graph `graph_name`."""
+
+    dialect = "falkordb"
+
+    def __init__(
+        self,
+        *,
+        graph_name: str,
+        unix_socket_path: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 6379,
+        max_connections: int = 32,
+    ) -> None:
+        self.address = f"unix://{unix_socket_path}" if unix_socket_path else f"{host}:{port}"
+        if unix_socket_path:
+            self._db = FalkorDB(unix_socket_path=unix_socket_path, max_connections=max_connections)
+        else:
+            self._db = FalkorDB(host=host, port=port, max_connections=max_connections)
+        self._graph = self._db.select_graph(graph_name)
+        self.graph_name = graph_name
+
+    async def run(
+        self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
+    ) -> list[Row]:
+        count_round_trip()
+        try:
+            if write:
+                result = await self._graph.query(statement, params or {})
+            else:
+                result = await self._graph.ro_query(statement, params or {})
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise GraphUnavailable(f"FalkorDB at {self.address} is unreachable: {exc}") from exc
+        except ResponseError as exc:
+            if "empty key" in str(exc) and not write:
+                return []  # the graph does not exist until its first write: nothing to read
+            if "constraint violation" in str(exc):
+                raise GraphConstraintError(str(exc)) from exc
+            raise
+        names = [column[1] for column in result.header]
+        return [dict(zip(names, row, strict=True)) for row in result.result_set]
+
+    async def execute_command(self, *args: Any) -> Any:
+        """A raw FalkorDB command (constraints have no Cypher syntax in FalkorDB)."""
+        count_round_trip()
+        return await self._db.connection.execute_command(*args)
+
+    async def ping(self) -> None:
+        try:
+            await self._db.connection.ping()
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise GraphUnavailable(f"FalkorDB at {self.address} is unreachable: {exc}") from exc
+
+    async def drop(self) -> None:
+        """Delete the whole graph (tests and `demo --reset` only)."""
+        try:
+            await self._graph.delete()
+        except ResponseError:
+            pass  # an empty graph does not exist yet
+
+    async def close(self) -> None:
+        await self._db.connection.aclose()

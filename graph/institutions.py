@@ -1,0 +1,75 @@
+"""Institutions (기관): public offices, welfare centres, health centres, NGOs.
+
+The institution directory is public: every viewer may list institutions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.engine import GraphEngine, Row
+
+__all__ = [
+    "count_institutions",
+    "institutions_by_ids",
+    "list_institutions",
+    "upsert_institutions",
+]
+
+INSTITUTION_COLUMNS = """i.id AS id, i.name AS name, i.nameEn AS nameEn, i.sector AS sector,
+       i.kind AS kind, i.regionCode AS regionCode, i.phone AS phone, i.address AS address,
+       i.lat AS lat, i.lon AS lon, i.version AS version, i.createdAt AS createdAt,
+       i.updatedAt AS updatedAt"""
+
+INSTITUTIONS_BY_IDS = f"""UNWIND $ids AS wanted
+MATCH (i:Institution {{id: wanted}})
+RETURN {INSTITUTION_COLUMNS}"""
+
+
+async def institutions_by_ids(graph: GraphEngine, ids: list[str]) -> dict[str, Row]:
+    """One round trip for any number of ids; unknown ids are absent from the result."""
+    rows = await graph.run(INSTITUTIONS_BY_IDS, {"ids": ids})
+    return {row["id"]: row for row in rows}
+
+
+INSTITUTION_FILTER = """($regions IS NULL OR i.regionCode IN $regions)
+  AND ($kinds IS NULL OR i.kind IN $kinds)
+  AND ($sectors IS NULL OR i.sector IN $sectors)"""
+
+LIST_INSTITUTIONS = f"""MATCH (i:Institution)
+WHERE i.id > $after AND {INSTITUTION_FILTER}
+WITH i ORDER BY i.id LIMIT $limit
+RETURN {INSTITUTION_COLUMNS}"""
+
+COUNT_INSTITUTIONS = f"""MATCH (i:Institution)
+WHERE {INSTITUTION_FILTER}
+RETURN count(i) AS total"""
+
+
+async def list_institutions(
+    graph: GraphEngine, filters: dict[str, Any], *, after: str, limit: int
+) -> list[Row]:
+    """A page in id order; `filters` holds `regions`, `kinds`, `sectors` (None = any)."""
+    return await graph.run(LIST_INSTITUTIONS, {**filters, "after": after, "limit": limit})
+
+
+async def count_institutions(graph: GraphEngine, filters: dict[str, Any]) -> int:
+    rows = await graph.run(COUNT_INSTITUTIONS, filters)
+    return rows[0]["total"]
+
+
+UPSERT_INSTITUTIONS = """UNWIND $rows AS row
+MATCH (g:Region {code: row.regionCode})
+MERGE (i:Institution {id: row.id})
+ON CREATE SET i.version = 1, i.createdAt = $now
+SET i.name = row.name, i.nameEn = row.nameEn, i.sector = row.sector, i.kind = row.kind,
+    i.regionCode = row.regionCode, i.phone = row.phone, i.address = row.address,
+    i.lat = row.lat, i.lon = row.lon, i.updatedAt = $now
+MERGE (i)-[:LOCATED_IN]->(g)
+RETURN count(i) AS upserted"""
+
+
+async def upsert_institutions(graph: GraphEngine, rows: list[dict[str, Any]], now: str) -> int:
+    """Bulk path (demo data, imports): idempotent on the institution id."""
+    params = [{"nameEn": None, "phone": None, "address": None, **row} for row in rows]
+    result = await graph.run(UPSERT_INSTITUTIONS, {"rows": params, "now": now}, write=True)
+    return result[0]["upserted"] if result else 0

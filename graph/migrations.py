@@ -1,0 +1,85 @@
+"""Schema migrations: uniqueness constraints and indexes per dialect, then the seed data.
+
+Every step checks what exists first or uses `IF NOT EXISTS`, so `migrate` runs at every
+start. The DDL is the only dialect-specific Cypher in the project."""
+
+from __future__ import annotations
+
+from graph.engine import GraphEngine
+from graph.falkordb import FalkorDBEngine
+from graph.needs import load_need_seed, seed_needs
+from graph.regions import load_region_seed, seed_regions
+
+__all__ = ["INDEXES", "UNIQUE_KEYS", "migrate", "neo4j_ddl"]
+
+# (label, property) pairs that identify a node.
+UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Region", "code"),
+    ("Need", "code"),
+    ("Institution", "id"),
+    ("Resource", "id"),
+    ("Program", "id"),
+    ("Recipient", "id"),
+    ("Assessment", "id"),
+    ("Consent", "id"),
+    ("Enrollment", "id"),
+    ("Case", "id"),
+    ("CaseNote", "id"),
+    ("Referral", "id"),
+    ("AuditEvent", "id"),
+    ("OutboxEvent", "id"),
+)
+
+# Lookups that are not unique keys.
+INDEXES: tuple[tuple[str, str], ...] = (
+    ("Resource", "providerId"),
+    ("Resource", "status"),
+    ("Institution", "regionCode"),
+    ("OutboxEvent", "createdAt"),
+)
+
+
+def neo4j_ddl() -> list[str]:
+    statements = [
+        f"CREATE CONSTRAINT {label.lower()}_{prop.lower()}_unique IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+        for label, prop in UNIQUE_KEYS
+    ]
+    statements += [
+        f"CREATE INDEX {label.lower()}_{prop.lower()} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+        for label, prop in INDEXES
+    ]
+    return statements
+
+
+async def _falkordb_schema(graph: FalkorDBEngine) -> None:
+    """FalkorDB needs a range index under each unique constraint, and creates constraints with
+    a command rather than Cypher."""
+    indexed = {
+        (row["label"], prop)
+        for row in await graph.run("CALL db.indexes()")
+        for prop in row["properties"]
+    }
+    for label, prop in UNIQUE_KEYS + INDEXES:
+        if (label, prop) not in indexed:
+            await graph.run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", write=True)
+    constrained = {
+        (row["label"], tuple(row["properties"])) for row in await graph.run("CALL db.constraints()")
+    }
+    for label, prop in UNIQUE_KEYS:
+        if (label, (prop,)) not in constrained:
+            await graph.execute_command(
+                "GRAPH.CONSTRAINT", "CREATE", graph.graph_name,
+                "UNIQUE", "NODE", label, "PROPERTIES", 1, prop,
+            )  # fmt: skip
+
+
+async def migrate(graph: GraphEngine) -> None:
+    """Create constraints and indexes, then upsert the need taxonomy and the regions."""
+    if isinstance(graph, FalkorDBEngine):
+        await _falkordb_schema(graph)
+    else:
+        for statement in neo4j_ddl():
+            await graph.run(statement, write=True)
+    await seed_regions(graph, load_region_seed())
+    await seed_needs(graph, load_need_seed())

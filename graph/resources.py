@@ -1,0 +1,324 @@
+"""Resources (자원): storage shape, reads under the listing condition, and single-statement
+writes that also append their outbox event.
+
+Resources are stored flat (graph properties cannot hold maps); `to_properties` and
+`from_properties` convert between the flat node and the nested record the resolvers use.
+`providerId`, `needCodes`, `servedRegionCodes` and `partners` repeat what the relationships say
+(every write sets both in one statement) so that access and filter conditions are property
+tests on `r`: no pattern match per row, which FalkorDB cannot do inside `WHERE` anyway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.access import RESOURCE_LISTED, Viewer, listing_params
+from graph.engine import GraphEngine, Row
+
+__all__ = [
+    "CONTROLLED_FIELDS",
+    "count_resources",
+    "from_properties",
+    "insert_resource",
+    "list_resources",
+    "resource_state",
+    "resources_by_ids",
+    "set_resource_status",
+    "to_properties",
+    "update_resource",
+    "upsert_resources",
+]
+
+# Field name in the record -> visibility property on the node.
+CONTROLLED_FIELDS: dict[str, str] = {
+    "description": "visDescription",
+    "contact": "visContact",
+    "address": "visAddress",
+    "capacity": "visCapacity",
+    "schedule": "visSchedule",
+    "eligibility": "visEligibility",
+    "internalNotes": "visInternalNotes",
+}
+
+_NESTED: dict[str, dict[str, str]] = {
+    "eligibility": {
+        "minAge": "eligMinAge",
+        "maxAge": "eligMaxAge",
+        "maxIncomePercent": "eligMaxIncomePercent",
+        "householdTypes": "eligHouseholdTypes",
+        "disabilityRequired": "eligDisabilityRequired",
+        "notes": "eligNotes",
+    },
+    "capacity": {"total": "capTotal", "available": "capAvailable", "updatedAt": "capUpdatedAt"},
+    "contact": {"phone": "contactPhone", "email": "contactEmail", "person": "contactPerson"},
+    "address": {"text": "addressText", "lat": "lat", "lon": "lon"},
+}
+_PLAIN = ("id", "providerId", "name", "description", "kind", "status", "schedule",
+          "internalNotes", "version", "createdAt", "updatedAt")  # fmt: skip
+
+
+def to_properties(record: dict[str, Any]) -> dict[str, Any]:
+    """Flatten the parts of a record that are present (absent parts are left untouched by
+    `SET r += props`; parts given as None clear their properties)."""
+    props: dict[str, Any] = {key: record[key] for key in _PLAIN if key in record}
+    for part, columns in _NESTED.items():
+        if part in record:
+            value = record[part] or {}
+            props.update({column: value.get(key) for key, column in columns.items()})
+    if "needs" in record:
+        props["needCodes"] = list(record["needs"])
+    if "regions" in record:
+        props["servedRegionCodes"] = list(record["regions"])
+    if "visibility" in record:
+        visibility = record["visibility"]
+        props["visListing"] = visibility["listing"]
+        props["partners"] = list(visibility.get("partners", []))
+        for name, column in CONTROLLED_FIELDS.items():
+            props[column] = visibility["fields"][name]
+    return props
+
+
+def from_properties(props: dict[str, Any]) -> dict[str, Any]:
+    record: dict[str, Any] = {key: props.get(key) for key in _PLAIN}
+    for part, columns in _NESTED.items():
+        record[part] = {key: props.get(column) for key, column in columns.items()}
+    record["needs"] = sorted(props.get("needCodes") or [])
+    record["regions"] = list(props.get("servedRegionCodes") or [])
+    record["visibility"] = {
+        "listing": props.get("visListing", "PUBLIC"),
+        "partners": list(props.get("partners") or []),
+        "fields": {name: props.get(column, "OWNER") for name, column in CONTROLLED_FIELDS.items()},
+    }
+    return record
+
+
+RESOURCE_RETURN = "RETURN properties(r) AS props"
+
+
+def _records(rows: list[Row]) -> list[dict[str, Any]]:
+    return [from_properties(row["props"]) for row in rows]
+
+
+RESOURCES_BY_IDS = f"""UNWIND $ids AS wanted
+MATCH (r:Resource {{id: wanted}})
+WHERE {RESOURCE_LISTED}
+{RESOURCE_RETURN}"""
+
+
+async def resources_by_ids(
+    graph: GraphEngine, viewer: Viewer, ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The listed resources among `ids`, in one round trip; hidden and unknown ids are absent
+    alike."""
+    rows = await graph.run(RESOURCES_BY_IDS, {"ids": ids, **listing_params(viewer)})
+    return {record["id"]: record for record in _records(rows)}
+
+
+RESOURCE_FILTER = """($needs IS NULL OR any(code IN r.needCodes WHERE code IN $needs))
+  AND ($regions IS NULL OR any(code IN r.servedRegionCodes WHERE code IN $regions))
+  AND ($providers IS NULL OR r.providerId IN $providers)
+  AND ($kinds IS NULL OR r.kind IN $kinds)
+  AND ($statuses IS NULL OR r.status IN $statuses)"""
+
+LIST_RESOURCES = f"""MATCH (r:Resource)
+WHERE r.id > $after AND {RESOURCE_FILTER} AND {RESOURCE_LISTED}
+WITH r ORDER BY r.id LIMIT $limit
+{RESOURCE_RETURN}"""
+
+COUNT_RESOURCES = f"""MATCH (r:Resource)
+WHERE {RESOURCE_FILTER} AND {RESOURCE_LISTED}
+RETURN count(r) AS total"""
+
+
+def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
+    keys = ("needs", "regions", "providers", "kinds", "statuses")
+    return {key: filters.get(key) for key in keys}
+
+
+async def list_resources(
+    graph: GraphEngine, viewer: Viewer, filters: dict[str, Any], *, after: str, limit: int
+) -> list[dict[str, Any]]:
+    """A page of listed resources in id order. `filters` hold already-expanded code lists
+    (`needs` with narrower needs, `regions` with the regions above and below)."""
+    params = {**_filter_params(filters), **listing_params(viewer), "after": after, "limit": limit}
+    return _records(await graph.run(LIST_RESOURCES, params))
+
+
+async def count_resources(graph: GraphEngine, viewer: Viewer, filters: dict[str, Any]) -> int:
+    params = {**_filter_params(filters), **listing_params(viewer)}
+    rows = await graph.run(COUNT_RESOURCES, params)
+    return rows[0]["total"]
+
+
+OUTBOX_CREATE = """CREATE (:OutboxEvent {id: $eventId, entity: 'Resource', entityId: r.id,
+    version: r.version, createdAt: $nowMs})"""
+
+INSERT_RESOURCE = f"""MATCH (p:Institution {{id: $providerId}})
+OPTIONAL MATCH (n:Need) WHERE n.code IN $needCodes
+WITH p, collect(DISTINCT n) AS needs
+OPTIONAL MATCH (g:Region) WHERE g.code IN $regionCodes
+WITH p, needs, collect(DISTINCT g) AS regions
+WHERE size(needs) = size($needCodes) AND size(regions) = size($regionCodes)
+CREATE (r:Resource)
+SET r = $props
+CREATE (p)-[:PROVIDES]->(r)
+{OUTBOX_CREATE}
+WITH r, needs, regions
+UNWIND needs AS n
+CREATE (r)-[:ADDRESSES]->(n)
+WITH r, regions, count(*) AS linkedNeeds
+UNWIND regions AS g
+CREATE (r)-[:SERVES]->(g)
+WITH r, count(*) AS linkedRegions
+{RESOURCE_RETURN}"""
+
+
+async def insert_resource(
+    graph: GraphEngine, record: dict[str, Any], *, event_id: str, now_ms: int
+) -> dict[str, Any] | None:
+    """Create the resource, its need and region links and its outbox event in one atomic
+    statement. Returns None (and writes nothing) when the provider or a code is unknown."""
+    params = {
+        "providerId": record["providerId"],
+        "needCodes": record["needs"],
+        "regionCodes": record["regions"],
+        "props": to_properties(record),
+        "eventId": event_id,
+        "nowMs": now_ms,
+    }
+    rows = await graph.run(INSERT_RESOURCE, params, write=True)
+    return _records(rows)[0] if rows else None
+
+
+UPDATE_RESOURCE = f"""MATCH (r:Resource {{id: $id}})
+WHERE r.version = $expectedVersion AND r.providerId = $providerId
+WITH r, coalesce($needCodes, r.needCodes) AS needCodes,
+     coalesce($regionCodes, r.servedRegionCodes) AS regionCodes
+OPTIONAL MATCH (n:Need) WHERE n.code IN needCodes
+WITH r, needCodes, regionCodes, collect(DISTINCT n) AS needs
+OPTIONAL MATCH (g:Region) WHERE g.code IN regionCodes
+WITH r, needCodes, needs, regionCodes, collect(DISTINCT g) AS regions
+WHERE size(needs) = size(needCodes) AND size(regions) = size(regionCodes)
+OPTIONAL MATCH (r)-[old:ADDRESSES|SERVES]->()
+DELETE old
+WITH DISTINCT r, needs, regions
+SET r += $props, r.version = r.version + 1, r.needCodes = [n IN needs | n.code],
+    r.servedRegionCodes = [g IN regions | g.code]
+{OUTBOX_CREATE}
+WITH r, needs, regions
+UNWIND needs AS n
+CREATE (r)-[:ADDRESSES]->(n)
+WITH r, regions, count(*) AS linkedNeeds
+UNWIND regions AS g
+CREATE (r)-[:SERVES]->(g)
+WITH r, count(*) AS linkedRegions
+{RESOURCE_RETURN}"""
+
+
+async def update_resource(
+    graph: GraphEngine,
+    resource_id: str,
+    provider_id: str,
+    expected_version: int,
+    changes: dict[str, Any],
+    *,
+    event_id: str,
+    now_ms: int,
+) -> dict[str, Any] | None:
+    """Apply `changes` (a partial record) if the version still matches and the resource belongs
+    to `provider_id`, bumping the version and appending the outbox event atomically. Need and
+    region links are rewritten from `changes` or kept. None means nothing was written."""
+    props = to_properties({k: v for k, v in changes.items() if k not in {"needs", "regions"}})
+    params = {
+        "id": resource_id,
+        "providerId": provider_id,
+        "expectedVersion": expected_version,
+        "needCodes": changes.get("needs"),
+        "regionCodes": changes.get("regions"),
+        "props": props,
+        "eventId": event_id,
+        "nowMs": now_ms,
+    }
+    rows = await graph.run(UPDATE_RESOURCE, params, write=True)
+    return _records(rows)[0] if rows else None
+
+
+SET_STATUS = f"""MATCH (r:Resource {{id: $id}})
+WHERE r.providerId = $providerId AND ($expectedVersion IS NULL OR r.version = $expectedVersion)
+SET r.status = $status, r.version = r.version + 1, r.updatedAt = $now
+{OUTBOX_CREATE}
+WITH r
+{RESOURCE_RETURN}"""
+
+
+async def set_resource_status(
+    graph: GraphEngine,
+    resource_id: str,
+    provider_id: str,
+    status: str,
+    expected_version: int | None,
+    *,
+    now: str,
+    event_id: str,
+    now_ms: int,
+) -> dict[str, Any] | None:
+    params = {
+        "id": resource_id,
+        "providerId": provider_id,
+        "status": status,
+        "expectedVersion": expected_version,
+        "now": now,
+        "eventId": event_id,
+        "nowMs": now_ms,
+    }
+    rows = await graph.run(SET_STATUS, params, write=True)
+    return _records(rows)[0] if rows else None
+
+
+RESOURCE_STATE = f"""MATCH (r:Resource {{id: $id}})
+WHERE {RESOURCE_LISTED}
+RETURN r.version AS version, r.providerId AS providerId"""
+
+
+async def resource_state(graph: GraphEngine, viewer: Viewer, resource_id: str) -> Row | None:
+    """Version and owner of a resource the viewer may know about (to explain a failed write)."""
+    rows = await graph.run(RESOURCE_STATE, {"id": resource_id, **listing_params(viewer)})
+    return rows[0] if rows else None
+
+
+UPSERT_RESOURCES = """UNWIND $rows AS row
+MATCH (p:Institution {id: row.providerId})
+MERGE (r:Resource {id: row.props.id})
+SET r += row.props
+MERGE (p)-[:PROVIDES]->(r)
+WITH r, row
+OPTIONAL MATCH (r)-[old:ADDRESSES|SERVES]->()
+DELETE old
+WITH DISTINCT r, row
+MATCH (n:Need) WHERE n.code IN row.needs
+CREATE (r)-[:ADDRESSES]->(n)
+WITH DISTINCT r, row
+MATCH (g:Region) WHERE g.code IN row.regions
+CREATE (r)-[:SERVES]->(g)
+WITH DISTINCT r, row
+CREATE (:OutboxEvent {id: row.eventId, entity: 'Resource', entityId: r.id,
+    version: r.version, createdAt: $nowMs})
+RETURN count(r) AS upserted"""
+
+
+async def upsert_resources(
+    graph: GraphEngine, records: list[dict[str, Any]], *, event_ids: list[str], now_ms: int
+) -> int:
+    """Bulk path (demo data, imports, benchmarks): idempotent on the resource id; each resource
+    gets its outbox event in the same statement."""
+    rows = [
+        {
+            "providerId": record["providerId"],
+            "needs": record["needs"],
+            "regions": record["regions"],
+            "props": to_properties(record),
+            "eventId": event_id,
+        }
+        for record, event_id in zip(records, event_ids, strict=True)
+    ]
+    result = await graph.run(UPSERT_RESOURCES, {"rows": rows, "nowMs": now_ms}, write=True)
+    return result[0]["upserted"] if result else 0

@@ -1,0 +1,63 @@
+"""What every resolver gets: the viewer, the engines, the in-memory catalogues and this
+request's batch loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+from strawberry.dataloader import DataLoader
+
+from graph.access import Viewer
+from graph.engine import GraphEngine
+from graph.institutions import institutions_by_ids
+from graph.resources import resources_by_ids
+from resolvers.needs import NeedCatalog
+from resolvers.regions import RegionCatalog
+
+__all__ = ["Limits", "RequestContext", "Services"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_page_size: int = 100
+    max_string_length: int = 2000
+
+
+@dataclass
+class Services:
+    """Long-lived parts shared by all requests of one server."""
+
+    graph: GraphEngine
+    search: AsyncElasticsearch
+    search_alias: str
+    needs: NeedCatalog
+    regions: RegionCatalog
+    limits: Limits = field(default_factory=Limits)
+    # Called after every graph write so the search-sync loop runs now, not at its next tick.
+    notify_write: Callable[[], None] = lambda: None
+
+
+class RequestContext:
+    """Built once per request; loaders batch and cache within the request only."""
+
+    def __init__(self, services: Services, viewer: Viewer) -> None:
+        self.services = services
+        self.viewer = viewer
+        self.graph = services.graph
+        self.institutions_by_id: DataLoader[str, dict[str, Any] | None] = DataLoader(
+            self._load_institutions
+        )
+        self.resources_by_id: DataLoader[str, dict[str, Any] | None] = DataLoader(
+            self._load_resources
+        )
+
+    async def _load_institutions(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        found = await institutions_by_ids(self.graph, list(ids))
+        return [found.get(i) for i in ids]
+
+    async def _load_resources(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        found = await resources_by_ids(self.graph, self.viewer, list(ids))
+        return [found.get(i) for i in ids]

@@ -1,0 +1,352 @@
+"""Resources: what a viewer may see of them, and the register/update/status workflows.
+
+Every read goes through `graph.resources` (listing condition in the Cypher) and then through
+`present`, which withholds the fields whose audience does not admit the viewer. Schema types
+only ever receive presented records."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graph import resources as repo
+from graph.access import Audience, Viewer, audience_admits
+from resolvers.context import RequestContext
+from resolvers.errors import ErrorCode, HanaroError
+from resolvers.pagination import Page, page_request
+from resolvers.stamps import iso_now, new_id, now_ms
+from resolvers.validation import (
+    check_coordinates,
+    check_id,
+    check_text,
+    check_unique_codes,
+)
+
+__all__ = [
+    "DEFAULT_FIELD_AUDIENCES",
+    "get_resource",
+    "list_resources",
+    "present",
+    "register_resource",
+    "resources_of_institution",
+    "set_resource_status",
+    "update_resource",
+]
+
+DEFAULT_FIELD_AUDIENCES: dict[str, str] = {
+    "description": "PUBLIC",
+    "schedule": "PUBLIC",
+    "eligibility": "PUBLIC",
+    "address": "PUBLIC",
+    "contact": "AUTHENTICATED",
+    "capacity": "PARTNERS",
+    "internalNotes": "OWNER",
+}
+MAX_NAME_LENGTH = 200
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
+_PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")
+
+
+def present(record: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """The record as this viewer may see it: withheld fields are None and named in
+    `withheldFields`; the visibility settings are kept for the owner only."""
+    relation = viewer.relation_to(
+        record["providerId"], record["regions"], record["visibility"]["partners"]
+    )
+    shown = dict(record)
+    withheld = []
+    for name, audience in record["visibility"]["fields"].items():
+        if not audience_admits(Audience[audience], relation):
+            shown[name] = None
+            withheld.append(name)
+    shown["withheldFields"] = withheld
+    if relation is not Audience.OWNER:
+        shown["visibility"] = None
+    return shown
+
+
+async def get_resource(ctx: RequestContext, resource_id: str) -> dict[str, Any] | None:
+    check_id("Resource", resource_id)
+    record = await ctx.resources_by_id.load(resource_id)
+    return present(record, ctx.viewer) if record else None
+
+
+def _filters(ctx: RequestContext, filters: dict[str, Any]) -> dict[str, Any]:
+    """Expand codes (narrower needs; regions above and below) and check ids."""
+    expanded: dict[str, Any] = {}
+    if filters.get("needs") is not None:
+        codes = ctx.services.needs.check(filters["needs"], field="filter.needs")
+        expanded["needs"] = ctx.services.needs.with_narrower(codes)
+    if filters.get("regions") is not None:
+        codes = ctx.services.regions.check(filters["regions"], field="filter.regions")
+        expanded["regions"] = ctx.services.regions.overlapping(codes)
+    if filters.get("institutions") is not None:
+        expanded["providers"] = [
+            check_id("Institution", i, field="filter.institutions") for i in filters["institutions"]
+        ]
+    for key in ("kinds", "statuses"):
+        if filters.get(key) is not None:
+            expanded[key] = list(filters[key])
+    return expanded
+
+
+async def list_resources(
+    ctx: RequestContext, filters: dict[str, Any] | None, first: int, after: str | None
+) -> Page[dict[str, Any]]:
+    request = page_request(first, after, ctx.services.limits.max_page_size)
+    expanded = _filters(ctx, filters or {})
+    rows = await repo.list_resources(
+        ctx.graph, ctx.viewer, expanded, after=request.after, limit=request.limit
+    )
+
+    async def total() -> int:
+        return await repo.count_resources(ctx.graph, ctx.viewer, expanded)
+
+    return Page.from_rows([present(r, ctx.viewer) for r in rows], request, total)
+
+
+async def resources_of_institution(
+    ctx: RequestContext, institution_id: str, first: int, after: str | None
+) -> Page[dict[str, Any]]:
+    """`Institution.resources`: the same listing path with the institution as filter."""
+    return await list_resources(ctx, {"institutions": [institution_id]}, first, after)
+
+
+def _check_parts(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate and normalise the parts of a register/update input that are present."""
+    limit = ctx.services.limits.max_string_length
+    clean: dict[str, Any] = {}
+    if "name" in data:
+        clean["name"] = check_text(
+            data["name"], field="name", max_length=MAX_NAME_LENGTH, required=True
+        )
+    for key in ("description", "schedule", "internalNotes"):
+        if key in data:
+            clean[key] = check_text(data[key], field=key, max_length=limit)
+    if "kind" in data:
+        clean["kind"] = data["kind"]
+    if data.get("needs") is not None:
+        codes = check_unique_codes(data["needs"], field="needs")
+        if not codes:
+            raise HanaroError.bad_input("needs: give at least one need code.", field="needs")
+        clean["needs"] = ctx.services.needs.check(codes, field="needs")
+    if data.get("regions") is not None:
+        codes = check_unique_codes(data["regions"], field="regions")
+        if not codes:
+            raise HanaroError.bad_input("regions: give at least one region code.", field="regions")
+        clean["regions"] = ctx.services.regions.check(codes, field="regions")
+    if "eligibility" in data:
+        clean["eligibility"] = _check_eligibility(data["eligibility"], limit)
+    if "capacity" in data:
+        clean["capacity"] = _check_capacity(data["capacity"])
+    if "contact" in data:
+        clean["contact"] = _check_contact(data["contact"])
+    if "address" in data:
+        clean["address"] = _check_address(data["address"], limit)
+    return clean
+
+
+def _check_eligibility(value: dict[str, Any] | None, limit: int) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    for key in ("minAge", "maxAge"):
+        age = value.get(key)
+        if age is not None and not 0 <= age <= 150:
+            raise HanaroError.bad_input(
+                f"eligibility.{key} {age} is out of range (0..150).", field=f"eligibility.{key}"
+            )
+    if value.get("minAge") is not None and value.get("maxAge") is not None:
+        if value["minAge"] > value["maxAge"]:
+            raise HanaroError.bad_input(
+                "eligibility.minAge is above eligibility.maxAge.", field="eligibility.minAge"
+            )
+    income = value.get("maxIncomePercent")
+    if income is not None and not 0 <= income <= 1000:
+        raise HanaroError.bad_input(
+            f"eligibility.maxIncomePercent {income} is out of range (0..1000).",
+            field="eligibility.maxIncomePercent",
+        )
+    return {
+        **value,
+        "householdTypes": list(value.get("householdTypes") or []),
+        "disabilityRequired": bool(value.get("disabilityRequired")),
+        "notes": check_text(value.get("notes"), field="eligibility.notes", max_length=limit),
+    }
+
+
+def _check_capacity(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    total, available = value.get("total"), value.get("available")
+    for key, number in (("total", total), ("available", available)):
+        if number is not None and not 0 <= number <= 10_000_000:
+            raise HanaroError.bad_input(
+                f"capacity.{key} must be zero or more (got {number}).", field=f"capacity.{key}"
+            )
+    if total is not None and available is not None and available > total:
+        raise HanaroError.bad_input(
+            f"capacity.available ({available}) is above capacity.total ({total}).",
+            field="capacity.available",
+        )
+    return {"total": total, "available": available, "updatedAt": iso_now()}
+
+
+def _check_contact(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    phone, email = value.get("phone"), value.get("email")
+    if phone is not None and not _PHONE.match(phone):
+        raise HanaroError.bad_input(
+            "contact.phone may hold only digits, spaces, +, -, ( and ) (3-30 characters).",
+            field="contact.phone",
+        )
+    if email is not None and not _EMAIL.match(email):
+        raise HanaroError.bad_input(
+            "contact.email is not an e-mail address.", field="contact.email"
+        )
+    person = check_text(value.get("person"), field="contact.person", max_length=MAX_NAME_LENGTH)
+    return {"phone": phone, "email": email, "person": person}
+
+
+def _check_address(value: dict[str, Any] | None, limit: int) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    check_coordinates(value.get("lat"), value.get("lon"), field="address")
+    text = check_text(value.get("text"), field="address.text", max_length=limit)
+    return {"text": text, "lat": value.get("lat"), "lon": value.get("lon")}
+
+
+def _check_visibility(value: dict[str, Any] | None) -> dict[str, Any]:
+    fields = dict(DEFAULT_FIELD_AUDIENCES)
+    listing, partners = "PUBLIC", []
+    if value:
+        listing = value.get("listing") or listing
+        for item in value.get("fields") or []:
+            fields[item["field"]] = item["audience"]
+        partners = [
+            check_id("Institution", p, field="visibility.partners")
+            for p in value.get("partners") or []
+        ]
+    return {"listing": listing, "fields": fields, "partners": list(dict.fromkeys(partners))}
+
+
+_MANAGERS_ONLY = (
+    "Only staff with role REGISTRANT or ADMIN of the providing institution may register or "
+    "change its resources."
+)
+
+
+def _require_write_role(viewer: Viewer) -> None:
+    if viewer.anonymous:
+        raise HanaroError(
+            ErrorCode.UNAUTHENTICATED, "Sign in: changing resources needs a bearer token."
+        )
+    if not viewer.roles & {"REGISTRANT", "ADMIN"}:
+        raise HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
+
+
+def _require_manager(viewer: Viewer, institution_id: str) -> None:
+    _require_write_role(viewer)
+    if not viewer.manages(institution_id):
+        raise HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
+
+
+async def register_resource(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
+    viewer = ctx.viewer
+    provider_id = data.get("providerId") or viewer.institution_id or ""
+    if data.get("providerId"):
+        check_id("Institution", provider_id, field="providerId")
+    _require_manager(viewer, provider_id)
+    for required in ("needs", "regions"):
+        if data.get(required) is None:
+            raise HanaroError.bad_input(f"{required} is required.", field=required)
+    now = iso_now()
+    record = {
+        "id": new_id("res"),
+        "providerId": provider_id,
+        "status": data.get("status") or "ACTIVE",
+        "version": 1,
+        "createdAt": now,
+        "updatedAt": now,
+        "eligibility": None,
+        "capacity": None,
+        "contact": None,
+        "address": None,
+        "description": None,
+        "schedule": None,
+        "internalNotes": None,
+        **_check_parts(ctx, data),
+        "visibility": _check_visibility(data.get("visibility")),
+    }
+    created = await repo.insert_resource(ctx.graph, record, event_id=new_id("evt"), now_ms=now_ms())
+    ctx.services.notify_write()
+    if created is None:
+        # Codes were checked against the catalogues, so only the provider can be missing.
+        raise HanaroError.bad_input(
+            f"providerId {provider_id!r}: no such institution.", field="providerId"
+        )
+    return present(created, viewer)
+
+
+async def _explain_failed_write(
+    ctx: RequestContext, resource_id: str, expected_version: int | None
+) -> HanaroError:
+    state = await repo.resource_state(ctx.graph, ctx.viewer, resource_id)
+    if state is None:
+        return HanaroError.not_found("resource", resource_id)
+    if not ctx.viewer.manages(state["providerId"]):
+        return HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
+    return HanaroError(
+        ErrorCode.CONFLICT,
+        f"resource {resource_id} is at version {state['version']}, not {expected_version}: "
+        "reload it and apply your change again.",
+        currentVersion=state["version"],
+    )
+
+
+async def update_resource(
+    ctx: RequestContext, resource_id: str, expected_version: int, data: dict[str, Any]
+) -> dict[str, Any]:
+    check_id("Resource", resource_id)
+    _require_write_role(ctx.viewer)
+    for required in ("name", "kind", "needs", "regions"):
+        if required in data and data[required] is None:
+            raise HanaroError.bad_input(f"{required} cannot be cleared.", field=required)
+    changes = _check_parts(ctx, data)
+    if not changes:
+        raise HanaroError.bad_input("input: give at least one field to change.", field="input")
+    changes["updatedAt"] = iso_now()
+    updated = await repo.update_resource(
+        ctx.graph,
+        resource_id,
+        ctx.viewer.institution_id or "",
+        expected_version,
+        changes,
+        event_id=new_id("evt"),
+        now_ms=now_ms(),
+    )
+    if updated is None:
+        raise await _explain_failed_write(ctx, resource_id, expected_version)
+    ctx.services.notify_write()
+    return present(updated, ctx.viewer)
+
+
+async def set_resource_status(
+    ctx: RequestContext, resource_id: str, status: str, expected_version: int | None
+) -> dict[str, Any]:
+    check_id("Resource", resource_id)
+    _require_write_role(ctx.viewer)
+    updated = await repo.set_resource_status(
+        ctx.graph,
+        resource_id,
+        ctx.viewer.institution_id or "",
+        status,
+        expected_version,
+        now=iso_now(),
+        event_id=new_id("evt"),
+        now_ms=now_ms(),
+    )
+    if updated is None:
+        raise await _explain_failed_write(ctx, resource_id, expected_version)
+    ctx.services.notify_write()
+    return present(updated, ctx.viewer)

@@ -1,0 +1,58 @@
+"""The GraphQL schema: an Apollo Federation v2 subgraph built from one module per area."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter
+from strawberry.schema.config import StrawberryConfig
+
+from schema.errors import ErrorShaping
+from schema.institutions import InstitutionQuery
+from schema.limits import query_limits_rule
+from schema.needs import NeedQuery
+from schema.regions import RegionQuery
+from schema.resources import ResourceMutation, ResourceQuery
+from schema.viewer import ViewerQuery
+
+__all__ = ["build_schema"]
+
+
+@strawberry.type
+class Query(ViewerQuery, ResourceQuery, InstitutionQuery, NeedQuery, RegionQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(ResourceMutation):
+    pass
+
+
+def _default_page_sizes(schema: strawberry.federation.Schema) -> dict[str, int]:
+    """Field name -> default `first`, read from the built schema (for the cost limit)."""
+    sizes: dict[str, int] = {}
+    for type_ in schema._schema.type_map.values():
+        for name, field in (getattr(type_, "fields", None) or {}).items():
+            first = (getattr(field, "args", None) or {}).get("first")
+            if first is not None and isinstance(first.default_value, int):
+                sizes[name] = max(sizes.get(name, 0), first.default_value)
+    return sizes
+
+
+def build_schema(
+    *, max_depth: int = 10, max_cost: int = 5000, max_page_size: int = 100
+) -> strawberry.federation.Schema:
+    """Configuration mistakes surface here, at start, not per request."""
+    base = strawberry.federation.Schema(query=Query, mutation=Mutation, federation_version="2.7")
+    limits = query_limits_rule(max_depth, max_cost, max_page_size, _default_page_sizes(base))
+    return strawberry.federation.Schema(
+        query=Query,
+        mutation=Mutation,
+        federation_version="2.7",
+        config=StrawberryConfig(),
+        extensions=[
+            ErrorShaping,
+            lambda: AddValidationRules([limits]),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: MaxTokensLimiter(max_token_count=5000),
+        ],
+    )

@@ -1,0 +1,56 @@
+"""The Elasticsearch client, pointed at a cluster or at the embedded osmem engine."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import HttpHeaders, HttpxAsyncHttpNode, TransportError
+from elasticsearch import AsyncElasticsearch
+
+__all__ = ["OsmemHttpNode", "SearchUnavailable", "make_search_client", "ping_search"]
+
+_COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([a-z-]+);\s*compatible-with=\d+")
+
+
+class SearchUnavailable(RuntimeError):
+    """The search engine cannot be reached or refused the request."""
+
+
+class OsmemHttpNode(HttpxAsyncHttpNode):
+    """osmem rejects the `compatible-with=N` media types the 8.x/9.x client sends; this node
+    rewrites them to the plain JSON types. Used for the embedded engine only."""
+
+    async def perform_request(  # type: ignore[override]
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        headers: HttpHeaders | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if headers:
+            headers = headers.copy()
+            for name in ("accept", "content-type"):
+                value = headers.get(name)
+                if value:
+                    headers[name] = _COMPAT_MIMETYPE.sub(r"application/\1", value)
+        return await super().perform_request(method, target, body, headers, **kwargs)
+
+
+def make_search_client(
+    url: str, *, embedded: bool, api_key: str | None = None
+) -> AsyncElasticsearch:
+    if embedded:
+        return AsyncElasticsearch(
+            url, node_class=OsmemHttpNode, request_timeout=10, retry_on_timeout=False
+        )
+    return AsyncElasticsearch(url, api_key=api_key, request_timeout=10, max_retries=2)
+
+
+async def ping_search(client: AsyncElasticsearch) -> None:
+    try:
+        await client.info()
+    except (TransportConnectionError, TransportError, OSError) as exc:
+        raise SearchUnavailable(str(exc)) from exc

@@ -1,0 +1,150 @@
+"""The ASGI application: `/graphql` (with GraphiQL), `/healthz`, `/readyz`, `/metrics`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from graph.engine import GraphUnavailable
+from resolvers.context import RequestContext
+from schema import build_schema
+from search.engine import SearchUnavailable, ping_search
+from server.auth import AuthError
+from server.runtime import Runtime
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("hanaro.http")
+
+
+class HanaroGraphQL(GraphQL[RequestContext, None]):
+    """Strawberry's ASGI view; the context is our `RequestContext`, with the viewer the auth
+    gate already resolved."""
+
+    def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
+        settings = runtime.settings
+        schema = build_schema(
+            max_depth=settings.max_query_depth,
+            max_cost=settings.max_query_cost,
+            max_page_size=settings.max_page_size,
+        )
+        super().__init__(schema, **kwargs)
+        self.runtime = runtime
+
+    async def get_context(self, request: Any, response: Any) -> RequestContext:
+        viewer = request.scope["state"]["hanaro_viewer"]
+        return RequestContext(self.runtime.services, viewer)
+
+
+class AuthGate:
+    """Resolves the bearer token before Strawberry runs: a bad token gets 401 with a GraphQL
+    error body (`extensions.code = UNAUTHENTICATED`), never anonymous access."""
+
+    def __init__(self, runtime: Runtime, graphql: HanaroGraphQL) -> None:
+        self.runtime = runtime
+        self.graphql = graphql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = uuid.uuid4().hex[:16]
+        headers = dict(scope.get("headers") or [])
+        authorization = headers.get(b"authorization", b"").decode("latin-1")
+        viewers = self.runtime.viewers
+        try:
+            if authorization:
+                claims = self.runtime.tokens.verify(authorization)
+                viewer = await viewers.staff(
+                    subject=claims.subject,
+                    institution_id=claims.institution_id,
+                    roles=claims.roles,
+                    request_id=request_id,
+                    expires_at=claims.expires_at,
+                )
+            else:
+                viewer = viewers.anonymous(request_id)
+        except AuthError as exc:
+            body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
+            response = JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
+            await response(scope, receive, send)
+            return
+        except GraphUnavailable:
+            body = {
+                "errors": [
+                    {
+                        "message": "The graph database is unavailable; try again shortly.",
+                        "extensions": {"code": "UNAVAILABLE"},
+                    }
+                ]
+            }
+            await JSONResponse(body, 503)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["hanaro_viewer"] = viewer
+        await self.graphql(scope, receive, send)
+
+
+def create_app(runtime: Runtime) -> Starlette:
+    graphql = HanaroGraphQL(runtime, graphql_ide="graphiql")
+    gate = AuthGate(runtime, graphql)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        checks: dict[str, str] = {}
+        try:
+            await runtime.backends.graph.ping()
+            checks["graph"] = "ok"
+        except GraphUnavailable:
+            checks["graph"] = "unavailable"
+        try:
+            await ping_search(runtime.backends.search)
+            checks["search"] = "ok"
+        except SearchUnavailable:
+            checks["search"] = "unavailable"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
+        )
+
+    async def metrics(_: Request) -> Response:
+        m = runtime.sync.metrics
+        lines = [
+            "# HELP hanaro_search_sync_applied_events_total Outbox events applied to the index.",
+            "# TYPE hanaro_search_sync_applied_events_total counter",
+            f"hanaro_search_sync_applied_events_total {m.applied_events}",
+            "# HELP hanaro_search_sync_failed_batches_total Sync passes that failed and will retry.",
+            "# TYPE hanaro_search_sync_failed_batches_total counter",
+            f"hanaro_search_sync_failed_batches_total {m.failed_batches}",
+            "# HELP hanaro_search_index_lag_ms Time from a write to its indexing (last batch).",
+            "# TYPE hanaro_search_index_lag_ms gauge",
+            f"hanaro_search_index_lag_ms {m.last_lag_ms:.1f}",
+            f"hanaro_search_index_lag_max_ms {m.max_lag_ms:.1f}",
+        ]
+        return PlainTextResponse("\n".join(lines) + "\n")
+
+    middleware = []
+    if runtime.settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(runtime.settings.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    routes = [
+        Route("/graphql", gate, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics),
+    ]
+    return Starlette(routes=routes, middleware=middleware)

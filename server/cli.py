@@ -1,0 +1,147 @@
+"""`hanaro`: serve the API, run the demo, issue dev tokens, rebuild the search index."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from server.auth import issue_token, load_secret
+from server.engines import StartupError, open_backends
+from server.settings import Settings, SettingsError
+
+__all__ = ["main"]
+
+log = logging.getLogger("hanaro")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+    )
+
+
+async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
+    from server.app import create_app
+    from server.demo import demo_tokens, load_demo
+    from server.runtime import running
+
+    backends = await open_backends(settings)
+    try:
+        if demo:
+            print("loading the demo data set ...", flush=True)
+            counts = await load_demo(backends.graph, reset=reset)
+            print(f"  {counts}", flush=True)
+        async with running(backends) as runtime:
+            server = uvicorn.Server(
+                uvicorn.Config(
+                    create_app(runtime),
+                    host=settings.host,
+                    port=settings.port,
+                    log_level="info",
+                    lifespan="off",
+                )
+            )
+            url = f"http://{settings.host}:{settings.port}/graphql"
+            print(f"\nHanaro serves GraphQL at {url} (GraphiQL in a browser)", flush=True)
+            if demo:
+                print("\nDev tokens (send as 'Authorization: Bearer <token>'):", flush=True)
+                for label, token in demo_tokens(runtime.secret):
+                    print(f"  {label}\n    {token}", flush=True)
+            print("\nPress Ctrl-C to stop the server and its engines.\n", flush=True)
+            await server.serve()
+    finally:
+        await backends.close()
+
+
+async def _reindex(settings: Settings) -> None:
+    from server.runtime import running
+    from server.sync import rebuild_from_graph
+
+    backends = await open_backends(settings)
+    try:
+        async with running(backends, rebuild_index=False) as runtime:
+            name, count = await rebuild_from_graph(runtime.sync, nori=settings.search_nori)
+            print(f"indexed {count} resources into {name}; alias {settings.search_index} moved")
+    finally:
+        await backends.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hanaro",
+        description="Hanaro: resource and referral directory for public-private welfare "
+        "collaboration. Settings come from HANARO_* environment variables (see README).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def server_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", help="address to listen on (HANARO_HOST, default 127.0.0.1)")
+        p.add_argument("--port", type=int, help="port (HANARO_PORT, default 8000)")
+        p.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR, ./data)")
+
+    serve = commands.add_parser("serve", help="serve the GraphQL API")
+    server_options(serve)
+    demo = commands.add_parser("demo", help="load the Jeju demo data set and serve it")
+    server_options(demo)
+    demo.add_argument("--reset", action="store_true", help="empty the graph before loading")
+    token = commands.add_parser("token", help="print a signed dev token (HS256)")
+    token.add_argument("--sub", required=True, help="subject (staff member id)")
+    token.add_argument("--inst", required=True, help="institution id, e.g. ins_0123abcd")
+    token.add_argument(
+        "--roles", default="CASEWORKER", help="comma-separated: CASEWORKER,REGISTRANT,ADMIN"
+    )
+    token.add_argument("--ttl", type=int, default=86400, help="lifetime in seconds (86400)")
+    token.add_argument("--data-dir", help="where the generated key is kept (HANARO_DATA_DIR)")
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the search index from the graph and swap the alias"
+    )
+    reindex.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = _settings(args)
+        if args.command == "token":
+            from graph.access import ROLES
+
+            roles = [r.strip().upper() for r in args.roles.split(",") if r.strip()]
+            if not roles or not set(roles) <= ROLES:
+                print(f"hanaro: --roles must be from {sorted(ROLES)}", file=sys.stderr)
+                return 2
+            print(
+                issue_token(
+                    load_secret(settings),
+                    subject=args.sub,
+                    institution_id=args.inst,
+                    roles=roles,
+                    ttl_seconds=args.ttl,
+                )
+            )
+            return 0
+        if args.command == "reindex":
+            asyncio.run(_reindex(settings))
+            return 0
+        asyncio.run(
+            _serve(settings, demo=args.command == "demo", reset=getattr(args, "reset", False))
+        )
+        return 0
+    except (StartupError, SettingsError) as exc:
+        print(f"hanaro: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

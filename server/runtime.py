@@ -1,0 +1,85 @@
+"""Bringing a server up on its backends: migrations, catalogues, the search index and the
+sync loop. The CLI and the tests use the same `running` context."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from graph.migrations import migrate
+from resolvers.context import Limits, Services
+from resolvers.needs import NeedCatalog
+from resolvers.regions import RegionCatalog
+from resolvers.viewer import ViewerFactory
+from search.resources import ensure_index
+from server.auth import TokenVerifier, load_secret
+from server.engines import Backends
+from server.settings import Settings
+from server.sync import SearchSync, rebuild_from_graph
+
+__all__ = ["Runtime", "running"]
+
+log = logging.getLogger("hanaro")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    backends: Backends
+    services: Services
+    sync: SearchSync
+    viewers: ViewerFactory
+    tokens: TokenVerifier
+    secret: str
+
+
+@contextlib.asynccontextmanager
+async def running(
+    backends: Backends, *, rebuild_index: bool | None = None
+) -> AsyncIterator[Runtime]:
+    """Migrate, load catalogues, prepare the index and run the sync loop until exit.
+
+    In embedded mode the index lives in memory, so it is rebuilt from the graph at every start
+    (`rebuild_index` overrides that choice)."""
+    settings = backends.settings
+    await migrate(backends.graph)
+    needs = await NeedCatalog.load(backends.graph)
+    regions = await RegionCatalog.load(backends.graph)
+    services = Services(
+        graph=backends.graph,
+        search=backends.search,
+        search_alias=settings.search_index,
+        needs=needs,
+        regions=regions,
+        limits=Limits(settings.max_page_size, settings.max_string_length),
+    )
+    sync = SearchSync(
+        backends.graph,
+        backends.search,
+        settings.search_index,
+        (needs.parents, regions.parents),
+        settings.sync_interval_ms,
+    )
+    services.notify_write = sync.poke
+    if settings.embedded_search if rebuild_index is None else rebuild_index:
+        _, count = await rebuild_from_graph(sync, nori=settings.search_nori)
+        log.info("search index rebuilt from the graph: %d resources", count)
+    else:
+        await ensure_index(backends.search, settings.search_index, nori=settings.search_nori)
+    secret = load_secret(settings)
+    runtime = Runtime(
+        settings=settings,
+        backends=backends,
+        services=services,
+        sync=sync,
+        viewers=ViewerFactory(services),
+        tokens=TokenVerifier(settings, secret),
+        secret=secret,
+    )
+    sync.start()
+    try:
+        yield runtime
+    finally:
+        await sync.stop()

@@ -1,0 +1,126 @@
+"""The search-sync loop: joins the graph's outbox to the index's bulk apply.
+
+Events are read in (time, version) order, the current state of each named resource is indexed
+(so replaying an event, or seeing them out of order, changes nothing), and only then are the
+events deleted. While search is down the events wait in the graph; nothing is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch
+
+from graph.engine import GraphEngine
+from graph.outbox import all_resource_ids, delete_events, pending_events, resources_for_index
+from search.resources import apply_resource_documents, rebuild_index, resource_document
+
+__all__ = ["SearchSync", "SyncMetrics", "rebuild_from_graph"]
+
+log = logging.getLogger("hanaro.sync")
+BATCH = 500
+
+
+@dataclass
+class SyncMetrics:
+    applied_events: int = 0
+    failed_batches: int = 0
+    last_lag_ms: float = 0.0
+    max_lag_ms: float = 0.0
+    last_error: str | None = None
+    lags: list[float] = field(default_factory=list)
+
+
+class SearchSync:
+    def __init__(
+        self,
+        graph: GraphEngine,
+        search: AsyncElasticsearch,
+        alias: str,
+        parents: tuple[dict[str, str | None], dict[str, str | None]],
+        interval_ms: int,
+    ) -> None:
+        self.graph = graph
+        self.search = search
+        self.alias = alias
+        self.need_parents, self.region_parents = parents
+        self.interval = interval_ms / 1000
+        self.metrics = SyncMetrics()
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def documents(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [resource_document(r, self.need_parents, self.region_parents) for r in records]
+
+    async def apply_pending(self) -> int:
+        """One pass: apply up to BATCH events. Returns how many were applied."""
+        events = await pending_events(self.graph, BATCH)
+        if not events:
+            return 0
+        ids = list(dict.fromkeys(e["entityId"] for e in events if e["entity"] == "Resource"))
+        records = await resources_for_index(self.graph, ids)
+        present = {r["id"] for r in records}
+        await apply_resource_documents(
+            self.search, self.alias, self.documents(records), [i for i in ids if i not in present]
+        )
+        await delete_events(self.graph, [e["id"] for e in events])
+        now = time.time() * 1000
+        lag = max(0.0, now - min(e["createdAt"] for e in events))
+        self.metrics.applied_events += len(events)
+        self.metrics.last_lag_ms = lag
+        self.metrics.max_lag_ms = max(self.metrics.max_lag_ms, lag)
+        self.metrics.lags = [*self.metrics.lags[-999:], lag]
+        return len(events)
+
+    def poke(self) -> None:
+        """Wake the loop now (after a write) instead of at the next interval."""
+        self._wake.set()
+
+    async def _loop(self) -> None:
+        backoff = self.interval
+        while True:
+            try:
+                while await self.apply_pending() == BATCH:
+                    pass
+                backoff = self.interval
+                self.metrics.last_error = None
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # search down, graph down: retry with backoff
+                self.metrics.failed_batches += 1
+                self.metrics.last_error = f"{type(exc).__name__}: {exc}"[:300]
+                log.warning("search sync failed, will retry: %s", self.metrics.last_error)
+                backoff = min(backoff * 2, 5.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+            self._wake.clear()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="hanaro-search-sync")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+async def rebuild_from_graph(sync: SearchSync, *, nori: bool = False) -> tuple[str, int]:
+    """Build a fresh index from every resource in the graph and swap the alias to it."""
+
+    async def batches() -> AsyncIterator[list[dict[str, Any]]]:
+        after = ""
+        while True:
+            ids = await all_resource_ids(sync.graph, after=after, limit=BATCH)
+            if not ids:
+                return
+            yield sync.documents(await resources_for_index(sync.graph, ids))
+            after = ids[-1]
+
+    return await rebuild_index(sync.search, sync.alias, batches(), nori=nori)

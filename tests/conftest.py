@@ -1,0 +1,152 @@
+"""Fixtures: one embedded FalkorDB and one osmem per test session, started by the server's own
+code; each test gets its own graph and index on them, so tests cannot see each other."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.institutions import upsert_institutions
+from search.engine import make_search_client
+from server.app import create_app
+from server.auth import issue_token
+from server.engines import Backends, EmbeddedFalkorDB, start_osmem
+from server.runtime import Runtime, running
+from server.settings import Settings
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hanaro")
+
+
+@pytest.fixture(scope="session")
+def falkordb(session_dir: Path) -> Iterator[EmbeddedFalkorDB]:
+    engine = EmbeddedFalkorDB.start(session_dir / "data")
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def osmem() -> Iterator[Any]:
+    server = start_osmem()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def settings(session_dir: Path) -> Settings:
+    n = next(_counter)
+    return replace(
+        Settings(),
+        data_dir=session_dir / "data",
+        graph_name=f"test-{n}-{uuid.uuid4().hex[:6]}",
+        search_index=f"test-{n}-resources",
+        jwt_secret="test-secret-0123456789-abcdefghijklmnop",
+        sync_interval_ms=50,
+    )
+
+
+@pytest.fixture
+async def backends(settings: Settings, falkordb: EmbeddedFalkorDB, osmem: Any) -> AsyncIterator[Backends]:
+    """Backends on the shared engine processes; closing them leaves the processes running."""
+    graph = falkordb.engine(settings.graph_name)
+    search = make_search_client(osmem.url, embedded=True)
+    backends = Backends(settings, graph, search, search_url=osmem.url)
+    yield backends
+    await graph.drop()
+    await backends.close()
+
+
+@pytest.fixture
+async def runtime(backends: Backends) -> AsyncIterator[Runtime]:
+    async with running(backends) as rt:
+        yield rt
+
+
+@pytest.fixture
+async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=create_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://hanaro.test") as c:
+        yield c
+
+
+JEJU_CITY = "50110"
+
+
+def institution(ident: str, region: str, *, sector: str = "PRIVATE", kind: str = "WELFARE_CENTER",
+                name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "name": name or f"기관 {ident}",
+        "sector": sector,
+        "kind": kind,
+        "regionCode": region,
+        "lat": 33.5,
+        "lon": 126.5,
+    }
+
+
+class Api:
+    """A GraphQL caller bound to the test app, with token helpers."""
+
+    def __init__(self, client: httpx.AsyncClient, runtime: Runtime) -> None:
+        self.client = client
+        self.runtime = runtime
+
+    def token(self, institution_id: str, *roles: str, subject: str = "staff-1") -> str:
+        return issue_token(
+            self.runtime.secret,
+            subject=subject,
+            institution_id=institution_id,
+            roles=list(roles) or ["CASEWORKER"],
+            ttl_seconds=600,
+        )
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None,
+                  token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None,
+                       token: str | None = None) -> dict[str, Any]:
+        response = await self.raw(query, variables, token)
+        return response.json()
+
+    async def ok(self, query: str, variables: dict[str, Any] | None = None,
+                 token: str | None = None) -> dict[str, Any]:
+        body = await self(query, variables, token)
+        assert "errors" not in body, body
+        return body["data"]
+
+    async def error(self, query: str, variables: dict[str, Any] | None = None,
+                    token: str | None = None) -> dict[str, Any]:
+        body = await self(query, variables, token)
+        assert body.get("errors"), body
+        return body["errors"][0]
+
+
+@pytest.fixture
+async def api(client: httpx.AsyncClient, runtime: Runtime) -> Api:
+    await upsert_institutions(
+        runtime.backends.graph,
+        [
+            institution("ins_owner01", "5011025000", name="한림종합사회복지관"),
+            institution("ins_region01", "5011031000", sector="PUBLIC", kind="COMMUNITY_CENTER"),
+            institution("ins_partner01", "5013051000"),
+            institution("ins_other001", "5013025000"),
+        ],
+        "2026-01-01T00:00:00.000Z",
+    )
+    return Api(client, runtime)
