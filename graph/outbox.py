@@ -38,7 +38,8 @@ async def delete_events(graph: GraphEngine, ids: list[str]) -> None:
 
 RESOURCES_FOR_INDEX = """UNWIND $ids AS wanted
 MATCH (r:Resource {id: wanted})<-[:PROVIDES]-(p:Institution)
-RETURN properties(r) AS props, p.sector AS providerSector, p.kind AS providerKind, p.name AS providerName"""
+RETURN properties(r) AS props, p.sector AS providerSector, p.kind AS providerKind,
+       p.name AS providerName"""
 
 
 async def resources_for_index(graph: GraphEngine, ids: list[str]) -> list[dict[str, Any]]:

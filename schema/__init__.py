@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
@@ -27,6 +29,12 @@ class Mutation(ResourceMutation):
     pass
 
 
+class HanaroSchema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        """Strawberry logs every error with a traceback; `ErrorShaping` logs the unexpected
+        ones and client mistakes are not server errors."""
+
+
 def _default_page_sizes(schema: strawberry.federation.Schema) -> dict[str, int]:
     """Field name -> default `first`, read from the built schema (for the cost limit)."""
     sizes: dict[str, int] = {}
@@ -40,11 +48,11 @@ def _default_page_sizes(schema: strawberry.federation.Schema) -> dict[str, int]:
 
 def build_schema(
     *, max_depth: int = 10, max_cost: int = 5000, max_page_size: int = 100
-) -> strawberry.federation.Schema:
+) -> HanaroSchema:
     """Configuration mistakes surface here, at start, not per request."""
     base = strawberry.federation.Schema(query=Query, mutation=Mutation, federation_version="2.7")
     limits = query_limits_rule(max_depth, max_cost, max_page_size, _default_page_sizes(base))
-    return strawberry.federation.Schema(
+    return HanaroSchema(
         query=Query,
         mutation=Mutation,
         federation_version="2.7",

@@ -55,7 +55,7 @@ class ErrorShaping(SchemaExtension):
                 "The graph database is unavailable; try again shortly.",
                 {"code": "UNAVAILABLE"},
             )
-        if original is None:
+        if original is None or isinstance(original, GraphQLError):
             code = (error.extensions or {}).get("code") or _code_for_graphql_error(error)
             message = _SUGGESTION.sub("", error.message) if anonymous else error.message
             return self._copy(error, message, {**(error.extensions or {}), "code": code})

@@ -121,7 +121,7 @@ def create_app(runtime: Runtime) -> Starlette:
             "# HELP hanaro_search_sync_applied_events_total Outbox events applied to the index.",
             "# TYPE hanaro_search_sync_applied_events_total counter",
             f"hanaro_search_sync_applied_events_total {m.applied_events}",
-            "# HELP hanaro_search_sync_failed_batches_total Sync passes that failed and will retry.",
+            "# HELP hanaro_search_sync_failed_batches_total Failed sync passes (retried).",
             "# TYPE hanaro_search_sync_failed_batches_total counter",
             f"hanaro_search_sync_failed_batches_total {m.failed_batches}",
             "# HELP hanaro_search_index_lag_ms Time from a write to its indexing (last batch).",

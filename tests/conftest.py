@@ -57,7 +57,9 @@ def settings(session_dir: Path) -> Settings:
 
 
 @pytest.fixture
-async def backends(settings: Settings, falkordb: EmbeddedFalkorDB, osmem: Any) -> AsyncIterator[Backends]:
+async def backends(
+    settings: Settings, falkordb: EmbeddedFalkorDB, osmem: Any
+) -> AsyncIterator[Backends]:
     """Backends on the shared engine processes; closing them leaves the processes running."""
     graph = falkordb.engine(settings.graph_name)
     search = make_search_client(osmem.url, embedded=True)
@@ -83,8 +85,14 @@ async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
 JEJU_CITY = "50110"
 
 
-def institution(ident: str, region: str, *, sector: str = "PRIVATE", kind: str = "WELFARE_CENTER",
-                name: str | None = None) -> dict[str, Any]:
+def institution(
+    ident: str,
+    region: str,
+    *,
+    sector: str = "PRIVATE",
+    kind: str = "WELFARE_CENTER",
+    name: str | None = None,
+) -> dict[str, Any]:
     return {
         "id": ident,
         "name": name or f"기관 {ident}",
@@ -112,26 +120,30 @@ class Api:
             ttl_seconds=600,
         )
 
-    async def raw(self, query: str, variables: dict[str, Any] | None = None,
-                  token: str | None = None) -> httpx.Response:
+    async def raw(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return await self.client.post(
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
 
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None,
-                       token: str | None = None) -> dict[str, Any]:
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         response = await self.raw(query, variables, token)
         return response.json()
 
-    async def ok(self, query: str, variables: dict[str, Any] | None = None,
-                 token: str | None = None) -> dict[str, Any]:
+    async def ok(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         body = await self(query, variables, token)
         assert "errors" not in body, body
         return body["data"]
 
-    async def error(self, query: str, variables: dict[str, Any] | None = None,
-                    token: str | None = None) -> dict[str, Any]:
+    async def error(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         body = await self(query, variables, token)
         assert body.get("errors"), body
         return body["errors"][0]
