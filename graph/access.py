@@ -73,12 +73,13 @@ def audience_admits(audience: Audience, relation: Audience) -> bool:
 
 
 # The listing condition for a resource `r`, in Cypher; parameters from `listing_params`.
+# Anonymous viewers have no institution ("") and no regions, so only PUBLIC admits them.
+# Kept flat: graphglot's Neo4j parser (the dialect check) slows down badly on nesting.
 RESOURCE_LISTED = """(r.visListing = 'PUBLIC'
-  OR ($viewerStaff AND (r.visListing = 'AUTHENTICATED'
-    OR r.providerId = $viewerInst
-    OR (r.visListing IN ['REGION', 'PARTNERS'] AND $viewerInst IN r.partners)
-    OR (r.visListing = 'REGION'
-        AND any(code IN r.servedRegionCodes WHERE code IN $viewerRegions)))))"""
+  OR ($viewerStaff AND r.visListing = 'AUTHENTICATED')
+  OR r.providerId = $viewerInst
+  OR ($viewerInst IN r.partners AND r.visListing IN ['REGION', 'PARTNERS'])
+  OR (r.visListing = 'REGION' AND any(code IN r.servedRegionCodes WHERE code IN $viewerRegions)))"""
 
 
 def listing_params(viewer: Viewer) -> dict[str, Any]:

@@ -37,7 +37,7 @@ INSTITUTION_FILTER = """($regions IS NULL OR i.regionCode IN $regions)
 
 LIST_INSTITUTIONS = f"""MATCH (i:Institution)
 WHERE i.id > $after AND {INSTITUTION_FILTER}
-WITH i ORDER BY i.id LIMIT $limit
+WITH i ORDER BY i.id LIMIT $pageSize
 RETURN {INSTITUTION_COLUMNS}"""
 
 COUNT_INSTITUTIONS = f"""MATCH (i:Institution)
@@ -49,7 +49,7 @@ async def list_institutions(
     graph: GraphEngine, filters: dict[str, Any], *, after: str, limit: int
 ) -> list[Row]:
     """A page in id order; `filters` holds `regions`, `kinds`, `sectors` (None = any)."""
-    return await graph.run(LIST_INSTITUTIONS, {**filters, "after": after, "limit": limit})
+    return await graph.run(LIST_INSTITUTIONS, {**filters, "after": after, "pageSize": limit})
 
 
 async def count_institutions(graph: GraphEngine, filters: dict[str, Any]) -> int:

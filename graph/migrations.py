@@ -40,13 +40,14 @@ INDEXES: tuple[tuple[str, str], ...] = (
 
 
 def neo4j_ddl() -> list[str]:
+    """Labels are back-quoted: `Case` is a Cypher keyword."""
     statements = [
         f"CREATE CONSTRAINT {label.lower()}_{prop.lower()}_unique IF NOT EXISTS "
-        f"FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"
+        f"FOR (n:`{label}`) REQUIRE n.{prop} IS UNIQUE"
         for label, prop in UNIQUE_KEYS
     ]
     statements += [
-        f"CREATE INDEX {label.lower()}_{prop.lower()} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+        f"CREATE INDEX {label.lower()}_{prop.lower()} IF NOT EXISTS FOR (n:`{label}`) ON (n.{prop})"
         for label, prop in INDEXES
     ]
     return statements
@@ -62,7 +63,7 @@ async def _falkordb_schema(graph: FalkorDBEngine) -> None:
     }
     for label, prop in UNIQUE_KEYS + INDEXES:
         if (label, prop) not in indexed:
-            await graph.run(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})", write=True)
+            await graph.run(f"CREATE INDEX FOR (n:`{label}`) ON (n.{prop})", write=True)
     constrained = {
         (row["label"], tuple(row["properties"])) for row in await graph.run("CALL db.constraints()")
     }

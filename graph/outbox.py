@@ -20,11 +20,11 @@ PENDING_EVENTS = """MATCH (o:OutboxEvent)
 RETURN o.id AS id, o.entity AS entity, o.entityId AS entityId, o.version AS version,
        o.createdAt AS createdAt
 ORDER BY o.createdAt, o.version
-LIMIT $limit"""
+LIMIT $pageSize"""
 
 
 async def pending_events(graph: GraphEngine, limit: int) -> list[Row]:
-    return await graph.run(PENDING_EVENTS, {"limit": limit})
+    return await graph.run(PENDING_EVENTS, {"pageSize": limit})
 
 
 DELETE_EVENTS = """MATCH (o:OutboxEvent) WHERE o.id IN $ids
@@ -58,9 +58,9 @@ async def resources_for_index(graph: GraphEngine, ids: list[str]) -> list[dict[s
 
 
 ALL_RESOURCE_IDS = """MATCH (r:Resource) WHERE r.id > $after
-RETURN r.id AS id ORDER BY r.id LIMIT $limit"""
+RETURN r.id AS id ORDER BY r.id LIMIT $pageSize"""
 
 
 async def all_resource_ids(graph: GraphEngine, *, after: str, limit: int) -> list[str]:
-    rows = await graph.run(ALL_RESOURCE_IDS, {"after": after, "limit": limit})
+    rows = await graph.run(ALL_RESOURCE_IDS, {"after": after, "pageSize": limit})
     return [row["id"] for row in rows]

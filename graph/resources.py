@@ -91,7 +91,7 @@ def from_properties(props: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-RESOURCE_RETURN = "RETURN properties(r) AS props"
+_RESOURCE_RETURN = "RETURN properties(r) AS props"
 
 
 def _records(rows: list[Row]) -> list[dict[str, Any]]:
@@ -101,7 +101,7 @@ def _records(rows: list[Row]) -> list[dict[str, Any]]:
 RESOURCES_BY_IDS = f"""UNWIND $ids AS wanted
 MATCH (r:Resource {{id: wanted}})
 WHERE {RESOURCE_LISTED}
-{RESOURCE_RETURN}"""
+{_RESOURCE_RETURN}"""
 
 
 async def resources_by_ids(
@@ -121,8 +121,8 @@ RESOURCE_FILTER = """($needs IS NULL OR any(code IN r.needCodes WHERE code IN $n
 
 LIST_RESOURCES = f"""MATCH (r:Resource)
 WHERE r.id > $after AND {RESOURCE_FILTER} AND {RESOURCE_LISTED}
-WITH r ORDER BY r.id LIMIT $limit
-{RESOURCE_RETURN}"""
+WITH r ORDER BY r.id LIMIT $pageSize
+{_RESOURCE_RETURN}"""
 
 COUNT_RESOURCES = f"""MATCH (r:Resource)
 WHERE {RESOURCE_FILTER} AND {RESOURCE_LISTED}
@@ -139,7 +139,12 @@ async def list_resources(
 ) -> list[dict[str, Any]]:
     """A page of listed resources in id order. `filters` hold already-expanded code lists
     (`needs` with narrower needs, `regions` with the regions above and below)."""
-    params = {**_filter_params(filters), **listing_params(viewer), "after": after, "limit": limit}
+    params = {
+        **_filter_params(filters),
+        **listing_params(viewer),
+        "after": after,
+        "pageSize": limit,
+    }
     return _records(await graph.run(LIST_RESOURCES, params))
 
 
@@ -149,7 +154,7 @@ async def count_resources(graph: GraphEngine, viewer: Viewer, filters: dict[str,
     return rows[0]["total"]
 
 
-OUTBOX_CREATE = """CREATE (:OutboxEvent {id: $eventId, entity: 'Resource', entityId: r.id,
+_OUTBOX_CREATE = """CREATE (:OutboxEvent {id: $eventId, entity: 'Resource', entityId: r.id,
     version: r.version, createdAt: $nowMs})"""
 
 INSERT_RESOURCE = f"""MATCH (p:Institution {{id: $providerId}})
@@ -161,7 +166,7 @@ WHERE size(needs) = size($needCodes) AND size(regions) = size($regionCodes)
 CREATE (r:Resource)
 SET r = $props
 CREATE (p)-[:PROVIDES]->(r)
-{OUTBOX_CREATE}
+{_OUTBOX_CREATE}
 WITH r, needs, regions
 UNWIND needs AS n
 CREATE (r)-[:ADDRESSES]->(n)
@@ -169,7 +174,7 @@ WITH r, regions, count(*) AS linkedNeeds
 UNWIND regions AS g
 CREATE (r)-[:SERVES]->(g)
 WITH r, count(*) AS linkedRegions
-{RESOURCE_RETURN}"""
+{_RESOURCE_RETURN}"""
 
 
 async def insert_resource(
@@ -203,7 +208,7 @@ DELETE old
 WITH DISTINCT r, needs, regions
 SET r += $props, r.version = r.version + 1, r.needCodes = [n IN needs | n.code],
     r.servedRegionCodes = [g IN regions | g.code]
-{OUTBOX_CREATE}
+{_OUTBOX_CREATE}
 WITH r, needs, regions
 UNWIND needs AS n
 CREATE (r)-[:ADDRESSES]->(n)
@@ -211,7 +216,7 @@ WITH r, regions, count(*) AS linkedNeeds
 UNWIND regions AS g
 CREATE (r)-[:SERVES]->(g)
 WITH r, count(*) AS linkedRegions
-{RESOURCE_RETURN}"""
+{_RESOURCE_RETURN}"""
 
 
 async def update_resource(
@@ -245,9 +250,9 @@ async def update_resource(
 SET_STATUS = f"""MATCH (r:Resource {{id: $id}})
 WHERE r.providerId = $providerId AND ($expectedVersion IS NULL OR r.version = $expectedVersion)
 SET r.status = $status, r.version = r.version + 1, r.updatedAt = $now
-{OUTBOX_CREATE}
+{_OUTBOX_CREATE}
 WITH r
-{RESOURCE_RETURN}"""
+{_RESOURCE_RETURN}"""
 
 
 async def set_resource_status(

