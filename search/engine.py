@@ -46,7 +46,9 @@ def make_search_client(
         return AsyncElasticsearch(
             url, node_class=OsmemHttpNode, request_timeout=10, retry_on_timeout=False
         )
-    return AsyncElasticsearch(url, api_key=api_key, request_timeout=10, max_retries=2)
+    return AsyncElasticsearch(
+        url, api_key=api_key, node_class=HttpxAsyncHttpNode, request_timeout=10, max_retries=2
+    )
 
 
 async def ping_search(client: AsyncElasticsearch) -> None:

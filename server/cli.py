@@ -110,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # The client logs each failed attempt with a traceback; Hanaro reports failures itself.
+    logging.getLogger("elastic_transport").setLevel(logging.CRITICAL)
     try:
         settings = _settings(args)
         if args.command == "token":

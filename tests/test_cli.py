@@ -1,0 +1,175 @@
+"""The `hanaro` command end to end: help, tokens, start-up errors, and `hanaro demo` serving
+on 127.0.0.1 until Ctrl-C, leaving no engine process behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server.auth import TokenVerifier
+from server.settings import Settings
+
+HANARO = str(Path(sys.executable).parent / "hanaro")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [HANARO, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_help_documents_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("serve", "demo", "token", "reindex"):
+        assert command in result.stdout
+    serve = run("serve", "--help")
+    assert "--host" in serve.stdout and "--port" in serve.stdout
+
+
+def test_token_command_prints_a_verifiable_token(tmp_path):
+    result = run(
+        "token",
+        "--sub",
+        "u1",
+        "--inst",
+        "ins_abcdef12",
+        "--roles",
+        "CASEWORKER,REGISTRANT",
+        "--data-dir",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip()
+    secret = (tmp_path / "jwt-secret").read_text()
+    claims = TokenVerifier(Settings(), secret).verify(f"Bearer {token}")
+    assert claims.roles == frozenset({"CASEWORKER", "REGISTRANT"})
+    bad = run(
+        "token",
+        "--sub",
+        "u1",
+        "--inst",
+        "ins_abcdef12",
+        "--roles",
+        "KING",
+        "--data-dir",
+        str(tmp_path),
+    )
+    assert bad.returncode == 2 and "--roles" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HANARO_NEO4J_URI", "bolt://127.0.0.1:{port}"),
+        ("HANARO_ELASTICSEARCH_URL", "http://127.0.0.1:{port}"),
+    ],
+)
+def test_unreachable_configured_engine_exits_with_one_clear_line(tmp_path, variable, value):
+    address = value.format(port=free_port())
+    result = run(
+        "serve", "--data-dir", str(tmp_path), "--port", str(free_port()), env={variable: address}
+    )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("hanaro:")]
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0] and address in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not engine_processes(tmp_path)
+
+
+def engine_processes(data_dir: Path, parent_pid: int | None = None) -> list[str]:
+    """Command lines of live processes that belong to a server on `data_dir`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (entry / "stat").read_text().split()[2]
+        except OSError:
+            continue
+        if state == "Z":
+            continue
+        if str(data_dir) in cmdline or (parent_pid and f"--parent-pid {parent_pid}" in cmdline):
+            found.append(cmdline)
+    return found
+
+
+def test_demo_serves_then_ctrl_c_stops_everything(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [HANARO, "demo", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while not any("Press Ctrl-C" in line for line in list(lines)):
+            assert process.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.2)
+        output = "".join(lines)
+        assert f"{base}/graphql" in output
+        tokens = re.findall(r"^\s{4}(eyJ\S+)$", output, re.MULTILINE)
+        assert len(tokens) == 3, output
+
+        assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
+        ready = httpx.get(f"{base}/readyz")
+        assert ready.status_code == 200 and ready.json()["graph"] == "ok"
+        page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+        query = """{ viewer { anonymous } resources(first: 3) { totalCount }
+                     institutions { totalCount } }"""
+        public = httpx.post(f"{base}/graphql", json={"query": query}).json()["data"]
+        staff = httpx.post(
+            f"{base}/graphql",
+            json={"query": query},
+            headers={"Authorization": f"Bearer {tokens[0]}"},
+        ).json()["data"]
+        assert public["viewer"]["anonymous"] is True
+        assert staff["viewer"]["anonymous"] is False
+        assert staff["institutions"]["totalCount"] >= 60
+        assert staff["resources"]["totalCount"] >= 400
+        # Some demo resources are listed for staff only.
+        assert public["resources"]["totalCount"] < staff["resources"]["totalCount"]
+        metrics = httpx.get(f"{base}/metrics").text
+        assert "hanaro_search_index_lag_ms" in metrics
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, "".join(lines)
+    time.sleep(0.5)
+    assert not engine_processes(tmp_path, process.pid)
