@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -117,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "token":
             from graph.access import ROLES
 
+            if not re.match(r"^ins_[0-9a-z]{6,40}$", args.inst):
+                print("hanaro: --inst must be an institution id like ins_0123abcd", file=sys.stderr)
+                return 2
             roles = [r.strip().upper() for r in args.roles.split(",") if r.strip()]
             if not roles or not set(roles) <= ROLES:
                 print(f"hanaro: --roles must be from {sorted(ROLES)}", file=sys.stderr)

@@ -78,6 +78,8 @@ def test_token_command_prints_a_verifiable_token(tmp_path):
         str(tmp_path),
     )
     assert bad.returncode == 2 and "--roles" in bad.stderr
+    bad_inst = run("token", "--sub", "u1", "--inst", "hospital", "--data-dir", str(tmp_path))
+    assert bad_inst.returncode == 2 and "--inst" in bad_inst.stderr
 
 
 @pytest.mark.parametrize(
