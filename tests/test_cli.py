@@ -49,36 +49,21 @@ def test_help_documents_the_commands():
     assert "--host" in serve.stdout and "--port" in serve.stdout
 
 
+def token_command(data_dir: Path, inst: str, roles: str) -> subprocess.CompletedProcess:
+    args = ["token", "--sub", "u1", "--inst", inst, "--roles", roles]
+    return run(*args, "--data-dir", str(data_dir))
+
+
 def test_token_command_prints_a_verifiable_token(tmp_path):
-    result = run(
-        "token",
-        "--sub",
-        "u1",
-        "--inst",
-        "ins_abcdef12",
-        "--roles",
-        "CASEWORKER,REGISTRANT",
-        "--data-dir",
-        str(tmp_path),
-    )
+    result = token_command(tmp_path, "ins_abcdef12", "CASEWORKER,REGISTRANT")
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
     secret = (tmp_path / "jwt-secret").read_text()
     claims = TokenVerifier(Settings(), secret).verify(f"Bearer {token}")
     assert claims.roles == frozenset({"CASEWORKER", "REGISTRANT"})
-    bad = run(
-        "token",
-        "--sub",
-        "u1",
-        "--inst",
-        "ins_abcdef12",
-        "--roles",
-        "KING",
-        "--data-dir",
-        str(tmp_path),
-    )
+    bad = token_command(tmp_path, "ins_abcdef12", "KING")
     assert bad.returncode == 2 and "--roles" in bad.stderr
-    bad_inst = run("token", "--sub", "u1", "--inst", "hospital", "--data-dir", str(tmp_path))
+    bad_inst = token_command(tmp_path, "hospital", "CASEWORKER")
     assert bad_inst.returncode == 2 and "--inst" in bad_inst.stderr
 
 

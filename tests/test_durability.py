@@ -3,6 +3,7 @@ fsync on every write) and a restart on the same data dir."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 
@@ -18,25 +19,36 @@ from tests.conftest import Api, institution
 from tests.test_resources_api import REGISTER, resource_input
 
 
+def hard_kill(engine: EmbeddedFalkorDB) -> None:
+    os.kill(engine.process.pid, signal.SIGKILL)
+    engine.process.wait()
+
+
+@contextlib.asynccontextmanager
+async def restarted_graph(data_dir, graph_name: str):
+    """A fresh engine on the same files, stopped afterwards."""
+    engine = EmbeddedFalkorDB.start(data_dir)
+    graph = engine.engine(graph_name)
+    try:
+        yield graph
+    finally:
+        await graph.close()
+        engine.stop()
+
+
 async def test_writes_survive_sigkill_and_restart(tmp_path):
     engine = EmbeddedFalkorDB.start(tmp_path)
     graph = engine.engine("durable")
     for i in range(200):
         await graph.run("CREATE (:Probe {id: $id, n: $n})", {"id": f"p{i}", "n": i}, write=True)
     await graph.run("MATCH (p:Probe {id: 'p7'}) SET p.n = -7", write=True)
-    os.kill(engine.process.pid, signal.SIGKILL)
-    engine.process.wait()
+    hard_kill(engine)
     await graph.close()
     engine.stop()
 
-    restarted = EmbeddedFalkorDB.start(tmp_path)
-    try:
-        graph = restarted.engine("durable")
+    async with restarted_graph(tmp_path, "durable") as graph:
         rows = await graph.run("MATCH (p:Probe) RETURN count(p) AS n, sum(p.n) AS total")
         assert rows == [{"n": 200, "total": sum(range(200)) - 14}]
-        await graph.close()
-    finally:
-        restarted.stop()
 
 
 async def test_a_second_server_cannot_open_the_same_data_dir(tmp_path):
@@ -69,14 +81,11 @@ async def test_acknowledged_mutation_survives_engine_kill(tmp_path, osmem, setti
             created = (await api.ok(REGISTER, {"input": resource_input()}, token))[
                 "registerResource"
             ]
-            os.kill(engine.process.pid, signal.SIGKILL)
-            engine.process.wait()
+            hard_kill(engine)
     await backends.close()
     engine.stop()
 
-    restarted = EmbeddedFalkorDB.start(tmp_path)
-    try:
-        graph = restarted.engine("durable-api")
+    async with restarted_graph(tmp_path, "durable-api") as graph:
         rows = await graph.run(
             "MATCH (r:Resource {id: $id})<-[:PROVIDES]-(i:Institution) "
             "RETURN properties(r) AS props, i.id AS provider",
@@ -86,6 +95,3 @@ async def test_acknowledged_mutation_survives_engine_kill(tmp_path, osmem, setti
         assert from_properties(rows[0]["props"])["name"] == created["name"]
         events = await graph.run("MATCH (o:OutboxEvent) RETURN count(o) AS n")
         assert events[0]["n"] <= 1  # the outbox event went with it (or was already applied)
-        await graph.close()
-    finally:
-        restarted.stop()
