@@ -23,6 +23,7 @@ __all__ = [
     "resource_state",
     "resources_by_ids",
     "set_resource_status",
+    "set_resource_visibility",
     "to_properties",
     "update_resource",
     "upsert_resources",
@@ -327,3 +328,54 @@ async def upsert_resources(
     ]
     result = await graph.run(UPSERT_RESOURCES, {"rows": rows, "nowMs": now_ms}, write=True)
     return result[0]["upserted"] if result else 0
+
+
+SET_VISIBILITY = f"""MATCH (r:Resource {{id: $id}})
+WHERE r.version = $expectedVersion AND r.providerId = $providerId
+CREATE (:AuditEvent {{id: $auditId, occurredAt: $now, actor: $actor, institution: $providerId,
+    entity: 'Resource', entityId: r.id, operation: 'SET_VISIBILITY',
+    before: ['listing=' + r.visListing, 'description=' + r.visDescription,
+             'contact=' + r.visContact, 'address=' + r.visAddress,
+             'capacity=' + r.visCapacity, 'schedule=' + r.visSchedule,
+             'eligibility=' + r.visEligibility, 'internalNotes=' + r.visInternalNotes],
+    beforePartners: r.partners, after: $after, afterPartners: $partners}})
+SET r += $props, r.version = r.version + 1, r.updatedAt = $now
+{_OUTBOX_CREATE}
+WITH r
+{_RESOURCE_RETURN}"""
+
+
+async def set_resource_visibility(
+    graph: GraphEngine,
+    resource_id: str,
+    provider_id: str,
+    expected_version: int,
+    visibility: dict[str, Any],
+    *,
+    actor: str,
+    now: str,
+    audit_id: str,
+    event_id: str,
+    now_ms: int,
+) -> dict[str, Any] | None:
+    """Replace the visibility settings, append an AuditEvent with the settings before and
+    after, and the outbox event — one atomic statement. None: nothing was written."""
+    props = to_properties({"visibility": visibility})
+    after = [f"listing={visibility['listing']}"] + [
+        f"{name}={audience}" for name, audience in visibility["fields"].items()
+    ]
+    params = {
+        "id": resource_id,
+        "providerId": provider_id,
+        "expectedVersion": expected_version,
+        "props": props,
+        "after": after,
+        "partners": props["partners"],
+        "actor": actor,
+        "now": now,
+        "auditId": audit_id,
+        "eventId": event_id,
+        "nowMs": now_ms,
+    }
+    rows = await graph.run(SET_VISIBILITY, params, write=True)
+    return _records(rows)[0] if rows else None

@@ -30,6 +30,7 @@ __all__ = [
     "register_resource",
     "resources_of_institution",
     "set_resource_status",
+    "set_resource_visibility",
     "update_resource",
 ]
 
@@ -181,7 +182,8 @@ def _check_capacity(value: dict[str, Any] | None) -> dict[str, Any] | None:
     for key, number in (("total", total), ("available", available)):
         if number is not None and not 0 <= number <= 10_000_000:
             raise HanaroError.bad_input(
-                f"capacity.{key} must be zero or more (got {number}).", field=f"capacity.{key}"
+                f"capacity.{key} must be between 0 and 10000000 (got {number}).",
+                field=f"capacity.{key}",
             )
     if total is not None and available is not None and available > total:
         raise HanaroError.bad_input(
@@ -343,6 +345,55 @@ async def set_resource_status(
         status,
         expected_version,
         now=iso_now(),
+        event_id=new_id("evt"),
+        now_ms=now_ms(),
+    )
+    if updated is None:
+        raise await _explain_failed_write(ctx, resource_id, expected_version)
+    ctx.services.notify_write()
+    return present(updated, ctx.viewer)
+
+
+async def set_resource_visibility(
+    ctx: RequestContext,
+    resource_id: str,
+    expected_version: int,
+    listing: str | None,
+    fields: list[dict[str, str]] | None,
+    partners: list[str] | None,
+) -> dict[str, Any]:
+    """Change who may see the resource and each controlled field. Settings not named keep
+    their current value; `partners` replaces the allow-list when given."""
+    check_id("Resource", resource_id)
+    _require_write_role(ctx.viewer)
+    if partners is not None:
+        partners = [check_id("Institution", p, field="partners") for p in partners]
+        known = await ctx.institutions_by_id.load_many(partners)
+        unknown = [p for p, row in zip(partners, known, strict=True) if row is None]
+        if unknown:
+            raise HanaroError.bad_input(
+                f"partners: no institution with id {unknown[0]!r}.", field="partners"
+            )
+    current = await ctx.resources_by_id.load(resource_id)
+    if current is None:
+        raise HanaroError.not_found("resource", resource_id)
+    if not ctx.viewer.manages(current["providerId"]):
+        raise HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
+    settings = current["visibility"]
+    visibility = {
+        "listing": listing or settings["listing"],
+        "fields": {**settings["fields"], **{f["field"]: f["audience"] for f in fields or []}},
+        "partners": list(dict.fromkeys(partners)) if partners is not None else settings["partners"],
+    }
+    updated = await repo.set_resource_visibility(
+        ctx.graph,
+        resource_id,
+        current["providerId"],
+        expected_version,
+        visibility,
+        actor=ctx.viewer.subject or "",
+        now=iso_now(),
+        audit_id=new_id("aud"),
         event_id=new_id("evt"),
         now_ms=now_ms(),
     )

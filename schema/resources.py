@@ -374,6 +374,29 @@ class ResourceMutation:
         )
         return Resource.from_record(record)
 
+    @strawberry.mutation(
+        description="Set who may see the resource (listing) and each controlled field; "
+        "registrants and admins of the owner only. Atomic and audited."
+    )
+    async def set_resource_visibility(
+        self,
+        info: Info[RequestContext, None],
+        resource_id: strawberry.ID,
+        expected_version: int,
+        listing: Audience | None = None,
+        fields: list[FieldAudienceInput] | None = None,
+        partners: list[strawberry.ID] | None = None,
+    ) -> Resource:
+        record = await resolve.set_resource_visibility(
+            info.context,
+            resource_id,
+            expected_version,
+            listing.value if listing else None,
+            [input_to_dict(f) for f in fields] if fields is not None else None,
+            list(partners) if partners is not None else None,
+        )
+        return Resource.from_record(record)
+
     @strawberry.mutation(description="Activate, suspend or close a resource.")
     async def set_resource_status(
         self,

@@ -22,7 +22,7 @@ async def resource_count(api) -> int:
         ({"needs": []}, "needs", "at least one"),
         ({"needs": ["HEALTH", "HEALTH"]}, "needs", "twice"),
         ({"regions": ["99999"]}, "regions", "unknown region code"),
-        ({"capacity": {"total": -1}}, "capacity.total", "zero or more"),
+        ({"capacity": {"total": -1}}, "capacity.total", "between 0 and"),
         ({"capacity": {"total": 3, "available": 5}}, "capacity.available", "above"),
         ({"address": {"lat": 91.0, "lon": 126.5}}, "address.lat", "out of range"),
         ({"address": {"lat": 33.5, "lon": -181.0}}, "address.lon", "out of range"),

@@ -1,0 +1,297 @@
+"""Visibility (공개 범위): registrants set who sees each resource and field, and nothing hidden
+reaches anyone outside its audience by any query path.
+
+The property test generates resources with random settings and checks every response byte
+against an oracle written here, independent of `graph.access`."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_resources_api import register
+
+AUDIENCES = ["PUBLIC", "AUTHENTICATED", "REGION", "PARTNERS", "OWNER"]
+FIELDS = {
+    "DESCRIPTION": "description",
+    "CONTACT": "contact",
+    "ADDRESS": "address",
+    "CAPACITY": "capacity",
+    "SCHEDULE": "schedule",
+    "ELIGIBILITY": "eligibility",
+    "INTERNAL_NOTES": "internalNotes",
+}
+# Where each test institution is, with every region above it (from graph/seed/regions.json).
+REGION_CHAINS = {
+    "ins_owner01": {"5011025000", "50110", "50"},
+    "ins_region01": {"5011031000", "50110", "50"},
+    "ins_partner01": {"5013051000", "50130", "50"},
+    "ins_other001": {"5013025000", "50130", "50"},
+}
+SERVABLE = ["5011025000", "5011031000", "50110", "50130", "5013025000", "50"]
+VIEWERS = {
+    "anonymous": None,
+    "owner caseworker": ("ins_owner01", "CASEWORKER"),
+    "owner admin": ("ins_owner01", "ADMIN"),
+    "region staff": ("ins_region01", "CASEWORKER"),
+    "partner staff": ("ins_partner01", "CASEWORKER"),
+    "unrelated staff": ("ins_other001", "CASEWORKER"),
+    "admin elsewhere": ("ins_other001", "ADMIN"),
+}
+
+SET_VISIBILITY = """mutation($id: ID!, $v: Int!, $listing: Audience, $fields: [FieldAudienceInput!],
+                          $partners: [ID!]) {
+  setResourceVisibility(resourceId: $id, expectedVersion: $v, listing: $listing,
+                        fields: $fields, partners: $partners) {
+    version visibility { listing fields { field audience } partners } withheldFields
+  }
+}"""
+
+ALL_FIELDS = """id name description schedule internalNotes withheldFields
+  contact { phone email person } address { text lat lon }
+  capacity { total available } eligibility { minAge notes }
+  visibility { listing partners }"""
+
+
+def relation(
+    viewer: tuple[str, str] | None, provider: str, served: list[str], partners: list[str]
+) -> int:
+    """The oracle: the narrowest audience (index in AUDIENCES) the viewer belongs to."""
+    if viewer is None:
+        return 0
+    institution = viewer[0]
+    if institution == provider:
+        return 4
+    if institution in partners:
+        return 3
+    if REGION_CHAINS[institution] & set(served):
+        return 2
+    return 1
+
+
+def secrets_for(marker: str) -> dict[str, str]:
+    """A unique value per controlled field, to look for in response bytes."""
+    return {
+        "description": f"DESC-{marker}",
+        "contact": f"CONTACT-{marker}",
+        "address": f"ADDR-{marker}",
+        "capacity": str(9_000_000 + int(marker[:5], 16) % 999_999),
+        "schedule": f"SCHED-{marker}",
+        "eligibility": f"ELIG-{marker}",
+        "internalNotes": f"NOTE-{marker}",
+    }
+
+
+scenarios = st.fixed_dictionaries(
+    {
+        "listing": st.sampled_from(AUDIENCES),
+        "fields": st.dictionaries(st.sampled_from(list(FIELDS)), st.sampled_from(AUDIENCES)),
+        "served": st.lists(st.sampled_from(SERVABLE), min_size=1, max_size=3, unique=True),
+        "partners": st.lists(
+            st.sampled_from(["ins_region01", "ins_partner01", "ins_other001"]), unique=True
+        ),
+    }
+)
+
+
+async def test_hidden_values_and_records_reach_no_one(api):
+    tokens = {name: api.token(*viewer) if viewer else None for name, viewer in VIEWERS.items()}
+    owner = api.token("ins_owner01", "REGISTRANT")
+    created: list[dict[str, Any]] = []
+
+    @settings(
+        max_examples=200,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(scenario=scenarios)
+    def examples(scenario: dict[str, Any]) -> None:
+        created.append(scenario)
+
+    examples()  # hypothesis draws the scenarios; the checks below run them on the server
+    for scenario in created:
+        marker = uuid.uuid4().hex
+        values = secrets_for(marker)
+        fields = {FIELDS[k]: v for k, v in scenario["fields"].items()}
+        resource = await register(
+            api,
+            owner,
+            name=f"NAME-{marker}",
+            description=values["description"],
+            regions=scenario["served"],
+            contact={"phone": "064-000-0000", "person": values["contact"]},
+            address={"text": values["address"], "lat": 33.4, "lon": 126.3},
+            capacity={"total": int(values["capacity"]), "available": 1},
+            schedule=values["schedule"],
+            eligibility={"minAge": 1, "notes": values["eligibility"]},
+            internalNotes=values["internalNotes"],
+            visibility={
+                "listing": scenario["listing"],
+                "fields": [{"field": k, "audience": v} for k, v in scenario["fields"].items()],
+                "partners": scenario["partners"],
+            },
+        )
+        scenario.update(id=resource["id"], marker=marker, values=values, audiences=fields)
+
+    for name, viewer in VIEWERS.items():
+        token = tokens[name]
+        visible = [
+            s
+            for s in created
+            if relation(viewer, "ins_owner01", s["served"], s["partners"])
+            >= AUDIENCES.index(s["listing"])
+        ]
+        # Every list path, with and without filters, and its count, walked page by page.
+        bodies = []
+        for query in (
+            f"""query($after: String) {{ resources(first: 60, after: $after) {{
+                   totalCount pageInfo {{ hasNextPage endCursor }}
+                   edges {{ node {{ {ALL_FIELDS} }} }} }} }}""",
+            f"""query($after: String) {{ resources(first: 60, after: $after,
+                   filter: {{institutions: ["ins_owner01"], needs: ["DAILY_LIVING"],
+                             regions: ["50"]}}) {{
+                   totalCount pageInfo {{ hasNextPage endCursor }}
+                   edges {{ node {{ {ALL_FIELDS} }} }} }} }}""",
+            f"""query($after: String) {{ institution(id: "ins_owner01") {{
+                   resources(first: 60, after: $after) {{
+                   totalCount pageInfo {{ hasNextPage endCursor }}
+                   edges {{ node {{ {ALL_FIELDS} }} }} }} }} }}""",
+        ):
+            after, listed_ids = None, []
+            while True:
+                body = await api(query, {"after": after}, token)
+                assert "errors" not in body, body
+                data = body["data"]
+                page = data.get("resources") or data["institution"]["resources"]
+                assert page["totalCount"] == len(visible), name
+                listed_ids += [edge["node"]["id"] for edge in page["edges"]]
+                bodies.append(json.dumps(body, ensure_ascii=False))
+                if not page["pageInfo"]["hasNextPage"]:
+                    break
+                after = page["pageInfo"]["endCursor"]
+            assert sorted(listed_ids) == sorted(s["id"] for s in visible), name
+        for scenario in created:
+            one = await api(
+                f"query($id: ID!) {{ resource(id: $id) {{ {ALL_FIELDS} }} }}",
+                {"id": scenario["id"]},
+                token,
+            )
+            entity = await api(
+                f"""query($r: [_Any!]!) {{ _entities(representations: $r) {{
+                      ... on Resource {{ {ALL_FIELDS} }} }} }}""",
+                {"r": [{"__typename": "Resource", "id": scenario["id"]}]},
+                token,
+            )
+            texts = [
+                *bodies,
+                json.dumps(one, ensure_ascii=False),
+                json.dumps(entity, ensure_ascii=False),
+            ]
+            rel = relation(viewer, "ins_owner01", scenario["served"], scenario["partners"])
+            listed = rel >= AUDIENCES.index(scenario["listing"])
+            if not listed:
+                assert one == {"data": {"resource": None}}, (name, scenario)
+                assert entity == {"data": {"_entities": [None]}}, (name, scenario)
+                for text in texts:
+                    assert scenario["marker"] not in text, (name, scenario)
+                continue
+            shown = one["data"]["resource"]
+            withheld = []
+            for field_name, value in scenario["values"].items():
+                audience = scenario["audiences"].get(field_name) or DEFAULTS[field_name]
+                if rel >= AUDIENCES.index(audience):
+                    assert value in json.dumps(shown, ensure_ascii=False), (name, field_name)
+                else:
+                    withheld.append(field_name)
+                    assert shown[field_name] is None, (name, field_name, scenario)
+                    for text in texts:
+                        assert value not in text, (name, field_name, scenario)
+            assert sorted(shown["withheldFields"]) == sorted(withheld), (name, scenario)
+            assert (shown["visibility"] is not None) == (rel == 4), (name, scenario)
+            assert entity["data"]["_entities"][0]["withheldFields"] == shown["withheldFields"]
+
+
+DEFAULTS = {
+    "description": "PUBLIC",
+    "schedule": "PUBLIC",
+    "eligibility": "PUBLIC",
+    "address": "PUBLIC",
+    "contact": "AUTHENTICATED",
+    "capacity": "PARTNERS",
+    "internalNotes": "OWNER",
+}
+
+
+async def test_set_visibility_is_owner_only_atomic_and_audited(api):
+    owner = api.token("ins_owner01", "REGISTRANT", subject="lee")
+    resource = await register(api, owner)
+    variables = {
+        "id": resource["id"],
+        "v": 1,
+        "listing": "REGION",
+        "fields": [{"field": "CONTACT", "audience": "PARTNERS"}],
+        "partners": ["ins_partner01"],
+    }
+    for token, code in (
+        (None, "UNAUTHENTICATED"),
+        (api.token("ins_owner01", "CASEWORKER"), "FORBIDDEN"),
+        (api.token("ins_other001", "ADMIN"), "FORBIDDEN"),
+    ):
+        assert (await api.error(SET_VISIBILITY, variables, token))["extensions"]["code"] == code
+
+    data = (await api.ok(SET_VISIBILITY, variables, owner))["setResourceVisibility"]
+    assert data["version"] == 2
+    assert data["visibility"]["listing"] == "REGION"
+    assert data["visibility"]["partners"] == ["ins_partner01"]
+    fields = {f["field"]: f["audience"] for f in data["visibility"]["fields"]}
+    assert fields["CONTACT"] == "PARTNERS" and fields["CAPACITY"] == "PARTNERS"
+
+    stale = await api.error(SET_VISIBILITY, {**variables, "listing": "PUBLIC"}, owner)
+    assert stale["extensions"]["code"] == "CONFLICT"
+    unknown = await api.error(
+        SET_VISIBILITY, {**variables, "v": 2, "partners": ["ins_nobody00"]}, owner
+    )
+    assert unknown["extensions"]["code"] == "BAD_USER_INPUT"
+
+    audit = await api.runtime.backends.graph.run(
+        "MATCH (a:AuditEvent {entityId: $id}) RETURN a.actor AS actor, a.operation AS op, "
+        "a.before AS before, a.after AS after, a.afterPartners AS partners",
+        {"id": resource["id"]},
+    )
+    assert len(audit) == 1
+    assert audit[0]["actor"] == "lee" and audit[0]["op"] == "SET_VISIBILITY"
+    assert "listing=PUBLIC" in audit[0]["before"] and "contact=AUTHENTICATED" in audit[0]["before"]
+    assert "listing=REGION" in audit[0]["after"] and "contact=PARTNERS" in audit[0]["after"]
+    assert audit[0]["partners"] == ["ins_partner01"]
+
+    # Takes effect on the very next request: the 서귀포 office is neither region nor partner.
+    outsider = api.token("ins_other001", "CASEWORKER")
+    gone = await api.ok(
+        "query($id: ID!) { resource(id: $id) { id } }", {"id": resource["id"]}, outsider
+    )
+    assert gone["resource"] is None
+    partner = api.token("ins_partner01", "CASEWORKER")
+    seen = await api.ok(
+        "query($id: ID!) { resource(id: $id) { contact { phone } } }",
+        {"id": resource["id"]},
+        partner,
+    )
+    assert seen["resource"]["contact"]["phone"] == "064-796-1234"
+
+
+async def test_hidden_resource_errors_look_like_missing_ones(api):
+    owner = api.token("ins_owner01", "REGISTRANT")
+    resource = await register(api, owner, visibility={"listing": "OWNER"})
+    outsider = api.token("ins_other001", "REGISTRANT")
+    update = """mutation($id: ID!) { updateResource(id: $id, expectedVersion: 1,
+                input: {name: "x"}) { id } }"""
+    hidden = await api.error(update, {"id": resource["id"]}, outsider)
+    missing = await api.error(update, {"id": "res_000000000000"}, outsider)
+    assert hidden["extensions"]["code"] == missing["extensions"]["code"] == "NOT_FOUND"
+    assert hidden["message"].replace(resource["id"], "ID") == missing["message"].replace(
+        "res_000000000000", "ID"
+    )
