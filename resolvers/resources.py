@@ -306,6 +306,20 @@ async def _explain_failed_write(
     )
 
 
+async def _written(
+    ctx: RequestContext,
+    updated: dict[str, Any] | None,
+    resource_id: str,
+    expected_version: int | None,
+) -> dict[str, Any]:
+    """After a guarded write: explain why nothing was written, or wake the search sync and
+    present the new state."""
+    if updated is None:
+        raise await _explain_failed_write(ctx, resource_id, expected_version)
+    ctx.services.notify_write()
+    return present(updated, ctx.viewer)
+
+
 async def update_resource(
     ctx: RequestContext, resource_id: str, expected_version: int, data: dict[str, Any]
 ) -> dict[str, Any]:
@@ -327,10 +341,7 @@ async def update_resource(
         event_id=new_id("evt"),
         now_ms=now_ms(),
     )
-    if updated is None:
-        raise await _explain_failed_write(ctx, resource_id, expected_version)
-    ctx.services.notify_write()
-    return present(updated, ctx.viewer)
+    return await _written(ctx, updated, resource_id, expected_version)
 
 
 async def set_resource_status(
@@ -348,10 +359,7 @@ async def set_resource_status(
         event_id=new_id("evt"),
         now_ms=now_ms(),
     )
-    if updated is None:
-        raise await _explain_failed_write(ctx, resource_id, expected_version)
-    ctx.services.notify_write()
-    return present(updated, ctx.viewer)
+    return await _written(ctx, updated, resource_id, expected_version)
 
 
 async def set_resource_visibility(
@@ -397,7 +405,4 @@ async def set_resource_visibility(
         event_id=new_id("evt"),
         now_ms=now_ms(),
     )
-    if updated is None:
-        raise await _explain_failed_write(ctx, resource_id, expected_version)
-    ctx.services.notify_write()
-    return present(updated, ctx.viewer)
+    return await _written(ctx, updated, resource_id, expected_version)
