@@ -32,10 +32,15 @@ class FalkorDBEngine:
         max_connections: int = 32,
     ) -> None:
         self.address = f"unix://{unix_socket_path}" if unix_socket_path else f"{host}:{port}"
-        if unix_socket_path:
-            self._db = FalkorDB(unix_socket_path=unix_socket_path, max_connections=max_connections)
-        else:
-            self._db = FalkorDB(host=host, port=port, max_connections=max_connections)
+        try:  # the client asks the server (synchronously) whether it is a cluster
+            if unix_socket_path:
+                self._db = FalkorDB(
+                    unix_socket_path=unix_socket_path, max_connections=max_connections
+                )
+            else:
+                self._db = FalkorDB(host=host, port=port, max_connections=max_connections)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise GraphUnavailable(f"FalkorDB at {self.address} is unreachable: {exc}") from exc
         self._graph = self._db.select_graph(graph_name)
         self.graph_name = graph_name
 

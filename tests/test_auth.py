@@ -83,3 +83,53 @@ def test_issued_tokens_round_trip():
     assert claims.institution_id == "ins_abcdef12"
     assert claims.roles == frozenset({"ADMIN"})
     assert claims.expires_at is not None and claims.expires_at > time.time()
+
+
+def test_rs256_tokens_are_verified_against_a_jwks_url():
+    """Production path: RS256 tokens checked against keys served at HANARO_JWT_JWKS_URL
+    (here a JWKS served by the test on 127.0.0.1)."""
+    import http.server
+    import json
+    import threading
+    from dataclasses import replace
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    body = json.dumps({"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/jwks.json"
+        verifier = TokenVerifier(replace(Settings(), jwt_jwks_url=url), secret=None)
+        claims = {
+            "sub": "sso-user",
+            "inst": "ins_owner01",
+            "roles": ["ADMIN"],
+            "exp": int(time.time()) + 60,
+        }
+        good = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
+        assert verifier.verify(f"Bearer {good}").subject == "sso-user"
+        forged = jwt.encode(claims, stranger, algorithm="RS256", headers={"kid": "k1"})
+        with pytest.raises(AuthError):
+            verifier.verify(f"Bearer {forged}")
+        # An HS256 token is not accepted when only a JWKS is configured.
+        with pytest.raises(AuthError):
+            verifier.verify("Bearer " + _sign({}))
+    finally:
+        server.shutdown()
+        server.server_close()
