@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 
 from graph.access import RESOURCE_LISTED, Viewer, listing_params
-from graph.resources import LIST_RESOURCES, _records, upsert_resources
+from graph.resources import LIST_RESOURCES, list_resources, upsert_resources
 from resolvers.resources import present
 from server.app import create_app
 from server.auth import issue_token
-from server.demo import _resource_record, load_demo
+from server.demo import demo_resource_record, load_demo
 from server.demo_data import build_demo_dataset
 from server.runtime import Runtime
 
@@ -49,7 +49,9 @@ async def load_scaled(runtime: Runtime, copies: int, progress: Callable[[str], N
     total = len(data.resources)
     for copy in range(copies):
         records = [
-            _resource_record({**row, "id": f"res_b{copy:03d}{i:05d}"}, i, "2026-01-01T00:00:00Z")
+            demo_resource_record(
+                {**row, "id": f"res_b{copy:03d}{i:05d}"}, i, "2026-01-01T00:00:00Z"
+            )
             for i, row in enumerate(data.resources)
         ]
         for start in range(0, len(records), 500):
@@ -79,7 +81,7 @@ async def run_visibility(
         "needs": None, "regions": None, "providers": None, "kinds": None, "statuses": None,
         "after": "", "pageSize": 51, **listing_params(viewer),
     }  # fmt: skip
-    rows = _records(await graph.run(LIST_RESOURCES, params))[:50]
+    rows = await list_resources(graph, viewer, {}, after="", limit=50)
     results: dict[str, Any] = {"resources": total}
     progress("  timing the page query with and without the listing condition")
     results["cypher_with_listing"] = await _timed(lambda: graph.run(LIST_RESOURCES, params), repeat)

@@ -330,14 +330,16 @@ async def upsert_resources(
     return result[0]["upserted"] if result else 0
 
 
+# The settings as they were, as 'field=AUDIENCE' strings, listed from CONTROLLED_FIELDS.
+_VISIBILITY_BEFORE = "['listing=' + r.visListing, {}]".format(
+    ", ".join(f"'{name}=' + r.{column}" for name, column in CONTROLLED_FIELDS.items())
+)
+
 SET_VISIBILITY = f"""MATCH (r:Resource {{id: $id}})
 WHERE r.version = $expectedVersion AND r.providerId = $providerId
 CREATE (:AuditEvent {{id: $auditId, occurredAt: $now, actor: $actor, institution: $providerId,
     entity: 'Resource', entityId: r.id, operation: 'SET_VISIBILITY',
-    before: ['listing=' + r.visListing, 'description=' + r.visDescription,
-             'contact=' + r.visContact, 'address=' + r.visAddress,
-             'capacity=' + r.visCapacity, 'schedule=' + r.visSchedule,
-             'eligibility=' + r.visEligibility, 'internalNotes=' + r.visInternalNotes],
+    before: {_VISIBILITY_BEFORE},
     beforePartners: r.partners, after: $after, afterPartners: $partners}})
 SET r += $props, r.version = r.version + 1, r.updatedAt = $now
 {_OUTBOX_CREATE}

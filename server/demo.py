@@ -15,12 +15,12 @@ from resolvers.stamps import iso_now, new_id, now_ms
 from server.auth import issue_token
 from server.demo_data import DemoDataset, build_demo_dataset
 
-__all__ = ["demo_roles", "demo_tokens", "load_demo"]
+__all__ = ["demo_resource_record", "demo_roles", "demo_tokens", "load_demo"]
 
 BATCH = 200
 
 
-def _resource_record(row: dict[str, Any], index: int, now: str) -> dict[str, Any]:
+def demo_resource_record(row: dict[str, Any], index: int, now: str) -> dict[str, Any]:
     """Demo rows with the stored defaults, and a spread of visibility settings so that the
     audiences can be tried at once."""
     fields = dict(DEFAULT_FIELD_AUDIENCES)
@@ -49,7 +49,7 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
     data = build_demo_dataset()
     now = iso_now()
     await upsert_institutions(graph, data.institutions, now)
-    records = [_resource_record(row, i, now) for i, row in enumerate(data.resources)]
+    records = [demo_resource_record(row, i, now) for i, row in enumerate(data.resources)]
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
         await upsert_resources(
