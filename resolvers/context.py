@@ -36,6 +36,7 @@ class Services:
     needs: NeedCatalog
     regions: RegionCatalog
     limits: Limits = field(default_factory=Limits)
+    search_nori: bool = False  # the index has `nori` subfields to query
     # Called after every graph write so the search-sync loop runs now, not at its next tick.
     notify_write: Callable[[], None] = lambda: None
 

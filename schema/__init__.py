@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql import get_named_type
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 
@@ -14,13 +15,14 @@ from schema.limits import query_limits_rule
 from schema.needs import NeedQuery
 from schema.regions import RegionQuery
 from schema.resources import ResourceMutation, ResourceQuery
+from schema.search import SearchQuery
 from schema.viewer import ViewerQuery
 
 __all__ = ["build_schema"]
 
 
 @strawberry.type
-class Query(ViewerQuery, ResourceQuery, InstitutionQuery, NeedQuery, RegionQuery):
+class Query(ViewerQuery, ResourceQuery, SearchQuery, InstitutionQuery, NeedQuery, RegionQuery):
     pass
 
 
@@ -40,7 +42,11 @@ def _default_page_sizes(schema: strawberry.federation.Schema) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for type_ in schema._schema.type_map.values():
         for name, field in (getattr(type_, "fields", None) or {}).items():
-            first = (getattr(field, "args", None) or {}).get("first")
+            args = getattr(field, "args", None) or {}
+            first = args.get("first")
+            if first is None and "input" in args:
+                input_type = get_named_type(args["input"].type)
+                first = (getattr(input_type, "fields", None) or {}).get("first")
             if first is not None and isinstance(first.default_value, int):
                 sizes[name] = max(sizes.get(name, 0), first.default_value)
     return sizes

@@ -14,9 +14,11 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
+    VariableNode,
 )
 
 __all__ = ["query_limits_rule"]
@@ -28,8 +30,8 @@ def query_limits_rule(
     max_page_size: int,
     default_page_sizes: dict[str, int],
 ) -> type[ValidationRule]:
-    """`default_page_sizes`: field name -> the default of its `first` argument, for list
-    fields called without one."""
+    """`default_page_sizes`: field name -> the default of its `first` argument (or of the
+    `first` field of its `input` argument), for list fields called without one."""
 
     class QueryLimits(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
@@ -78,11 +80,24 @@ def query_limits_rule(
 
     def _page_size(field: FieldNode) -> int:
         for argument in field.arguments or ():
-            if argument.name.value == "first":
-                value = argument.value
-                if isinstance(value, IntValueNode):
-                    return max(1, int(value.value))
-                return max_page_size
+            value = argument.value
+            if argument.name.value == "input" and isinstance(value, ObjectValueNode):
+                # Search-style fields take `first` inside their input object.
+                for item in value.fields:
+                    if item.name.value == "first":
+                        value = item.value
+                        break
+                else:
+                    continue
+            elif argument.name.value == "input" and isinstance(value, VariableNode):
+                if field.name.value in default_page_sizes:
+                    return max_page_size
+                continue
+            elif argument.name.value != "first":
+                continue
+            if isinstance(value, IntValueNode):
+                return max(1, int(value.value))
+            return max_page_size
         return default_page_sizes.get(field.name.value, 1)
 
     return QueryLimits

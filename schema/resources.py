@@ -21,6 +21,7 @@ from schema.regions import Region
 
 __all__ = [
     "Audience",
+    "HouseholdType",
     "RegisterResourceInput",
     "Resource",
     "ResourceField",

@@ -13,7 +13,8 @@ from resolvers.context import Limits, Services
 from resolvers.needs import NeedCatalog
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
-from search.resources import ensure_index
+from search.index import ensure_index
+from search.resources import index_body
 from server.auth import TokenVerifier, load_secret
 from server.engines import Backends
 from server.settings import Settings
@@ -54,6 +55,7 @@ async def running(
         needs=needs,
         regions=regions,
         limits=Limits(settings.max_page_size, settings.max_string_length),
+        search_nori=settings.search_nori,
     )
     sync = SearchSync(
         backends.graph,
@@ -67,7 +69,9 @@ async def running(
         _, count = await rebuild_from_graph(sync, nori=settings.search_nori)
         log.info("search index rebuilt from the graph: %d resources", count)
     else:
-        await ensure_index(backends.search, settings.search_index, nori=settings.search_nori)
+        await ensure_index(
+            backends.search, settings.search_index, index_body(nori=settings.search_nori)
+        )
     secret = load_secret(settings)
     runtime = Runtime(
         settings=settings,

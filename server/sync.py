@@ -18,7 +18,8 @@ from elasticsearch import AsyncElasticsearch
 
 from graph.engine import GraphEngine
 from graph.outbox import all_resource_ids, delete_events, pending_events, resources_for_index
-from search.resources import apply_resource_documents, rebuild_index, resource_document
+from search.index import apply_documents, rebuild_index
+from search.resources import index_body, resource_document
 
 __all__ = ["SearchSync", "SyncMetrics", "rebuild_from_graph"]
 
@@ -65,7 +66,7 @@ class SearchSync:
         ids = list(dict.fromkeys(e["entityId"] for e in events if e["entity"] == "Resource"))
         records = await resources_for_index(self.graph, ids)
         present = {r["id"] for r in records}
-        await apply_resource_documents(
+        await apply_documents(
             self.search, self.alias, self.documents(records), [i for i in ids if i not in present]
         )
         await delete_events(self.graph, [e["id"] for e in events])
@@ -126,4 +127,4 @@ async def rebuild_from_graph(sync: SearchSync, *, nori: bool = False) -> tuple[s
             yield sync.documents(await resources_for_index(sync.graph, ids))
             after = ids[-1]
 
-    return await rebuild_index(sync.search, sync.alias, batches(), nori=nori)
+    return await rebuild_index(sync.search, sync.alias, batches(), index_body(nori=nori))

@@ -1,0 +1,89 @@
+"""Index lifecycle behind an alias: create on first use, bulk apply with external versions,
+and rebuild-into-a-new-index-then-swap, so searches never meet a missing or half index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch, NotFoundError
+from elasticsearch.helpers import async_bulk
+
+__all__ = ["apply_documents", "ensure_index", "rebuild_index"]
+
+
+async def ensure_index(client: AsyncElasticsearch, alias: str, body: dict[str, Any]) -> str:
+    """Make sure `alias` points at an index; create a fresh one when it does not."""
+    try:
+        current = await client.indices.get_alias(name=alias)
+        return next(iter(current.body))
+    except NotFoundError:
+        name = f"{alias}-{time.time_ns()}"
+        await client.indices.create(index=name, body=body)
+        await client.indices.put_alias(index=name, name=alias)
+        return name
+
+
+async def apply_documents(
+    client: AsyncElasticsearch,
+    index: str,
+    documents: list[dict[str, Any]],
+    deleted_ids: list[str],
+    *,
+    refresh: bool = True,
+) -> None:
+    """Index the current state of records and delete the ones that are gone. Idempotent:
+    documents carry the whole state, and an older version never overwrites a newer one
+    (external versioning)."""
+    actions: list[dict[str, Any]] = [
+        {
+            "_op_type": "index",
+            "_index": index,
+            "_id": doc["id"],
+            "version": doc["version"],
+            "version_type": "external_gte",
+            "_source": doc,
+        }
+        for doc in documents
+    ]
+    actions += [{"_op_type": "delete", "_index": index, "_id": rid} for rid in deleted_ids]
+    if not actions:
+        return
+    _, errors = await async_bulk(
+        client, actions, refresh=refresh, raise_on_error=False, raise_on_exception=True
+    )
+    real = [
+        e
+        for e in errors  # type: ignore[union-attr]
+        if next(iter(e.values())).get("status") not in (404, 409)
+    ]
+    if real:
+        raise RuntimeError(f"bulk indexing failed for {len(real)} documents: {real[:3]}")
+
+
+async def rebuild_index(
+    client: AsyncElasticsearch,
+    alias: str,
+    batches: AsyncIterator[list[dict[str, Any]]],
+    body: dict[str, Any],
+) -> tuple[str, int]:
+    """Build a new index from `batches`, then move the alias to it in one `update_aliases`
+    call and drop the old index."""
+    name = f"{alias}-{time.time_ns()}"
+    await client.indices.create(index=name, body=body)
+    total = 0
+    async for documents in batches:
+        await apply_documents(client, name, documents, [], refresh=False)
+        total += len(documents)
+    await client.indices.refresh(index=name)
+    try:
+        old = list((await client.indices.get_alias(name=alias)).body)
+    except NotFoundError:
+        old = []
+    actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
+    actions.append({"add": {"index": name, "alias": alias}})
+    await client.indices.update_aliases(actions=actions)
+    for index in old:
+        await client.indices.delete(index=index)
+    return name, total
