@@ -2,18 +2,21 @@
 reaches anyone outside its audience by any query path.
 
 The property test generates resources with random settings and checks every response byte
-against an oracle written here, independent of `graph.access`."""
+of every list, search, single and entity path against an oracle written here, independent of
+`graph.access` and of the index's audience query."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_resources_api import register
+from tests.test_search import settled
 
 AUDIENCES = ["PUBLIC", "AUTHENTICATED", "REGION", "PARTNERS", "OWNER"]
 FIELDS = {
@@ -98,6 +101,88 @@ scenarios = st.fixed_dictionaries(
 )
 
 
+SEARCH_ALL = f"""query($input: ResourceSearchInput!) {{ searchResources(input: $input) {{
+  totalCount pageInfo {{ hasNextPage endCursor }}
+  facets {{ needs {{ code count }} regions {{ code count }} kinds {{ value count }} }}
+  hits {{ resource {{ {ALL_FIELDS} }} distanceKm eligibility highlights {{ field fragments }}
+          reasons {{ code message }} }} }} }}"""
+
+
+def admits(viewer: tuple[str, str] | None, scenario: dict[str, Any], field_name: str) -> bool:
+    audience = scenario["audiences"].get(field_name) or DEFAULTS[field_name]
+    rel = relation(viewer, "ins_owner01", scenario["served"], scenario["partners"])
+    return rel >= AUDIENCES.index(audience)
+
+
+async def check_search_paths(
+    api: Any,
+    token: str | None,
+    viewer: tuple[str, str] | None,
+    visible: list[dict[str, Any]],
+    name: str,
+) -> list[str]:
+    """searchResources: hits, counts and facets hold exactly the listed resources, and text,
+    capacity, distance and eligibility criteria use only the fields the viewer may see.
+    Returns the response bodies, for the hidden-value scan."""
+    bodies: list[str] = []
+
+    async def run(criteria: dict[str, Any]) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+        hits: list[dict[str, Any]] = []
+        after, total, facets = None, -1, {}
+        while True:
+            body = await api(
+                SEARCH_ALL, {"input": {**criteria, "first": 100, "after": after}}, token
+            )
+            assert "errors" not in body, body
+            bodies.append(json.dumps(body, ensure_ascii=False))
+            result = body["data"]["searchResources"]
+            total, facets = result["totalCount"], result["facets"]
+            hits += result["hits"]
+            if not result["pageInfo"]["hasNextPage"]:
+                return hits, total, facets
+            after = result["pageInfo"]["endCursor"]
+
+    def expect(criteria: dict[str, Any], wanted: list[dict[str, Any]], label: str) -> Any:
+        async def check() -> list[dict[str, Any]]:
+            hits, total, _ = await run(criteria)
+            found = sorted(h["resource"]["id"] for h in hits)
+            assert found == sorted(s["id"] for s in wanted), (name, label)
+            assert total == len(wanted), (name, label)
+            return hits
+
+        return check()
+
+    hits, total, facets = await run({})
+    assert sorted(h["resource"]["id"] for h in hits) == sorted(s["id"] for s in visible), name
+    assert total == len(visible), name
+    if visible:
+        assert facets["needs"] == [{"code": "DAILY_LIVING_MEALS", "count": len(visible)}], name
+        served = Counter(code for s in visible for code in s["served"])
+        assert {f["code"]: f["count"] for f in facets["regions"]} == dict(served), name
+    else:
+        assert facets == {"needs": [], "regions": [], "kinds": []}, name
+    await expect(
+        {"text": "zebradesc"}, [s for s in visible if admits(viewer, s, "description")], "text"
+    )
+    await expect(
+        {"text": "zebraelig"}, [s for s in visible if admits(viewer, s, "eligibility")], "notes"
+    )
+    await expect(
+        {"hasCapacity": True}, [s for s in visible if admits(viewer, s, "capacity")], "capacity"
+    )
+    near = await expect(
+        {"near": {"lat": 33.4, "lon": 126.3, "radiusKm": 5}},
+        [s for s in visible if admits(viewer, s, "address")],
+        "near",
+    )
+    assert all(h["distanceKm"] == 0 for h in near), name
+    person = await expect(
+        {"person": {"age": 0}}, [s for s in visible if not admits(viewer, s, "eligibility")], "age"
+    )
+    assert all(h["eligibility"] == "WITHHELD" for h in person), name
+    return bodies
+
+
 async def test_hidden_values_and_records_reach_no_one(api):
     tokens = {name: api.token(*viewer) if viewer else None for name, viewer in VIEWERS.items()}
     owner = api.token("ins_owner01", "REGISTRANT")
@@ -121,13 +206,13 @@ async def test_hidden_values_and_records_reach_no_one(api):
             api,
             owner,
             name=f"NAME-{marker}",
-            description=values["description"],
+            description=f"{values['description']} zebradesc",
             regions=scenario["served"],
             contact={"phone": "064-000-0000", "person": values["contact"]},
             address={"text": values["address"], "lat": 33.4, "lon": 126.3},
             capacity={"total": int(values["capacity"]), "available": 1},
             schedule=values["schedule"],
-            eligibility={"minAge": 1, "notes": values["eligibility"]},
+            eligibility={"minAge": 1, "notes": f"{values['eligibility']} zebraelig"},
             internalNotes=values["internalNotes"],
             visibility={
                 "listing": scenario["listing"],
@@ -137,6 +222,7 @@ async def test_hidden_values_and_records_reach_no_one(api):
         )
         scenario.update(id=resource["id"], marker=marker, values=values, audiences=fields)
 
+    await settled(api.runtime)
     for name, viewer in VIEWERS.items():
         token = tokens[name]
         visible = [
@@ -174,6 +260,7 @@ async def test_hidden_values_and_records_reach_no_one(api):
                     break
                 after = page["pageInfo"]["endCursor"]
             assert sorted(listed_ids) == sorted(s["id"] for s in visible), name
+        bodies += await check_search_paths(api, token, viewer, visible, name)
         for scenario in created:
             one = await api(
                 f"query($id: ID!) {{ resource(id: $id) {{ {ALL_FIELDS} }} }}",
