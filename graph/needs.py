@@ -24,7 +24,8 @@ def load_need_seed(path: Path = SEED_FILE) -> list[dict[str, Any]]:
 
 UPSERT_NEEDS = """UNWIND $rows AS row
 MERGE (n:Need {code: row.code})
-SET n.labelKo = row.labelKo, n.labelEn = row.labelEn, n.parent = row.parent
+SET n.labelKo = row.labelKo, n.labelEn = row.labelEn, n.parent = row.parent,
+    n.keywords = row.keywords
 RETURN count(n) AS upserted"""
 
 LINK_BROADER = """UNWIND $rows AS row
@@ -35,13 +36,16 @@ RETURN count(child) AS linked"""
 
 async def seed_needs(graph: GraphEngine, rows: list[dict[str, Any]]) -> None:
     """Idempotent: MERGE on the code, so it runs at every start."""
-    params = [{**row, "parent": row.get("parent")} for row in rows]
+    params = [
+        {**row, "parent": row.get("parent"), "keywords": row.get("keywords") or []} for row in rows
+    ]
     await graph.run(UPSERT_NEEDS, {"rows": params}, write=True)
     await graph.run(LINK_BROADER, {"rows": [r for r in params if r["parent"]]}, write=True)
 
 
 LIST_NEEDS = """MATCH (n:Need)
-RETURN n.code AS code, n.labelKo AS labelKo, n.labelEn AS labelEn, n.parent AS parent
+RETURN n.code AS code, n.labelKo AS labelKo, n.labelEn AS labelEn, n.parent AS parent,
+  n.keywords AS keywords
 ORDER BY n.code"""
 
 

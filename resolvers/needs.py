@@ -31,6 +31,15 @@ class NeedCatalog:
     def parents(self) -> dict[str, str | None]:
         return {code: row["parent"] for code, row in self.by_code.items()}
 
+    @property
+    def terms(self) -> dict[str, list[str]]:
+        """Code -> the words a search for it may use: labels and keywords (search vocabulary
+        from the seed, e.g. 병원비 for 의료비)."""
+        return {
+            code: [row["labelKo"], row["labelEn"], *(row.get("keywords") or [])]
+            for code, row in self.by_code.items()
+        }
+
     def check(self, codes: list[str], *, field: str) -> list[str]:
         unknown = [code for code in codes if code not in self.by_code]
         if unknown:

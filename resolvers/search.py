@@ -39,11 +39,13 @@ _CURSOR_PREFIX = "search:"
 MAX_OFFSET = 9_000
 # How many extra hits to fetch so that a page stays full when a few fail the graph re-check.
 _SLACK = 5
-# Text fields of the index -> (GraphQL name of the highlight, record field that governs it).
+# Text fields of the index -> (GraphQL name for highlights and reasons, record field that
+# governs who may see it; None: seen with the listing).
 _TEXT_FIELDS = {
     "name": ("name", None),
     "description": ("description", "description"),
     "eligibilityNotes": ("eligibility.notes", "eligibility"),
+    "needTerms": ("needs", None),
 }
 
 

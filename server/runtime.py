@@ -14,7 +14,7 @@ from resolvers.needs import NeedCatalog
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
 from search.index import ensure_index
-from search.resources import index_body
+from search.resources import Vocabulary, index_body
 from server.auth import TokenVerifier, load_secret
 from server.engines import Backends
 from server.settings import Settings
@@ -61,7 +61,7 @@ async def running(
         backends.graph,
         backends.search,
         settings.search_index,
-        (needs.parents, regions.parents),
+        Vocabulary(needs.parents, regions.parents, needs.terms),
         settings.sync_interval_ms,
     )
     services.notify_write = sync.poke

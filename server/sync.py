@@ -19,7 +19,7 @@ from elasticsearch import AsyncElasticsearch
 from graph.engine import GraphEngine
 from graph.outbox import all_resource_ids, delete_events, pending_events, resources_for_index
 from search.index import apply_documents, rebuild_index
-from search.resources import index_body, resource_document
+from search.resources import Vocabulary, index_body, resource_document
 
 __all__ = ["SearchSync", "SyncMetrics", "rebuild_from_graph"]
 
@@ -43,20 +43,20 @@ class SearchSync:
         graph: GraphEngine,
         search: AsyncElasticsearch,
         alias: str,
-        parents: tuple[dict[str, str | None], dict[str, str | None]],
+        vocabulary: Vocabulary,
         interval_ms: int,
     ) -> None:
         self.graph = graph
         self.search = search
         self.alias = alias
-        self.need_parents, self.region_parents = parents
+        self.vocabulary = vocabulary
         self.interval = interval_ms / 1000
         self.metrics = SyncMetrics()
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
     def documents(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [resource_document(r, self.need_parents, self.region_parents) for r in records]
+        return [resource_document(r, self.vocabulary) for r in records]
 
     async def apply_pending(self) -> int:
         """One pass: apply up to BATCH events. Returns how many were applied."""

@@ -68,11 +68,20 @@ async def owner(api: Any) -> str:
 async def test_korean_text_matches_without_spaces_or_particles(api, owner):
     meals = await register(api, owner, **plain(name="독거어르신 도시락 배달"))
     side = await register(api, owner, **plain(name="어르신 밑반찬 지원"))
-    await register(api, owner, **plain(name="청소년 진로 상담"))
+    youth = await register(
+        api, owner, **plain(name="청소년 진로 상담", needs=["EMPLOYMENT_JOB_SEARCH"])
+    )
     await settled(api.runtime)
     staff = api.token("ins_other001")
 
-    assert ids(await search(api, staff, text="도시락배달")) == [meals["id"]]
+    found = await search(api, staff, text="도시락배달")
+    # The name holds the words; the side-dish service matches through its need's vocabulary.
+    assert ids(found) == [meals["id"], side["id"]]
+    assert "name" in found["hits"][0]["reasons"][-1]["message"]
+    assert found["hits"][1]["reasons"] == [
+        {"code": "TEXT", "message": "the text matches its needs"}
+    ]
+    assert youth["id"] not in ids(await search(api, staff, text="반찬"))
     found = await search(api, staff, text="어르신에게 반찬을")
     assert ids(found)[0] == side["id"]
     hit = found["hits"][0]
@@ -87,14 +96,21 @@ async def test_english_text_is_stemmed(api, owner):
         owner,
         **plain(name="Meal delivery for seniors", description="Hot meals delivered at home."),
     )
-    await register(api, owner, **plain(name="Job training", description="Learn to code."))
+    await register(
+        api,
+        owner,
+        **plain(name="Job training", description="Learn to code.", needs=["EMPLOYMENT_TRAINING"]),
+    )
     await settled(api.runtime)
-    result = await search(api, None, text="delivering meal")
+    # "delivering" and "delivered" share a stem ("delivery" does not).
+    result = await search(api, None, text="delivering")
     assert ids(result) == [meals["id"]]
     assert {h["field"] for h in result["hits"][0]["highlights"]} == {"description"}
-    result = await search(api, None, text="meals for a senior")
+    result = await search(api, None, text="a senior")
     assert ids(result) == [meals["id"]]
-    assert {h["field"] for h in result["hits"][0]["highlights"]} == {"name"}
+    assert result["hits"][0]["highlights"] == [
+        {"field": "name", "fragments": ["Meal delivery for <em>seniors</em>"]}
+    ]
 
 
 async def test_query_syntax_in_text_is_plain_text(api, owner):
@@ -361,3 +377,13 @@ async def test_search_down_is_unavailable_while_the_rest_works(api, owner):
     finally:
         await services.search.close()
         services.search = live
+
+
+def test_query_terms_mirror_the_analysers():
+    from search.resources import query_terms
+
+    assert query_terms("도시락배달") == (["도시", "시락", "락배", "배달"], [], [])
+    assert query_terms("빚 때문에") == (["때문", "문에"], ["빚"], [])
+    assert query_terms("Meals for the ELDERLY, 2024") == ([], [], ["meals", "elderly", "2024"])
+    assert query_terms("name:* OR (") == ([], [], ["name"])  # "or" is a stop word
+    assert query_terms("!!! ***") == ([], [], [])
