@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test lint bench clean
+.PHONY: install demo serve test lint bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+schema: $(STAMP)
+	$(BIN)/hanaro schema --output schema.graphql
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
