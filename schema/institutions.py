@@ -94,7 +94,9 @@ class Institution:
     async def resolve_reference(
         cls, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Institution | None:
-        row = await resolve.load_institution(info.context, id)
+        """`_entities`: the same path as `institution(id)`, so the same checks apply; the
+        request's loader turns all representations into one graph round trip."""
+        row = await resolve.get_institution(info.context, id)
         return cls.from_record(row) if row else None
 
 

@@ -40,6 +40,8 @@ class Need:
 
     @classmethod
     def resolve_reference(cls, info: Info[RequestContext, None], code: str) -> Need | None:
+        """`_entities`: read from the in-memory need taxonomy, like every other need lookup;
+        an unknown code resolves to null, no graph round trip."""
         row = info.context.services.needs.by_code.get(code)
         return cls.from_record(row) if row else None
 

@@ -56,6 +56,8 @@ class Region:
 
     @classmethod
     def resolve_reference(cls, info: Info[RequestContext, None], code: str) -> Region | None:
+        """`_entities`: read from the in-memory region catalogue, like every other region lookup;
+        an unknown code resolves to null, no graph round trip."""
         row = info.context.services.regions.by_code.get(code)
         return cls.from_record(row) if row else None
 

@@ -171,7 +171,11 @@ class Resource:
     contact: Contact | None
     address: Address | None
     internal_notes: str | None = strawberry.field(description="Staff notes; OWNER by default.")
-    visibility: ResourceVisibility | None
+    # Only the owner's staff ever see the settings; @authenticated lets a router refuse
+    # anonymous callers before they reach us (`present` still withholds it here).
+    visibility: ResourceVisibility | None = strawberry.federation.field(
+        authenticated=True, description="Who may see what; null unless you are the owner."
+    )
     withheld_fields: list[str] = strawberry.field(
         description="GraphQL names of the fields withheld from this viewer (they are null)."
     )
@@ -231,6 +235,8 @@ class Resource:
     async def resolve_reference(
         cls, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Resource | None:
+        """`_entities`: the same path as `resource(id)`, so a resource whose listing is hidden
+        from the viewer is null here too and withheld fields are cut the same way."""
         record = await resolve.get_resource(info.context, id)
         return cls.from_record(record) if record else None
 
@@ -353,15 +359,21 @@ class ResourceQuery:
 
 @strawberry.type
 class ResourceMutation:
-    @strawberry.mutation(description="Register a resource for the viewer's institution.")
+    """Every mutation needs a staff token (`_require_write_role`), so each is @authenticated:
+    a router turns anonymous calls away early; the checks here stay the authority."""
+
+    @strawberry.federation.mutation(
+        authenticated=True, description="Register a resource for the viewer's institution."
+    )
     async def register_resource(
         self, info: Info[RequestContext, None], input: RegisterResourceInput
     ) -> Resource:
         record = await resolve.register_resource(info.context, input_to_dict(input))
         return Resource.from_record(record)
 
-    @strawberry.mutation(
-        description="Change a resource; fails with CONFLICT when expectedVersion is stale."
+    @strawberry.federation.mutation(
+        authenticated=True,
+        description="Change a resource; fails with CONFLICT when expectedVersion is stale.",
     )
     async def update_resource(
         self,
@@ -375,9 +387,10 @@ class ResourceMutation:
         )
         return Resource.from_record(record)
 
-    @strawberry.mutation(
+    @strawberry.federation.mutation(
+        authenticated=True,
         description="Set who may see the resource (listing) and each controlled field; "
-        "registrants and admins of the owner only. Atomic and audited."
+        "registrants and admins of the owner only. Atomic and audited.",
     )
     async def set_resource_visibility(
         self,
@@ -398,7 +411,9 @@ class ResourceMutation:
         )
         return Resource.from_record(record)
 
-    @strawberry.mutation(description="Activate, suspend or close a resource.")
+    @strawberry.federation.mutation(
+        authenticated=True, description="Activate, suspend or close a resource."
+    )
     async def set_resource_status(
         self,
         info: Info[RequestContext, None],

@@ -1,4 +1,5 @@
-"""`hanaro`: serve the API, run the demo, issue dev tokens, rebuild the search index."""
+"""`hanaro`: serve the API, run the demo, issue dev tokens, rebuild the search index, print the
+subgraph schema."""
 
 from __future__ import annotations
 
@@ -105,7 +106,22 @@ def _parser() -> argparse.ArgumentParser:
         "reindex", help="rebuild the search index from the graph and swap the alias"
     )
     reindex.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    schema = commands.add_parser(
+        "schema", help="print the federation subgraph SDL (what `_service { sdl }` returns)"
+    )
+    schema.add_argument("--output", help="write it to this file instead, e.g. schema.graphql")
     return parser
+
+
+def _print_schema(output: str | None) -> None:
+    """The SDL a supergraph is composed from; needs no engines or settings."""
+    from schema import build_schema
+
+    sdl = build_schema().as_str() + "\n"
+    if output:
+        Path(output).write_text(sdl, encoding="utf-8")
+    else:
+        sys.stdout.write(sdl)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -113,6 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # The client logs each failed attempt with a traceback; Hanaro reports failures itself.
     logging.getLogger("elastic_transport").setLevel(logging.CRITICAL)
+    if args.command == "schema":
+        _print_schema(args.output)
+        return 0
     try:
         settings = _settings(args)
         if args.command == "token":

@@ -1,0 +1,124 @@
+"""Federation entities: every `@key` type resolves its representations through `_entities`
+with the same rules as its direct query, in a bounded number of graph round trips.
+
+`ENTITIES` is the one table to extend when a new entity (Recipient, Case, Referral) gets a
+`@key`: `test_every_keyed_type_is_covered` fails until it has a row."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graph.engine import round_trips
+from schema import build_schema
+from tests.test_resources_api import register
+
+ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
+  __typename
+  ... on Resource { id name withheldFields contact { phone } }
+  ... on Institution { id name region { code } }
+  ... on Need { code labelKo parent { code } }
+  ... on Region { code name level }
+} }"""
+
+# type -> (key field, a representation that exists, the fields expected back, an unknown key)
+ENTITIES: dict[str, tuple[str, str, dict[str, Any], str]] = {
+    "Institution": (
+        "id",
+        "ins_owner01",
+        {"name": "한림종합사회복지관", "region": {"code": "5011025000"}},
+        "ins_nosuchthing",
+    ),
+    "Need": (
+        "code",
+        "DAILY_LIVING_MEALS",
+        {"labelKo": "식사", "parent": {"code": "DAILY_LIVING"}},
+        "NO_SUCH_NEED",
+    ),
+    "Region": ("code", "50110", {"name": "제주시", "level": "SIGUNGU"}, "99999"),
+    # Resource ids are minted at registration; the test fills the row in.
+    "Resource": ("id", "", {"name": "독거어르신 도시락 배달"}, "res_nosuchthing"),
+}
+
+
+def keyed_types() -> dict[str, str]:
+    """Type name -> key fields, as the printed subgraph SDL declares them."""
+    sdl = build_schema().as_str()
+    return dict(re.findall(r'^type (\w+)[^{\n]*@key\(fields: "([^"]+)"\)', sdl, re.MULTILINE))
+
+
+def test_every_keyed_type_is_covered():
+    assert keyed_types() == {name: row[0] for name, row in ENTITIES.items()}
+
+
+async def test_each_entity_resolves_by_key_and_unknown_keys_are_null(api):
+    token = api.token("ins_owner01", "REGISTRANT")
+    resource_id = (await register(api, token))["id"]
+    representations, expected = [], []
+    for type_name, (key, known, fields, unknown) in ENTITIES.items():
+        known = known or resource_id
+        representations += [
+            {"__typename": type_name, key: known},
+            {"__typename": type_name, key: unknown},
+        ]
+        expected += [{"__typename": type_name, key: known, **fields}, None]
+    data = await api.ok(ENTITIES_QUERY, {"r": representations})
+    for got, want in zip(data["_entities"], expected, strict=True):
+        if want is None:
+            assert got is None
+        else:
+            assert {k: got[k] for k in want} == want
+
+
+async def test_entities_apply_the_resource_access_rules(api):
+    owner = api.token("ins_owner01", "REGISTRANT")
+    staff_only = await register(
+        api, owner, name="직원 전용", visibility={"listing": "AUTHENTICATED"}
+    )
+    public = await register(api, owner, name="공개")
+    reps = [{"__typename": "Resource", "id": r["id"]} for r in (staff_only, public)]
+
+    anonymous = (await api.ok(ENTITIES_QUERY, {"r": reps}))["_entities"]
+    assert anonymous[0] is None
+    assert anonymous[1]["contact"] is None and "contact" in anonymous[1]["withheldFields"]
+    direct = await api.ok("query($id: ID!) { resource(id: $id) { id } }", {"id": staff_only["id"]})
+    assert direct["resource"] is None
+
+    staff = (await api.ok(ENTITIES_QUERY, {"r": reps}, api.token("ins_other001")))["_entities"]
+    assert staff[0]["name"] == "직원 전용"
+    assert staff[1]["contact"] == {"phone": "064-796-1234"}
+
+
+async def test_malformed_keys_fail_like_the_direct_query(api):
+    direct = await api.error('{ institution(id: "not an id") { id } }')
+    body = await api(
+        ENTITIES_QUERY,
+        {
+            "r": [
+                {"__typename": "Institution", "id": "not an id"},
+                {"__typename": "Region", "code": "50"},
+            ]
+        },
+    )
+    assert body["data"]["_entities"][0] is None
+    assert body["data"]["_entities"][1]["name"] == "제주특별자치도"
+    [error] = body["errors"]
+    assert error["path"] == ["_entities", 0]
+    assert error["extensions"]["code"] == direct["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_many_representations_cost_one_round_trip_per_type(api):
+    token = api.token("ins_owner01", "REGISTRANT")
+    resources = [(await register(api, token, name=f"r{i}"))["id"] for i in range(12)]
+    institutions = ["ins_owner01", "ins_region01", "ins_partner01", "ins_other001"]
+    reps = (
+        [{"__typename": "Resource", "id": i} for i in resources]
+        + [{"__typename": "Institution", "id": i} for i in institutions * 3]
+        + [{"__typename": "Need", "code": "DAILY_LIVING"}, {"__typename": "Region", "code": "50"}]
+    )
+    counter = round_trips()
+    data = await api.ok(ENTITIES_QUERY, {"r": reps})
+    assert [e["id"] for e in data["_entities"][:12]] == resources
+    assert [e["id"] for e in data["_entities"][12:24]] == institutions * 3
+    # one resources batch + one institutions batch (+ the Institution.region catalogue: none)
+    assert counter.count == 2

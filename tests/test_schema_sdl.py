@@ -1,0 +1,83 @@
+"""The committed subgraph SDL (`schema.graphql`) and the authorization directives in it.
+
+A supergraph is composed from `schema.graphql` (or from `_service { sdl }`, which must be the
+same text), so a schema change without regenerating the file fails here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphql import parse
+from graphql.language import FieldDefinitionNode, ObjectTypeDefinitionNode
+
+from schema import build_schema
+from tests.test_resources_api import register
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
+REGENERATE = (
+    "regenerate it with `.venv/bin/hanaro schema --output schema.graphql` (or `make schema`)"
+)
+
+
+def authenticated_coordinates(sdl: str) -> set[str]:
+    """`Type.field` (or `Type`) for every `@authenticated` in the SDL."""
+    found: set[str] = set()
+    for node in parse(sdl).definitions:
+        if not isinstance(node, ObjectTypeDefinitionNode):
+            continue
+        if any(d.name.value == "authenticated" for d in node.directives or ()):
+            found.add(node.name.value)
+        for field in node.fields or ():
+            assert isinstance(field, FieldDefinitionNode)
+            if any(d.name.value == "authenticated" for d in field.directives or ()):
+                found.add(f"{node.name.value}.{field.name.value}")
+    return found
+
+
+def test_committed_sdl_is_up_to_date():
+    committed = SCHEMA_FILE.read_text(encoding="utf-8") if SCHEMA_FILE.exists() else ""
+    assert committed == build_schema().as_str() + "\n", (
+        f"schema.graphql is out of date: {REGENERATE}"
+    )
+
+
+async def test_service_sdl_is_the_committed_sdl(client):
+    body = (await client.post("/graphql", json={"query": "{ _service { sdl } }"})).json()
+    assert body["data"]["_service"]["sdl"] + "\n" == SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+def test_federation_v2_link_imports_what_the_schema_uses():
+    first_line = SCHEMA_FILE.read_text(encoding="utf-8").splitlines()[0]
+    assert first_line == (
+        'schema @link(url: "https://specs.apollo.dev/federation/v2.7", '
+        'import: ["@authenticated", "@key"]) {'
+    )
+
+
+MUTATION_ARGS = {
+    "registerResource": '(input: {name: "x", kind: SERVICE, needs: ["DAILY_LIVING"], '
+    'regions: ["50"]}) { id }',
+    "updateResource": '(id: "$ID", expectedVersion: 1, input: {name: "y"}) { id }',
+    "setResourceStatus": '(id: "$ID", status: CLOSED) { id }',
+    "setResourceVisibility": '(resourceId: "$ID", expectedVersion: 1, listing: PUBLIC) { id }',
+}
+
+
+async def test_every_authenticated_field_is_enforced_by_the_subgraph_too(api):
+    """The directive tells a router to refuse anonymous callers; Hanaro must not rely on it.
+    Each `@authenticated` coordinate is probed anonymously against the subgraph itself."""
+    coordinates = authenticated_coordinates(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert coordinates == {"Resource.visibility", *(f"Mutation.{m}" for m in MUTATION_ARGS)}
+
+    owner = api.token("ins_owner01", "REGISTRANT")
+    resource = await register(api, owner)
+    for mutation, args in MUTATION_ARGS.items():
+        body = await api(f"mutation {{ {mutation}{args.replace('$ID', resource['id'])} }}")
+        assert body["data"] is None, mutation
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", mutation
+
+    query = "query($id: ID!) { resource(id: $id) { visibility { listing } } }"
+    anonymous = await api.ok(query, {"id": resource["id"]})
+    assert anonymous["resource"] == {"visibility": None}
+    owners = await api.ok(query, {"id": resource["id"]}, owner)
+    assert owners["resource"] == {"visibility": {"listing": "PUBLIC"}}
