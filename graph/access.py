@@ -29,7 +29,8 @@ class Audience(IntEnum):
     OWNER = 4
 
 
-ROLES = frozenset({"CASEWORKER", "REGISTRANT", "ADMIN"})
+# PLATFORM_ADMIN: operators of the platform itself (reads audit logs across institutions).
+ROLES = frozenset({"CASEWORKER", "REGISTRANT", "ADMIN", "PLATFORM_ADMIN"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Viewer:
     roles: frozenset[str] = frozenset()
     # The viewer institution's region and all regions above it (읍면동 -> 시군구 -> 시도).
     region_codes: tuple[str, ...] = ()
+    institution_kind: str = ""
     request_id: str = ""
     token_expires_at: int | None = field(default=None, compare=False)
 

@@ -36,6 +36,9 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Resource", "status"),
     ("Institution", "regionCode"),
     ("OutboxEvent", "createdAt"),
+    ("Recipient", "idHash"),
+    ("Recipient", "regionCode"),
+    ("AuditEvent", "entityId"),
 )
 
 

@@ -3,7 +3,7 @@ request's batch loaders."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,8 @@ class Services:
     regions: RegionCatalog
     limits: Limits = field(default_factory=Limits)
     search_nori: bool = False  # the index has `nori` subfields to query
+    # Key of the keyed hash of national identifiers (never stored in the clear).
+    identity_key: bytes = b""
     # Called after every graph write so the search-sync loop runs now, not at its next tick.
     notify_write: Callable[[], None] = lambda: None
 
@@ -54,6 +56,17 @@ class RequestContext:
         self.resources_by_id: DataLoader[str, dict[str, Any] | None] = DataLoader(
             self._load_resources
         )
+        self._loaders: dict[str, DataLoader[Any, Any]] = {}
+
+    def loader(
+        self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
+    ) -> DataLoader[Any, Any]:
+        """The request's loader called `name`, made on first use: nested lists (a
+        recipient's cases, a case's notes) load for all parents in one round trip."""
+        found = self._loaders.get(name)
+        if found is None:
+            found = self._loaders[name] = DataLoader(batch)
+        return found
 
     async def _load_institutions(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await institutions_by_ids(self.graph, list(ids))

@@ -6,7 +6,6 @@ only ever receive presented records."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from graph import resources as repo
@@ -17,7 +16,9 @@ from resolvers.pagination import Page, page_request
 from resolvers.stamps import iso_now, new_id, now_ms
 from resolvers.validation import (
     check_coordinates,
+    check_email,
     check_id,
+    check_phone,
     check_text,
     check_unique_codes,
 )
@@ -44,8 +45,6 @@ DEFAULT_FIELD_AUDIENCES: dict[str, str] = {
     "internalNotes": "OWNER",
 }
 MAX_NAME_LENGTH = 200
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
-_PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")
 
 
 def present(record: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
@@ -196,16 +195,8 @@ def _check_capacity(value: dict[str, Any] | None) -> dict[str, Any] | None:
 def _check_contact(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    phone, email = value.get("phone"), value.get("email")
-    if phone is not None and not _PHONE.match(phone):
-        raise HanaroError.bad_input(
-            "contact.phone may hold only digits, spaces, +, -, ( and ) (3-30 characters).",
-            field="contact.phone",
-        )
-    if email is not None and not _EMAIL.match(email):
-        raise HanaroError.bad_input(
-            "contact.email is not an e-mail address.", field="contact.email"
-        )
+    phone = check_phone(value.get("phone"), field="contact.phone")
+    email = check_email(value.get("email"), field="contact.email")
     person = check_text(value.get("person"), field="contact.person", max_length=MAX_NAME_LENGTH)
     return {"phone": phone, "email": email, "person": person}
 

@@ -6,10 +6,44 @@ import re
 
 from resolvers.errors import HanaroError
 
-__all__ = ["check_coordinates", "check_id", "check_text", "check_unique_codes"]
+__all__ = [
+    "check_coordinates",
+    "check_email",
+    "check_id",
+    "check_phone",
+    "check_text",
+    "check_unique_codes",
+]
 
 _ID = re.compile(r"^[a-z]{3}_[0-9a-z]{6,40}$")
-ID_PREFIXES = {"Resource": "res", "Institution": "ins"}
+ID_PREFIXES = {
+    "Resource": "res",
+    "Institution": "ins",
+    "Recipient": "rcp",
+    "Consent": "cns",
+    "Case": "cas",
+    "Assessment": "asm",
+    "Enrollment": "enr",
+    "Referral": "ref",
+    "CaseNote": "not",
+}
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
+_PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")
+
+
+def check_phone(value: str | None, *, field: str) -> str | None:
+    if value is not None and not _PHONE.match(value):
+        raise HanaroError.bad_input(
+            f"{field} may hold only digits, spaces, +, -, ( and ) (3-30 characters).",
+            field=field,
+        )
+    return value
+
+
+def check_email(value: str | None, *, field: str) -> str | None:
+    if value is not None and not _EMAIL.match(value):
+        raise HanaroError.bad_input(f"{field} is not an e-mail address.", field=field)
+    return value
 
 
 def check_id(kind: str, value: str, *, field: str = "id") -> str:

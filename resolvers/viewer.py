@@ -1,5 +1,5 @@
-"""Building the request's `Viewer`: token facts plus the regions of the viewer's institution
-(cached briefly: institutions rarely move, and this runs on every request)."""
+"""Building the request's `Viewer`: token facts plus the regions and kind of the viewer's
+institution (cached briefly: institutions rarely move, and this runs on every request)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class ViewerFactory:
     def __init__(self, services: Services, ttl_seconds: float = 30.0) -> None:
         self._services = services
         self._ttl = ttl_seconds
-        self._regions: dict[str, tuple[float, tuple[str, ...]]] = {}
+        self._places: dict[str, tuple[float, tuple[str, ...], str]] = {}
 
     def anonymous(self, request_id: str) -> Viewer:
         return Viewer(request_id=request_id)
@@ -30,21 +30,25 @@ class ViewerFactory:
         request_id: str,
         expires_at: int | None = None,
     ) -> Viewer:
+        regions, kind = await self._place(institution_id)
         return Viewer(
             subject=subject,
             institution_id=institution_id,
             roles=roles,
-            region_codes=await self._region_chain(institution_id),
+            region_codes=regions,
+            institution_kind=kind,
             request_id=request_id,
             token_expires_at=expires_at,
         )
 
-    async def _region_chain(self, institution_id: str) -> tuple[str, ...]:
-        cached = self._regions.get(institution_id)
+    async def _place(self, institution_id: str) -> tuple[tuple[str, ...], str]:
+        """The institution's region chain and its kind."""
+        cached = self._places.get(institution_id)
         if cached and cached[0] > time.monotonic():
-            return cached[1]
+            return cached[1], cached[2]
         found = await institutions_by_ids(self._services.graph, [institution_id])
         row = found.get(institution_id)
         chain = tuple(self._services.regions.ancestors(row["regionCode"])) if row else ()
-        self._regions[institution_id] = (time.monotonic() + self._ttl, chain)
-        return chain
+        kind = row["kind"] if row else ""
+        self._places[institution_id] = (time.monotonic() + self._ttl, chain, kind)
+        return chain, kind

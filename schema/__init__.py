@@ -9,10 +9,12 @@ from graphql import get_named_type
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 
+from schema.cases import CaseMutation
 from schema.errors import ErrorShaping
 from schema.institutions import InstitutionQuery
 from schema.limits import query_limits_rule
 from schema.needs import NeedQuery
+from schema.recipients import RecipientMutation, RecipientQuery
 from schema.regions import RegionQuery
 from schema.resources import ResourceMutation, ResourceQuery
 from schema.search import SearchQuery
@@ -22,12 +24,20 @@ __all__ = ["build_schema"]
 
 
 @strawberry.type
-class Query(ViewerQuery, ResourceQuery, SearchQuery, InstitutionQuery, NeedQuery, RegionQuery):
+class Query(
+    ViewerQuery,
+    ResourceQuery,
+    SearchQuery,
+    RecipientQuery,
+    InstitutionQuery,
+    NeedQuery,
+    RegionQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(ResourceMutation):
+class Mutation(ResourceMutation, RecipientMutation, CaseMutation):
     pass
 
 

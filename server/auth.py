@@ -17,7 +17,15 @@ import jwt
 from graph.access import ROLES
 from server.settings import Settings
 
-__all__ = ["AuthError", "Claims", "TokenVerifier", "issue_token", "load_secret"]
+__all__ = [
+    "AuthError",
+    "Claims",
+    "TokenVerifier",
+    "issue_token",
+    "kept_secret",
+    "load_identity_key",
+    "load_secret",
+]
 
 _INSTITUTION_ID = re.compile(r"^ins_[0-9a-z]{6,40}$")
 
@@ -36,9 +44,18 @@ class Claims:
 
 def load_secret(settings: Settings) -> str:
     """The HS256 key: from the environment, else kept (created once) in the data dir."""
-    if settings.jwt_secret:
-        return settings.jwt_secret
-    path = Path(settings.data_dir) / "jwt-secret"
+    return settings.jwt_secret or kept_secret(Path(settings.data_dir) / "jwt-secret")
+
+
+def load_identity_key(settings: Settings) -> bytes:
+    """The key of the national-identifier hash: `HANARO_IDENTITY_SECRET`, else kept in the
+    data dir. Changing it makes earlier duplicates undetectable, so production sets it."""
+    secret = settings.identity_secret or kept_secret(Path(settings.data_dir) / "identity-secret")
+    return secret.encode()
+
+
+def kept_secret(path: Path) -> str:
+    """A random secret created once (mode 0600) and read back on later starts."""
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
 from search.index import ensure_index
 from search.resources import Vocabulary, index_body
-from server.auth import TokenVerifier, load_secret
+from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
 from server.settings import Settings
 from server.sync import SearchSync, rebuild_from_graph
@@ -56,6 +56,7 @@ async def running(
         regions=regions,
         limits=Limits(settings.max_page_size, settings.max_string_length),
         search_nori=settings.search_nori,
+        identity_key=load_identity_key(settings),
     )
     sync = SearchSync(
         backends.graph,

@@ -51,6 +51,7 @@ class Settings:
     search_nori: bool = False
     # Authentication.
     jwt_secret: str | None = None
+    identity_secret: str | None = None
     jwt_jwks_url: str | None = None
     jwt_audience: str | None = None
     jwt_issuer: str | None = None
@@ -88,6 +89,7 @@ class Settings:
             search_index=env.get("HANARO_SEARCH_INDEX", cls.search_index),
             search_nori=env.get("HANARO_SEARCH_NORI", "").lower() in {"1", "true", "yes"},
             jwt_secret=env.get("HANARO_JWT_SECRET") or None,
+            identity_secret=env.get("HANARO_IDENTITY_SECRET") or None,
             jwt_jwks_url=env.get("HANARO_JWT_JWKS_URL") or None,
             jwt_audience=env.get("HANARO_JWT_AUDIENCE") or None,
             jwt_issuer=env.get("HANARO_JWT_ISSUER") or None,

@@ -11,6 +11,7 @@ from typing import Any
 
 from graph.engine import round_trips
 from schema import build_schema
+from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 
 ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
@@ -19,6 +20,7 @@ ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Institution { id name region { code } }
   ... on Need { code labelKo parent { code } }
   ... on Region { code name level }
+  ... on Recipient { id fullName: name withheldCategories }
 } }"""
 
 # type -> (key field, a representation that exists, the fields expected back, an unknown key)
@@ -36,8 +38,9 @@ ENTITIES: dict[str, tuple[str, str, dict[str, Any], str]] = {
         "NO_SUCH_NEED",
     ),
     "Region": ("code", "50110", {"name": "제주시", "level": "SIGUNGU"}, "99999"),
-    # Resource ids are minted at registration; the test fills the row in.
+    # Resource and Recipient ids are minted at registration; the test fills the rows in.
     "Resource": ("id", "", {"name": "독거어르신 도시락 배달"}, "res_nosuchthing"),
+    "Recipient": ("id", "", {"fullName": "김순자", "withheldCategories": []}, "rcp_nosuchthing"),
 }
 
 
@@ -53,16 +56,20 @@ def test_every_keyed_type_is_covered():
 
 async def test_each_entity_resolves_by_key_and_unknown_keys_are_null(api):
     token = api.token("ins_owner01", "REGISTRANT")
-    resource_id = (await register(api, token))["id"]
+    minted = {
+        "Resource": (await register(api, token))["id"],
+        "Recipient": await new_recipient(api, token),
+    }
     representations, expected = [], []
     for type_name, (key, known, fields, unknown) in ENTITIES.items():
-        known = known or resource_id
+        known = known or minted[type_name]
         representations += [
             {"__typename": type_name, key: known},
             {"__typename": type_name, key: unknown},
         ]
         expected += [{"__typename": type_name, key: known, **fields}, None]
-    data = await api.ok(ENTITIES_QUERY, {"r": representations})
+    # Staff of the registering institution: recipients resolve only for entitled viewers.
+    data = await api.ok(ENTITIES_QUERY, {"r": representations}, token)
     for got, want in zip(data["_entities"], expected, strict=True):
         if want is None:
             assert got is None

@@ -1,0 +1,162 @@
+"""Integrated case management (사례관리): cases with a lead institution, participants, goals,
+a care plan and notes. Each change is one statement guarded by the actor's role, the case's
+state and its version; opening and closing also keep the recipient's `caseInstitutions` and
+`caseLeads` (the access check's inputs) in step.
+
+`Case` is a Cypher keyword for the Neo4j parser, so the label is back-quoted everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.engine import GraphEngine, Row
+from graph.recipients import audited, entitlement
+
+__all__ = [
+    "add_case_note",
+    "add_case_participant",
+    "case_state",
+    "cases_of",
+    "close_case",
+    "notes_of",
+    "open_case",
+    "update_care_plan",
+]
+
+OPEN_CASE = f"""MATCH (p:Recipient {{id: $recipientId}})
+{entitlement()} AND 'IDENTITY' IN allowed
+CREATE (k:`Case`)
+SET k = $props
+CREATE (p)-[:HAS_CASE]->(k)
+SET p.caseInstitutions = coalesce(p.caseInstitutions, []) + [$viewerInst],
+    p.caseLeads = coalesce(p.caseLeads, []) + [$viewerInst]
+{audited()}
+RETURN properties(k) AS props"""
+
+
+async def open_case(
+    graph: GraphEngine, props: dict[str, Any], entitled: dict[str, Any], audit: dict[str, Any]
+) -> Row | None:
+    params = {"recipientId": props["recipientId"], "props": props}
+    rows = await graph.run(OPEN_CASE, {**params, **entitled, **audit}, write=True)
+    return rows[0]["props"] if rows else None
+
+
+# The lead changes its case: the guards every lead-only change shares.
+_LEAD_CHANGE = """MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case` {id: $caseId})
+WHERE k.leadInstitutionId = $viewerInst AND k.version = $expectedVersion
+  AND k.status IN $fromStatuses"""
+
+ADD_CASE_PARTICIPANT = f"""{_LEAD_CHANGE}
+  AND NOT $institutionId IN k.participants AND k.leadInstitutionId <> $institutionId
+MATCH (i:Institution {{id: $institutionId}})
+SET k.participants = k.participants + [$institutionId], k.version = k.version + 1,
+    k.updatedAt = $now, p.caseInstitutions = p.caseInstitutions + [$institutionId]
+CREATE (i)-[:PARTICIPATES]->(k)
+WITH p, k, $allCategories AS allowed
+{audited()}
+RETURN properties(k) AS props"""
+
+
+async def add_case_participant(
+    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+) -> Row | None:
+    rows = await graph.run(ADD_CASE_PARTICIPANT, {**params, **audit}, write=True)
+    return rows[0]["props"] if rows else None
+
+
+UPDATE_CARE_PLAN = f"""{_LEAD_CHANGE}
+SET k.carePlan = $carePlan, k.goals = coalesce($goals, k.goals), k.status = 'ACTIVE',
+    k.version = k.version + 1, k.updatedAt = $now
+WITH p, k, $allCategories AS allowed
+{audited()}
+RETURN properties(k) AS props"""
+
+
+async def update_care_plan(
+    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+) -> Row | None:
+    rows = await graph.run(UPDATE_CARE_PLAN, {**params, **audit}, write=True)
+    return rows[0]["props"] if rows else None
+
+
+# Closing recomputes who is on the recipient's open cases from the cases that stay open.
+CLOSE_CASE = f"""{_LEAD_CHANGE}
+SET k.status = 'CLOSED', k.closedAt = $now, k.closeReason = $reason,
+    k.version = k.version + 1, k.updatedAt = $now
+WITH p, k
+OPTIONAL MATCH (p)-[:HAS_CASE]->(o:`Case`)
+WHERE o.id <> k.id AND o.status <> 'CLOSED'
+WITH p, k, collect(o.leadInstitutionId) AS leads
+OPTIONAL MATCH (p)-[:HAS_CASE]->(o:`Case`)<-[:PARTICIPATES]-(i:Institution)
+WHERE o.id <> k.id AND o.status <> 'CLOSED'
+WITH p, k, leads, collect(i.id) AS participants
+SET p.caseLeads = leads, p.caseInstitutions = leads + participants
+WITH p, k, $allCategories AS allowed
+{audited()}
+RETURN properties(k) AS props"""
+
+
+async def close_case(
+    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+) -> Row | None:
+    rows = await graph.run(CLOSE_CASE, {**params, **audit}, write=True)
+    return rows[0]["props"] if rows else None
+
+
+# Notes are appended by the lead or a participant of a case that is not closed.
+ADD_CASE_NOTE = f"""MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case` {{id: $caseId}})
+WHERE k.status <> 'CLOSED'
+  AND (k.leadInstitutionId = $viewerInst OR $viewerInst IN k.participants)
+CREATE (n:CaseNote)
+SET n = $props
+CREATE (k)-[:HAS_NOTE]->(n)
+SET k.updatedAt = $now
+WITH p, k, n, $allCategories AS allowed
+{audited()}
+RETURN properties(n) AS props"""
+
+
+async def add_case_note(
+    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+) -> Row | None:
+    rows = await graph.run(ADD_CASE_NOTE, {**params, **audit}, write=True)
+    return rows[0]["props"] if rows else None
+
+
+CASE_STATE = f"""MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case` {{id: $caseId}})
+{entitlement("k")}
+RETURN properties(k) AS props, allowed"""
+
+
+async def case_state(graph: GraphEngine, case_id: str, entitled: dict[str, Any]) -> Row | None:
+    """The case, for a viewer entitled to its recipient (to explain a refused change)."""
+    rows = await graph.run(CASE_STATE, {"caseId": case_id, **entitled})
+    return rows[0] if rows else None
+
+
+CASES_OF = """MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case`)
+WHERE p.id IN $ids
+RETURN p.id AS recipientId, properties(k) AS props
+ORDER BY k.openedAt DESC, k.id"""
+
+
+async def cases_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
+    """For recipients already read under the access check."""
+    return await graph.run(CASES_OF, {"ids": recipient_ids})
+
+
+# The lead reads every note; others read notes meant for participants when their access to
+# the recipient includes case notes (`noteRecipients`).
+NOTES_OF = """MATCH (k:`Case`)-[:HAS_NOTE]->(n:CaseNote)
+WHERE k.id IN $ids AND (k.leadInstitutionId = $viewerInst
+  OR (n.audience = 'PARTICIPANTS' AND k.recipientId IN $noteRecipients))
+RETURN k.id AS caseId, properties(n) AS props
+ORDER BY n.createdAt, n.id"""
+
+
+async def notes_of(
+    graph: GraphEngine, case_ids: list[str], viewer_institution: str, note_recipients: list[str]
+) -> list[Row]:
+    params = {"ids": case_ids, "viewerInst": viewer_institution, "noteRecipients": note_recipients}
+    return await graph.run(NOTES_OF, params)

@@ -1,0 +1,267 @@
+"""Recipients (대상자): the most sensitive records. Every statement that reads a recipient
+decides in its own `WHERE` whether the viewer's institution is entitled, and writes the
+`AuditEvent` of that read in the same statement, so no read escapes the log.
+
+Entitlement is computed from properties on the recipient that every granting write keeps
+current in the same statement (FalkorDB cannot match patterns inside `WHERE`):
+`registeredBy`, `caseInstitutions` (lead and participants of open cases), `referralGrants`
+("<institution>|<category>") and `consentGrants`
+("inst:<institution>|<category>|<valid until, ms>|<consent id>" or "kind:<kind>|…")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.engine import GraphEngine, Row
+
+__all__ = [
+    "CATEGORIES",
+    "RECIPIENT_ALLOWED",
+    "access_log",
+    "audit_params",
+    "audited",
+    "count_access_log",
+    "count_recipients",
+    "entitled_params",
+    "entitlement",
+    "find_by_id_hash",
+    "insert_recipient",
+    "list_recipients",
+    "read_recipients",
+    "recipient_state",
+]
+
+CATEGORIES = ("IDENTITY", "CONTACT", "NEEDS", "HISTORY", "CASE_NOTES")
+
+
+# `allowed`: the data categories the viewer's institution may read of recipient `p`. Members
+# (registering institution, open-case lead or participant) read everything; consents and
+# accepted referrals grant the categories they name.
+def entitlement(*carry: str) -> str:
+    """Cypher that keeps recipient `p` (and the `carry` variables) only for an entitled
+    viewer, with `allowed` and `member` in scope; parameters from `entitled_params`."""
+    kept = "".join(f", {name}" for name in carry)
+    return f"""WITH p{kept}, (p.registeredBy = $viewerInst OR $viewerInst IN p.caseInstitutions)
+  AS member,
+  [c IN p.consentGrants WHERE (c STARTS WITH $instKey OR c STARTS WITH $kindKey)
+     AND toInteger(split(c, '|')[2]) > $nowMs | split(c, '|')[1]] AS consented,
+  [g IN p.referralGrants WHERE g STARTS WITH $referralKey | split(g, '|')[1]] AS referred
+WITH p{kept}, member,
+  CASE WHEN member THEN $allCategories ELSE consented + referred END AS allowed
+WHERE size(allowed) > 0"""
+
+
+RECIPIENT_ALLOWED = entitlement()
+
+
+def audited(audit_id: str = "$auditPrefix + p.id") -> str:
+    """The audit event of reading or changing recipient `p`, for a statement that has
+    `allowed` in scope; parameters from `audit_params`."""
+    return f"""CREATE (a:AuditEvent {{id: {audit_id}, entity: 'Recipient', entityId: p.id,
+  operation: $operation, actor: $actor, institutionId: $viewerInst, requestId: $requestId,
+  categories: [c IN $requested WHERE c IN allowed], occurredAt: $now}})"""
+
+
+_AUDIT = audited()
+
+_RETURN = """RETURN properties(p) AS props, allowed, member"""
+
+
+def entitled_params(*, institution_id: str, institution_kind: str, now_ms: int) -> dict[str, Any]:
+    return {
+        "viewerInst": institution_id,
+        "instKey": f"inst:{institution_id}|",
+        "kindKey": f"kind:{institution_kind}|",
+        "referralKey": f"{institution_id}|",
+        "nowMs": now_ms,
+        "allCategories": list(CATEGORIES),
+    }
+
+
+def audit_params(
+    operation: str, actor: str, request_id: str, requested: list[str], now: str, audit_id: str
+) -> dict[str, Any]:
+    # One audit id per recipient read: the prefix is unique to this request.
+    return {
+        "operation": operation,
+        "actor": actor,
+        "requestId": request_id,
+        "requested": requested,
+        "now": now,
+        "auditPrefix": audit_id + "_",
+    }
+
+
+def _record(row: Row) -> dict[str, Any]:
+    props = dict(row["props"])
+    for hidden in ("consentGrants", "referralGrants", "caseInstitutions", "idHash"):
+        props.pop(hidden, None)
+    props["flags"] = list(props.get("flags") or [])
+    props["caseLeads"] = list(props.get("caseLeads") or [])
+    return {**props, "allowed": list(row["allowed"]), "member": bool(row["member"])}
+
+
+READ_RECIPIENTS = f"""UNWIND $ids AS wanted
+MATCH (p:Recipient {{id: wanted}})
+{RECIPIENT_ALLOWED}
+{_AUDIT}
+{_RETURN}"""
+
+
+async def read_recipients(
+    graph: GraphEngine,
+    ids: list[str],
+    entitled: dict[str, Any],
+    *,
+    actor: str,
+    request_id: str,
+    requested: list[str],
+    now: str,
+    audit_id: str,
+) -> dict[str, dict[str, Any]]:
+    """The recipients among `ids` the viewer's institution is entitled to, each with the
+    categories it may read; one audit event per recipient returned, in the same statement.
+    Unknown and unentitled ids are absent alike."""
+    params = {
+        "ids": ids,
+        **entitled,
+        **audit_params("READ", actor, request_id, requested, now, audit_id),
+    }
+    rows = await graph.run(READ_RECIPIENTS, params, write=True)
+    return {record["id"]: record for record in map(_record, rows)}
+
+
+LIST_RECIPIENTS = f"""MATCH (p:Recipient)
+WHERE p.id > $after AND ($regionCodes IS NULL OR p.regionCode IN $regionCodes)
+{RECIPIENT_ALLOWED}
+WITH p, allowed, member ORDER BY p.id LIMIT $pageSize
+{_AUDIT}
+{_RETURN}"""
+
+
+async def list_recipients(
+    graph: GraphEngine,
+    entitled: dict[str, Any],
+    *,
+    region_codes: list[str] | None,
+    after: str,
+    limit: int,
+    actor: str,
+    request_id: str,
+    requested: list[str],
+    now: str,
+    audit_id: str,
+) -> list[dict[str, Any]]:
+    """A page of the recipients the viewer is entitled to, in id order, each read audited."""
+    params = {
+        "after": after,
+        "pageSize": limit,
+        "regionCodes": region_codes,
+        **entitled,
+        **audit_params("LIST", actor, request_id, requested, now, audit_id),
+    }
+    return [_record(row) for row in await graph.run(LIST_RECIPIENTS, params, write=True)]
+
+
+COUNT_RECIPIENTS = f"""MATCH (p:Recipient)
+WHERE $regionCodes IS NULL OR p.regionCode IN $regionCodes
+{RECIPIENT_ALLOWED}
+RETURN count(p) AS total"""
+
+
+async def count_recipients(
+    graph: GraphEngine, entitled: dict[str, Any], *, region_codes: list[str] | None
+) -> int:
+    """How many recipients the viewer is entitled to (a count reads no recipient data)."""
+    rows = await graph.run(COUNT_RECIPIENTS, {"regionCodes": region_codes, **entitled})
+    return int(rows[0]["total"]) if rows else 0
+
+
+FIND_BY_ID_HASH = """MATCH (p:Recipient {idHash: $idHash})
+RETURN p.id AS id"""
+
+
+async def find_by_id_hash(graph: GraphEngine, id_hash: str) -> str | None:
+    rows = await graph.run(FIND_BY_ID_HASH, {"idHash": id_hash})
+    return rows[0]["id"] if rows else None
+
+
+# Registration writes the node, its home-region link and the audit event at once. The
+# existence test on the identifier hash and the CREATE are one statement (and `idHash` is
+# indexed), so two registrations of one person cannot both succeed on a single-writer graph;
+# on Neo4j the statement runs in one transaction.
+INSERT_RECIPIENT = """OPTIONAL MATCH (dup:Recipient)
+WHERE $idHash IS NOT NULL AND dup.idHash = $idHash
+WITH dup
+WHERE dup IS NULL
+MATCH (g:Region {code: $regionCode}), (i:Institution {id: $institutionId})
+CREATE (p:Recipient)
+SET p = $props
+CREATE (p)-[:LIVES_IN]->(g)
+CREATE (i)-[:REGISTERED]->(p)
+CREATE (a:AuditEvent {id: $auditId, entity: 'Recipient', entityId: p.id, operation: 'REGISTER',
+  actor: $actor, institutionId: $institutionId, requestId: $requestId,
+  categories: $categories, occurredAt: $now})
+RETURN properties(p) AS props, $categories AS allowed, true AS member"""
+
+
+async def insert_recipient(
+    graph: GraphEngine,
+    props: dict[str, Any],
+    *,
+    actor: str,
+    request_id: str,
+    now: str,
+    audit_id: str,
+) -> dict[str, Any] | None:
+    """None when a recipient with the same identifier hash exists (nothing written)."""
+    params = {
+        "props": props,
+        "idHash": props.get("idHash"),
+        "regionCode": props["regionCode"],
+        "institutionId": props["registeredBy"],
+        "actor": actor,
+        "requestId": request_id,
+        "now": now,
+        "auditId": audit_id,
+        "categories": list(CATEGORIES),
+    }
+    rows = await graph.run(INSERT_RECIPIENT, params, write=True)
+    return _record(rows[0]) if rows else None
+
+
+RECIPIENT_STATE = f"""MATCH (p:Recipient {{id: $id}})
+{RECIPIENT_ALLOWED}
+RETURN p.id AS id, p.registeredBy AS registeredBy, p.caseLeads AS caseLeads, allowed, member"""
+
+
+async def recipient_state(
+    graph: GraphEngine, recipient_id: str, entitled: dict[str, Any]
+) -> Row | None:
+    """Who registered and leads the recipient's cases, for an entitled viewer only (for
+    deciding who may change what; not a read of recipient data)."""
+    rows = await graph.run(RECIPIENT_STATE, {"id": recipient_id, **entitled})
+    return rows[0] if rows else None
+
+
+ACCESS_LOG = """MATCH (a:AuditEvent)
+WHERE a.entity = 'Recipient' AND a.entityId = $id AND a.id > $after
+RETURN a.id AS id, a.operation AS operation, a.actor AS actor,
+       a.institutionId AS institutionId, a.requestId AS requestId,
+       a.categories AS categories, a.occurredAt AS occurredAt
+ORDER BY a.id
+LIMIT $pageSize"""
+
+
+COUNT_ACCESS_LOG = """MATCH (a:AuditEvent)
+WHERE a.entity = 'Recipient' AND a.entityId = $id
+RETURN count(a) AS total"""
+
+
+async def count_access_log(graph: GraphEngine, recipient_id: str) -> int:
+    rows = await graph.run(COUNT_ACCESS_LOG, {"id": recipient_id})
+    return int(rows[0]["total"]) if rows else 0
+
+
+async def access_log(graph: GraphEngine, recipient_id: str, *, after: str, limit: int) -> list[Row]:
+    return await graph.run(ACCESS_LOG, {"id": recipient_id, "after": after, "pageSize": limit})
