@@ -14,6 +14,7 @@ from resolvers.resources import DEFAULT_FIELD_AUDIENCES
 from resolvers.stamps import iso_now, new_id, now_ms
 from server.auth import issue_token
 from server.demo_data import DemoDataset, build_demo_dataset
+from server.demo_people import COUNT, load_demo_recipients
 
 __all__ = ["demo_resource_record", "demo_roles", "demo_tokens", "load_demo"]
 
@@ -55,7 +56,12 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
         await upsert_resources(
             graph, batch, event_ids=[new_id("evt") for _ in batch], now_ms=now_ms()
         )
-    return {"institutions": len(data.institutions), "resources": len(records)}
+    people = await load_demo_recipients(graph, data)
+    return {
+        "institutions": len(data.institutions),
+        "resources": len(records),
+        "recipients": people or COUNT,
+    }
 
 
 def demo_roles(data: DemoDataset) -> list[tuple[str, str, str, list[str]]]:

@@ -64,3 +64,37 @@ def test_seed_files_are_in_the_repository():
     root = Path(__file__).resolve().parent.parent
     assert (root / "graph" / "seed" / "needs.json").exists()
     assert (root / "graph" / "seed" / "regions.json").exists()
+
+
+async def test_demo_recipients_have_history_cases_and_consents(api):
+    from server.demo_people import COUNT
+
+    counts = await load_demo(api.runtime.backends.graph)
+    assert counts["recipients"] == COUNT
+    again = await load_demo(api.runtime.backends.graph)
+    assert again["recipients"] == COUNT
+    graph = api.runtime.backends.graph
+    rows = await graph.run(
+        "MATCH (p:Recipient) WITH count(p) AS people "
+        "MATCH (k:`Case`) WITH people, collect(k.status) AS statuses "
+        "MATCH (c:Consent) WITH people, statuses, count(c) AS consents "
+        "MATCH (e:Enrollment) RETURN people, statuses, consents, count(e) AS enrollments"
+    )
+    row = rows[0]
+    assert row["people"] == COUNT
+    assert {"ACTIVE", "CLOSED"} <= set(row["statuses"])
+    assert row["consents"] >= 10 and row["enrollments"] >= COUNT
+    # The demo caseworker's 주민센터 sees its own recipients with their whole history.
+    data = build_demo_dataset()
+    _, _, institution, roles = demo_roles(data)[0]
+    token = api.token(institution, *roles)
+    seen = await api.ok(
+        """{ recipients(first: 50) { totalCount edges { node {
+              id name needs { code } enrollments { id } cases { status notes { text } } } } } }""",
+        None,
+        token,
+    )
+    people = [e["node"] for e in seen["recipients"]["edges"]]
+    assert seen["recipients"]["totalCount"] >= 15
+    assert all(p["name"] and p["needs"] for p in people)
+    assert any(p["cases"] and p["cases"][0]["notes"] for p in people)

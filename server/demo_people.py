@@ -1,0 +1,242 @@
+"""Demo recipients (all fictional) with assessments, consents, enrollments and open and closed
+cases across institutions, so the 360° view and the access rules can be tried at once. They
+are written through the product's own graph statements, each of which also audits.
+
+The first recipients are registered by the demo caseworker's 주민센터 (한림읍), so the demo
+CASEWORKER token sees them; others belong to other institutions and stay invisible to it
+unless a consent or a case says otherwise."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from graph import assessments, cases, consents, enrollments, recipients
+from graph.access import Viewer, listing_params
+from graph.engine import GraphEngine
+from server.demo_data import DemoDataset
+
+__all__ = ["COUNT", "load_demo_recipients"]
+
+_SURNAMES = ("김", "이", "박", "고", "양", "부", "강", "현", "오", "문", "좌", "정", "한", "송")
+_GIVEN = (
+    "순자", "영수", "말순", "정희", "춘자", "옥순", "철수", "미숙", "상철", "복희",
+    "지아", "도윤", "하준", "서윤", "은비", "민호", "경자", "영식", "금자", "태호",
+)  # fmt: skip
+_HOUSEHOLDS = (
+    ("SINGLE_ELDERLY", 1, (70, 92)),
+    ("SINGLE_PARENT", 3, (28, 48)),
+    ("GRANDPARENT_HEADED", 3, (62, 80)),
+    ("MULTICULTURAL", 4, (25, 45)),
+    ("DISABLED_MEMBER", 2, (30, 65)),
+    ("GENERAL", 2, (40, 70)),
+)
+_NEED_SETS = (
+    ("DAILY_LIVING_MEALS", "SOCIAL_ISOLATION", "HEALTH_CHRONIC_DISEASE"),
+    ("ECONOMY_LIVING_COSTS", "FAMILY_CHILDCARE", "EDUCATION_EXPENSES"),
+    ("EDUCATION_LEARNING", "FAMILY_CARE_BURDEN", "ECONOMY_LIVING_COSTS"),
+    ("FAMILY_MULTICULTURAL", "EMPLOYMENT_JOB_SEARCH", "LEGAL_RESIDENCY"),
+    ("DAILY_LIVING_PERSONAL_CARE", "DAILY_LIVING_MOBILITY", "HEALTH_REHABILITATION"),
+    ("ECONOMY_DEBT", "HEALTH_MENTAL", "LIVING_ENVIRONMENT_HOUSING"),
+)
+_PROGRAMMES = (
+    "ELDERLY_LIVING_ALONE", "CRISIS_HOUSEHOLD", "DREAM_START", "WELFARE_CENTER",
+    "VISITING_HEALTH", "SELF_SUFFICIENCY", "MENTAL_HEALTH", "MEDICAL_AID",
+)  # fmt: skip
+_NOTES = (
+    "가정 방문: 식사 상태와 복약 확인, 다음 주 재방문 예정.",
+    "보호자와 통화, 병원 동행 일정 조율.",
+    "긴급지원 신청 서류 접수 완료.",
+    "사례회의 결과 주 2회 안부 확인으로 결정.",
+)
+_DISABILITY = ("NONE", "NONE", "NONE", "NONE", "MILD")
+COUNT = 40
+_TODAY = date(2026, 11, 1)
+
+
+def _when(day: date) -> str:
+    return f"{day.isoformat()}T09:00:00.000Z"
+
+
+async def load_demo_recipients(graph: GraphEngine, data: DemoDataset) -> int:
+    """Idempotent: nothing is written when the demo recipients exist already."""
+    found = await graph.run("MATCH (p:Recipient {id: 'rcp_demo0001'}) RETURN p.id AS id")
+    if found:
+        return 0
+    rng = random.Random(20191)
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for inst in data.institutions:
+        by_kind.setdefault(inst["kind"], []).append(inst)
+    home = by_kind["COMMUNITY_CENTER"][0]  # the demo CASEWORKER's 주민센터 (한림읍)
+    helpers = [i for i in data.institutions if i["sector"] == "PRIVATE"]
+    for n in range(1, COUNT + 1):
+        registrar = home if n <= 15 else rng.choice(by_kind["COMMUNITY_CENTER"])
+        await _one(graph, data, rng, n, registrar, helpers)
+    return COUNT
+
+
+def _entitled(inst: dict[str, Any]) -> dict[str, Any]:
+    return recipients.entitled_params(
+        institution_id=inst["id"], institution_kind=inst["kind"], now_ms=0
+    )
+
+
+def _audit(operation: str, n: int, step: str) -> dict[str, Any]:
+    return recipients.audit_params(
+        operation, "demo-loader", "demo", list(recipients.CATEGORIES), _when(_TODAY),
+        f"aud_demo{n:04d}{step}",
+    )  # fmt: skip
+
+
+async def _one(
+    graph: GraphEngine,
+    data: DemoDataset,
+    rng: random.Random,
+    n: int,
+    registrar: dict[str, Any],
+    helpers: list[dict[str, Any]],
+) -> None:
+    kind, size, (young, old) = rng.choice(_HOUSEHOLDS)
+    rid = f"rcp_demo{n:04d}"
+    birth = _TODAY - timedelta(days=365 * rng.randint(young, old) + rng.randint(0, 364))
+    registered = _TODAY - timedelta(days=rng.randint(200, 700))
+    props = {
+        "id": rid,
+        "name": rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+        "birthDate": birth.isoformat(),
+        "sex": rng.choice(("FEMALE", "MALE")),
+        "phone": f"010-{rng.randint(2000, 9999)}-{rng.randint(1000, 9999)}",
+        "address": f"{registrar['address'].rsplit(' ', 2)[0]} {rng.randint(1, 300)}",
+        "regionCode": registrar["regionCode"],
+        "householdSize": size,
+        "householdType": kind,
+        "incomePercent": rng.choice((25, 32, 40, 48, 60, 75)),
+        "disability": "SEVERE" if kind == "DISABLED_MEMBER" else rng.choice(_DISABILITY),
+        "flags": rng.sample(["기초수급", "차상위", "긴급지원", "독거"], k=rng.randint(0, 2)),
+        "registeredBy": registrar["id"],
+        "caseInstitutions": [], "caseLeads": [], "consentGrants": [], "referralGrants": [],
+        "currentNeeds": [], "version": 1,
+        "createdAt": _when(registered), "updatedAt": _when(registered),
+    }  # fmt: skip
+    await recipients.insert_recipient(
+        graph, props, actor="demo-loader", request_id="demo", now=_when(registered),
+        audit_id=f"aud_demo{n:04d}reg",
+    )  # fmt: skip
+    entitled = _entitled(registrar)
+    needs = list(rng.choice(_NEED_SETS))[: rng.randint(1, 3)]
+    for step, day in enumerate((registered + timedelta(days=7), _TODAY - timedelta(days=30))):
+        await assessments.insert_assessment(
+            graph,
+            {
+                "id": f"asm_demo{n:04d}{step}", "recipientId": rid,
+                "institutionId": registrar["id"], "assessedBy": "demo-loader",
+                "assessedAt": _when(day), "needCodes": needs,
+                "severities": [rng.randint(2, 5) for _ in needs], "notes": ["" for _ in needs],
+            },
+            entitled, _audit("NEEDS_ASSESSED", n, f"a{step}"),
+        )  # fmt: skip
+    partner = rng.choice(helpers)
+    if n % 3 == 0:
+        cid = f"cns_demo{n:04d}"
+        await consents.record_consent(
+            graph,
+            {
+                "id": cid, "recipientId": rid, "scope": ["IDENTITY", "NEEDS"],
+                "institutions": [partner["id"]], "institutionKinds": [],
+                "validUntil": "2027-12-31T00:00:00+00:00", "status": "ACTIVE",
+                "recordedBy": "demo-loader", "institutionId": registrar["id"],
+                "createdAt": _when(registered), "version": 1,
+            },
+            [f"inst:{partner['id']}|{c}|1830211200000|{cid}" for c in ("IDENTITY", "NEEDS")],
+            entitled, _audit("CONSENT_RECORDED", n, "c"),
+        )  # fmt: skip
+    await _history(graph, data, rng, n, rid, registrar, entitled, needs)
+    if n % 2 == 0 or n <= 5:
+        await _case(graph, rng, n, rid, registrar, partner, entitled)
+
+
+async def _history(
+    graph: GraphEngine,
+    data: DemoDataset,
+    rng: random.Random,
+    n: int,
+    rid: str,
+    registrar: dict[str, Any],
+    entitled: dict[str, Any],
+    needs: list[str],
+) -> None:
+    """Enrollments in active resources that serve the recipient's area and meet a need."""
+    viewer = Viewer(subject="demo-loader", institution_id=registrar["id"])
+    serving = [
+        r for r in data.resources
+        if r["status"] == "ACTIVE" and set(r["needs"]) & set(needs)
+        and any(code in ("50", registrar["regionCode"][:5], registrar["regionCode"])
+                for code in r["regions"])
+    ]  # fmt: skip
+    for k, resource in enumerate(rng.sample(serving, k=min(len(serving), rng.randint(1, 4)))):
+        start = _TODAY - timedelta(days=rng.randint(30, 400))
+        ended = rng.random() < 0.3
+        await enrollments.insert_enrollment(
+            graph,
+            {
+                "id": f"enr_demo{n:04d}{k}", "recipientId": rid, "resourceId": resource["id"],
+                "start": start.isoformat(), "status": "COMPLETED" if ended else "ACTIVE",
+                **({"end": (start + timedelta(days=90)).isoformat()} if ended else {}),
+                "recordedBy": "demo-loader", "institutionId": registrar["id"],
+                "createdAt": _when(start),
+            },
+            listing_params(viewer), entitled, _audit("ENROLLMENT_RECORDED", n, f"e{k}"),
+        )  # fmt: skip
+
+
+async def _case(
+    graph: GraphEngine,
+    rng: random.Random,
+    n: int,
+    rid: str,
+    lead: dict[str, Any],
+    partner: dict[str, Any],
+    entitled: dict[str, Any],
+) -> None:
+    opened = _TODAY - timedelta(days=rng.randint(20, 300))
+    cid = f"cas_demo{n:04d}"
+    await cases.open_case(
+        graph,
+        {
+            "id": cid, "recipientId": rid, "programme": rng.choice(_PROGRAMMES),
+            "goals": ["생활 안정", "사회적 관계 회복"][: rng.randint(1, 2)], "status": "OPEN",
+            "leadInstitutionId": lead["id"], "participants": [], "version": 1,
+            "openedAt": _when(opened), "updatedAt": _when(opened),
+        },
+        entitled, _audit("CASE_OPENED", n, "k0"),
+    )  # fmt: skip
+    base = {**entitled, "caseId": cid, "now": _when(opened), "fromStatuses": ["OPEN", "ACTIVE"]}
+    await cases.add_case_participant(
+        graph, {**base, "expectedVersion": 1, "institutionId": partner["id"]},
+        _audit("CASE_PARTICIPANT_ADDED", n, "k1"),
+    )  # fmt: skip
+    await cases.update_care_plan(
+        graph, {**base, "expectedVersion": 2, "carePlan": "주 1회 방문 상담, 자원 연계",
+                "goals": None},
+        _audit("CARE_PLAN_UPDATED", n, "k2"),
+    )  # fmt: skip
+    for k, text in enumerate(rng.sample(_NOTES, k=2)):
+        await cases.add_case_note(
+            graph,
+            {
+                **base, "props": {
+                    "id": f"not_demo{n:04d}{k}", "caseId": cid, "text": text,
+                    "audience": "PARTICIPANTS" if k else "LEAD_ONLY",
+                    "authorInstitutionId": lead["id"], "author": "demo-loader",
+                    "createdAt": _when(opened + timedelta(days=k + 1)),
+                },
+            },
+            _audit("CASE_NOTE_ADDED", n, f"n{k}"),
+        )  # fmt: skip
+    if n % 4 == 0:
+        await cases.close_case(
+            graph, {**base, "expectedVersion": 3, "fromStatuses": ["ACTIVE"],
+                    "reason": "목표 달성으로 종결"},
+            _audit("CASE_CLOSED", n, "k3"),
+        )  # fmt: skip
