@@ -17,7 +17,8 @@ INSERT_ENROLLMENT = f"""MATCH (p:Recipient {{id: $recipientId}}), (r:Resource {{
 WHERE {RESOURCE_LISTED}
 {entitlement("r")} AND 'HISTORY' IN allowed
 CREATE (e:Enrollment)
-SET e = $props, e.providerId = r.providerId, e.needCodes = r.needCodes
+SET e = $props, e.providerId = r.providerId, e.needCodes = r.needCodes,
+    e.programId = r.programId
 CREATE (p)-[:ENROLLED]->(e)
 CREATE (e)-[:OF_RESOURCE]->(r)
 {audited()}

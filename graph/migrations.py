@@ -8,6 +8,7 @@ from __future__ import annotations
 from graph.engine import GraphEngine
 from graph.falkordb import FalkorDBEngine
 from graph.needs import load_need_seed, seed_needs
+from graph.programs import load_program_seed, seed_programs
 from graph.regions import load_region_seed, seed_regions
 
 __all__ = ["INDEXES", "UNIQUE_KEYS", "migrate", "neo4j_ddl"]
@@ -79,11 +80,16 @@ async def _falkordb_schema(graph: FalkorDBEngine) -> None:
 
 
 async def migrate(graph: GraphEngine) -> None:
-    """Create constraints and indexes, then upsert the need taxonomy and the regions."""
+    """Create constraints and indexes, then upsert the regions, the need taxonomy and the
+    programmes (whose rules are checked first: a bad rule raises `RuleFileError`)."""
     if isinstance(graph, FalkorDBEngine):
         await _falkordb_schema(graph)
     else:
         for statement in neo4j_ddl():
             await graph.run(statement, write=True)
-    await seed_regions(graph, load_region_seed())
-    await seed_needs(graph, load_need_seed())
+    regions = load_region_seed()
+    needs = load_need_seed()
+    await seed_regions(graph, regions)
+    await seed_needs(graph, needs)
+    programs = load_program_seed({n["code"] for n in needs}, {r["code"] for r in regions})
+    await seed_programs(graph, programs)

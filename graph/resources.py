@@ -54,7 +54,7 @@ _NESTED: dict[str, dict[str, str]] = {
     "address": {"text": "addressText", "lat": "lat", "lon": "lon"},
 }
 _PLAIN = ("id", "providerId", "name", "description", "kind", "status", "schedule",
-          "internalNotes", "version", "createdAt", "updatedAt")  # fmt: skip
+          "internalNotes", "programId", "version", "createdAt", "updatedAt")  # fmt: skip
 
 
 def to_properties(record: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from graph.engine import GraphEngine
 from graph.institutions import institutions_by_ids
 from graph.resources import resources_by_ids
 from resolvers.needs import NeedCatalog
+from resolvers.programs import ProgramCatalog
 from resolvers.regions import RegionCatalog
 
 __all__ = ["Limits", "RequestContext", "Services"]
@@ -39,6 +40,7 @@ class Services:
     search_nori: bool = False  # the index has `nori` subfields to query
     # Key of the keyed hash of national identifiers (never stored in the clear).
     identity_key: bytes = b""
+    programs: ProgramCatalog = field(default_factory=ProgramCatalog)
     # Called after every graph write so the search-sync loop runs now, not at its next tick.
     notify_write: Callable[[], None] = lambda: None
 

@@ -125,6 +125,11 @@ def _check_parts(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
             clean[key] = check_text(data[key], field=key, max_length=limit)
     if "kind" in data:
         clean["kind"] = data["kind"]
+    if "programId" in data:
+        program = data["programId"]
+        clean["programId"] = (
+            ctx.services.programs.check(program, field="programId") if program else None
+        )
     if data.get("needs") is not None:
         codes = check_unique_codes(data["needs"], field="needs")
         if not codes:
@@ -268,6 +273,7 @@ async def register_resource(ctx: RequestContext, data: dict[str, Any]) -> dict[s
         "description": None,
         "schedule": None,
         "internalNotes": None,
+        "programId": None,
         **_check_parts(ctx, data),
         "visibility": _check_visibility(data.get("visibility")),
     }

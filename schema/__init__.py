@@ -13,6 +13,7 @@ from schema.cases import CaseMutation
 from schema.errors import ErrorShaping
 from schema.institutions import InstitutionQuery
 from schema.limits import query_limits_rule
+from schema.membership import MembershipQuery
 from schema.needs import NeedQuery
 from schema.recipients import RecipientMutation, RecipientQuery
 from schema.regions import RegionQuery
@@ -29,6 +30,7 @@ class Query(
     ResourceQuery,
     SearchQuery,
     RecipientQuery,
+    MembershipQuery,
     InstitutionQuery,
     NeedQuery,
     RegionQuery,

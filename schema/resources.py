@@ -15,6 +15,7 @@ from resolvers import resources as resolve
 from resolvers.context import RequestContext
 from schema.inputs import input_to_dict
 from schema.institutions import Institution
+from schema.membership import Program
 from schema.needs import Need
 from schema.pagination import Connection, connection
 from schema.regions import Region
@@ -183,6 +184,7 @@ class Resource:
     created_at: datetime
     updated_at: datetime
     provider_id: strawberry.Private[str]
+    program_id: strawberry.Private[str | None]
     need_codes: strawberry.Private[list[str]]
     region_codes: strawberry.Private[list[str]]
 
@@ -213,6 +215,7 @@ class Resource:
             created_at=datetime.fromisoformat(record["createdAt"]),
             updated_at=datetime.fromisoformat(record["updatedAt"]),
             provider_id=record["providerId"],
+            program_id=record.get("programId"),
             need_codes=record["needs"],
             region_codes=record["regions"],
         )
@@ -221,6 +224,11 @@ class Resource:
     async def provider(self, info: Info[RequestContext, None]) -> Institution | None:
         row = await resolve_institutions.load_institution(info.context, self.provider_id)
         return Institution.from_record(row) if row else None
+
+    @strawberry.field(description="The public programme this resource delivers, if any.")
+    def program(self, info: Info[RequestContext, None]) -> Program | None:
+        found = info.context.services.programs.by_id.get(self.program_id or "")
+        return Program.from_record(found) if found else None
 
     @strawberry.field(description="The needs the resource addresses.")
     def needs(self, info: Info[RequestContext, None]) -> list[Need]:
@@ -315,6 +323,9 @@ class RegisterResourceInput:
     contact: ContactInput | None = None
     address: AddressInput | None = None
     internal_notes: str | None = None
+    program_id: str | None = strawberry.field(
+        default=None, description="The public programme this resource delivers (`programs`)."
+    )
     visibility: VisibilityInput | None = None
 
 
@@ -331,6 +342,7 @@ class UpdateResourceInput:
     contact: ContactInput | None = strawberry.UNSET
     address: AddressInput | None = strawberry.UNSET
     internal_notes: str | None = strawberry.UNSET
+    program_id: str | None = strawberry.UNSET
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import uvicorn
 
+from graph.programs import RuleFileError
 from server.auth import issue_token, load_secret
 from server.engines import StartupError, open_backends
 from server.settings import Settings, SettingsError
@@ -161,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _serve(settings, demo=args.command == "demo", reset=getattr(args, "reset", False))
         )
         return 0
-    except (StartupError, SettingsError) as exc:
+    except (StartupError, SettingsError, RuleFileError) as exc:
         print(f"hanaro: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from graph.migrations import migrate
 from resolvers.context import Limits, Services
 from resolvers.needs import NeedCatalog
+from resolvers.programs import ProgramCatalog
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
 from search.index import ensure_index
@@ -57,6 +58,7 @@ async def running(
         limits=Limits(settings.max_page_size, settings.max_string_length),
         search_nori=settings.search_nori,
         identity_key=load_identity_key(settings),
+        programs=await ProgramCatalog.load(backends.graph),
     )
     sync = SearchSync(
         backends.graph,

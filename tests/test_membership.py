@@ -1,0 +1,173 @@
+"""Proactive eligibility (복지멤버십): rule evaluation, the rule file's checks, and the
+eligiblePrograms query's access rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.needs import load_need_seed
+from graph.programs import SEED_FILE, RuleFileError, load_program_seed
+from graph.regions import load_region_seed
+from resolvers.programs import Facts, evaluate
+from tests.test_recipients import new_recipient
+from tests.test_resources_api import register
+
+NEEDS = {n["code"] for n in load_need_seed()}
+REGIONS = {r["code"] for r in load_region_seed()}
+
+
+def program(**rules: Any) -> dict[str, Any]:
+    return {"id": "prg_test", "rules": rules, "excludes": []}
+
+
+@pytest.mark.parametrize(
+    ("rules", "facts", "status"),
+    [
+        ({"maxIncomePercent": 32}, Facts(income_percent=32), "LIKELY"),  # exactly at N %
+        ({"maxIncomePercent": 32}, Facts(income_percent=33), "NOT_ELIGIBLE"),
+        ({"maxIncomePercent": 32}, Facts(), "POSSIBLE"),
+        ({"minAge": 65}, Facts(age=65), "LIKELY"),
+        ({"minAge": 65}, Facts(age=64), "NOT_ELIGIBLE"),
+        ({"maxAge": 64}, Facts(age=65), "NOT_ELIGIBLE"),
+        ({"householdTypes": ["SINGLE_PARENT"]}, Facts(household_type="SINGLE_PARENT"), "LIKELY"),
+        ({"householdTypes": ["SINGLE_PARENT"]}, Facts(household_type="GENERAL"), "NOT_ELIGIBLE"),
+        ({"disability": ["SEVERE"]}, Facts(disability="MILD"), "NOT_ELIGIBLE"),
+        ({"disability": ["SEVERE"]}, Facts(disability="SEVERE"), "LIKELY"),
+        ({"regions": ["50130"]}, Facts(regions=("5013025000", "50130", "50")), "LIKELY"),
+        ({"regions": ["50130"]}, Facts(regions=("5011025000", "50110", "50")), "NOT_ELIGIBLE"),
+        ({"requiredFlags": ["기초수급"]}, Facts(flags=frozenset({"기초수급"})), "LIKELY"),
+        ({"requiredFlags": ["기초수급"]}, Facts(flags=frozenset()), "NOT_ELIGIBLE"),
+        # A failing rule decides even when other facts are unknown.
+        ({"minAge": 65, "maxIncomePercent": 50}, Facts(age=30), "NOT_ELIGIBLE"),
+        ({}, Facts(), "LIKELY"),
+    ],
+)
+def test_each_rule_type(rules, facts, status):
+    assert evaluate(program(**rules), facts)["status"] == status
+
+
+def test_unknown_facts_are_named_and_exclusions_decide():
+    result = evaluate(program(minAge=65, maxIncomePercent=93), Facts(age=70))
+    assert result["status"] == "POSSIBLE"
+    assert result["missingFacts"] == ["incomePercent"]
+    assert [d["result"] for d in result["decisions"]] == ["PASS", "UNKNOWN"]
+    excluded = {"id": "prg_emergency", "rules": {}, "excludes": ["prg_livelihood"]}
+    blocked = evaluate(excluded, Facts(enrolled_programs=frozenset({"prg_livelihood"})))
+    assert blocked["status"] == "NOT_ELIGIBLE"
+    assert blocked["decisions"][-1]["rule"] == "excludes"
+    mine = evaluate(program(), Facts(enrolled_programs=frozenset({"prg_test"})))
+    assert mine["enrolled"] is True
+
+
+def test_the_shipped_rules_load_and_cite_their_year():
+    data = load_program_seed(NEEDS, REGIONS)
+    assert data["year"] == 2025
+    ids = {p["id"] for p in data["programs"]}
+    assert {"prg_livelihood", "prg_medical", "prg_housing", "prg_education"} <= ids
+    assert {"prg_basic_pension", "prg_disability_pension", "prg_emergency"} <= ids
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p["rules"].update(maxIncomePercent="32%"), "rule maxIncomePercent must be"),
+        (lambda p: p["rules"].update(shoeSize=42), "rule 'shoeSize' is not one of"),
+        (lambda p: p.update(needs=["NO_SUCH_NEED"]), "needs must be known need codes"),
+        (lambda p: p.update(excludes=["prg_nowhere"]), "excludes names unknown programmes"),
+        (lambda p: p["rules"].update(minAge=70, maxAge=60), "minAge is above maxAge"),
+        (lambda p: p["rules"].update(householdTypes=["ROYAL"]), "unknown values"),
+    ],
+)
+def test_a_bad_rule_file_fails_naming_the_rule(tmp_path: Path, change, message):
+    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+    change(data["programs"][0])
+    path = tmp_path / "programs.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    with pytest.raises(RuleFileError) as raised:
+        load_program_seed(NEEDS, REGIONS, path)
+    assert "programme prg_livelihood" in str(raised.value)
+    assert message in str(raised.value)
+
+
+ELIGIBLE = """query($r: ID!) { eligiblePrograms(recipientId: $r) {
+  program { id name year } status missingFacts enrolled decisions { rule result detail } } }"""
+
+
+async def test_eligible_programs_follow_the_recipient_access_rules(api):
+    owner = api.token("ins_owner01", "CASEWORKER")
+    rid = await new_recipient(
+        api, owner, birthDate="1950-01-01", incomePercent=30, flags=["기초수급"]
+    )
+    results = {
+        r["program"]["id"]: r
+        for r in (await api.ok(ELIGIBLE, {"r": rid}, owner))["eligiblePrograms"]
+    }
+    assert results["prg_livelihood"]["status"] == "LIKELY"
+    assert results["prg_basic_pension"]["status"] == "LIKELY"
+    assert results["prg_disability_pension"]["status"] == "NOT_ELIGIBLE"  # MILD, 76 years
+    assert results["prg_education"]["status"] == "NOT_ELIGIBLE"  # no 학령기자녀 flag
+    assert results["prg_emergency"]["status"] == "NOT_ELIGIBLE"
+    for outsider in (None, api.token("ins_other001")):
+        body = await api(ELIGIBLE, {"r": rid}, outsider)
+        assert body["data"] is None or body["data"]["eligiblePrograms"] is None
+    # Already receiving 생계급여 through a resource of that programme: marked, and the
+    # emergency support it excludes stays NOT_ELIGIBLE.
+    resource = await register(
+        api,
+        api.token("ins_owner01", "REGISTRANT"),
+        name="한림읍 생계급여",
+        programId="prg_livelihood",
+    )
+    await api.ok(
+        """mutation($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { id } }""",
+        {"input": {"recipientId": rid, "resourceId": resource["id"], "start": "2026-01-01"}},
+        owner,
+    )
+    results = {
+        r["program"]["id"]: r
+        for r in (await api.ok(ELIGIBLE, {"r": rid}, owner))["eligiblePrograms"]
+    }
+    assert results["prg_livelihood"]["enrolled"] is True
+
+
+async def test_consented_needs_only_leave_facts_unknown(api):
+    owner = api.token("ins_owner01", "CASEWORKER")
+    rid = await new_recipient(api, owner, birthDate="1950-01-01", incomePercent=30)
+    await api.ok(
+        """mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }""",
+        {
+            "input": {
+                "recipientId": rid,
+                "scope": ["NEEDS"],
+                "institutions": ["ins_other001"],
+                "validUntil": "2099-01-01T00:00:00Z",
+            }
+        },
+        owner,
+    )
+    results = (await api.ok(ELIGIBLE, {"r": rid}, api.token("ins_other001")))["eligiblePrograms"]
+    assert {r["status"] for r in results} == {"POSSIBLE"}
+    pension = next(r for r in results if r["program"]["id"] == "prg_basic_pension")
+    assert pension["missingFacts"] == ["age", "incomePercent"]
+
+
+async def test_programme_ids_on_resources_are_checked(api):
+    error = await api.error(
+        """mutation($input: RegisterResourceInput!) { registerResource(input: $input) { id } }""",
+        {
+            "input": {
+                "name": "x",
+                "kind": "BENEFIT",
+                "needs": ["ECONOMY_LIVING_COSTS"],
+                "regions": ["50"],
+                "programId": "prg_nothing",
+            }
+        },
+        api.token("ins_owner01", "REGISTRANT"),
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["extensions"]["field"] == "programId"
