@@ -27,6 +27,7 @@ OPEN_CASE = f"""MATCH (p:Recipient {{id: $recipientId}})
 {entitlement()} AND 'IDENTITY' IN allowed
 CREATE (k:`Case`)
 SET k = $props
+SET k.needCodes = coalesce($props.needCodes, p.currentNeeds, [])
 CREATE (p)-[:HAS_CASE]->(k)
 SET p.caseInstitutions = coalesce(p.caseInstitutions, []) + [$viewerInst],
     p.caseLeads = coalesce(p.caseLeads, []) + [$viewerInst]

@@ -51,8 +51,14 @@ def _goals(goals: list[str] | None, field: str = "goals") -> list[str] | None:
 
 
 async def open_case(
-    ctx: RequestContext, recipient_id: str, programme: str, goals: list[str]
+    ctx: RequestContext,
+    recipient_id: str,
+    programme: str,
+    goals: list[str],
+    needs: list[str] | None = None,
 ) -> dict[str, Any]:
+    """`needs`: the needs the case's goals address; by default the recipient's current
+    (latest assessed) needs. They count as addressed in the unmet-needs check."""
     institution = require_staff(ctx.viewer, "opening a case")
     check_id("Recipient", recipient_id, field="recipientId")
     if programme not in PROGRAMMES:
@@ -65,6 +71,9 @@ async def open_case(
         "recipientId": recipient_id,
         "programme": programme,
         "goals": _goals(goals) or [],
+        "needCodes": ctx.services.needs.check(list(dict.fromkeys(needs)), field="needs")
+        if needs is not None
+        else None,
         "status": "OPEN",
         "leadInstitutionId": institution,
         "participants": [],
@@ -73,7 +82,10 @@ async def open_case(
         "updatedAt": now,
     }
     row = await repo.open_case(
-        ctx.graph, props, entitled(ctx), audit(ctx, "CASE_OPENED", list(CATEGORIES))
+        ctx.graph,
+        {k: v for k, v in props.items() if v is not None},
+        entitled(ctx),
+        audit(ctx, "CASE_OPENED", list(CATEGORIES)),
     )
     if row is None:
         raise HanaroError.not_found("recipient", recipient_id)

@@ -7,13 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph import membership as repo
 from resolvers.context import RequestContext
 from resolvers.enrollments import enrollments_of_recipients
+from resolvers.errors import ErrorCode, HanaroError
+from resolvers.pagination import Page, page_request
 from resolvers.programs import Facts
-from resolvers.recipients import get_recipients, require_staff
+from resolvers.recipients import audit, entitled, get_recipients, require_staff
 from resolvers.validation import check_id
 
-__all__ = ["eligible_programs", "enrolled_programs"]
+__all__ = [
+    "eligible_programs",
+    "enrolled_programs",
+    "overlap_report",
+    "overlapping_support",
+    "region_scope",
+    "unmet_needs",
+]
 
 
 async def enrolled_programs(ctx: RequestContext, record: dict[str, Any]) -> frozenset[str]:
@@ -38,3 +48,111 @@ async def eligible_programs(ctx: RequestContext, recipient_id: str) -> list[dict
         return None
     facts = Facts.of(record, ctx.services.regions.ancestors, await enrolled_programs(ctx, record))
     return ctx.services.programs.evaluate_all(facts)
+
+
+def region_scope(ctx: RequestContext, region: str) -> list[str]:
+    """The region and those below it, when the viewer's institution is there or above it:
+    dashboards are for the staff of the region."""
+    require_staff(ctx.viewer, "reading regional figures")
+    regions = ctx.services.regions
+    regions.check([region], field="region")
+    home = ctx.viewer.region_codes[0] if ctx.viewer.region_codes else None
+    if home is None or home not in regions.ancestors(region):
+        raise HanaroError(
+            ErrorCode.FORBIDDEN,
+            "Regional figures are for staff of institutions in that region or above it.",
+        )
+    return regions.descendants(region)
+
+
+async def unmet_needs(
+    ctx: RequestContext, region: str, first: int, after: str | None
+) -> dict[str, Any]:
+    """Counts by region and need for the region's staff; the rows only for recipients the
+    viewer is entitled to (each row read audited)."""
+    codes = region_scope(ctx, region)
+    request = page_request(first, after, ctx.services.limits.max_page_size)
+    counts = await repo.unmet_need_counts(ctx.graph, codes)
+    rows = await repo.unmet_need_rows(
+        ctx.graph,
+        codes,
+        after=request.after,
+        limit=request.limit,
+        entitled=entitled(ctx),
+        audit=audit(ctx, "UNMET_NEEDS_READ", ["NEEDS"]),
+    )
+    records = [
+        {"id": r["id"], "regionCode": r["regionCode"], "unmet": list(r["unmet"])} for r in rows
+    ]
+
+    async def total() -> int:
+        raise HanaroError.bad_input(
+            "unmetNeeds rows are not counted (counting would read every entitled record); "
+            "use the counts, or page with hasNextPage.",
+            field="totalCount",
+        )
+
+    return {
+        "counts": [dict(c) for c in counts],
+        "page": Page.from_rows(records, request, total),
+    }
+
+
+def _exclusive_pairs(ctx: RequestContext, programs: list[str]) -> list[tuple[str, str]]:
+    catalog = ctx.services.programs.by_id
+    pairs = set()
+    for a in programs:
+        for b in catalog.get(a, {}).get("excludes") or []:
+            if b in programs:
+                pairs.add(tuple(sorted((a, b))))
+    return sorted(pairs)  # type: ignore[arg-type]
+
+
+async def overlapping_support(
+    ctx: RequestContext, recipient_id: str
+) -> list[dict[str, Any]] | None:
+    """Active enrollments from different institutions for the same need, and programmes
+    that may not be combined. None when the viewer may not read the recipient's history."""
+    require_staff(ctx.viewer, "checking duplicated support")
+    check_id("Recipient", recipient_id, field="recipientId")
+    found = await get_recipients(ctx, [recipient_id], ["HISTORY"])
+    record = found.get(recipient_id)
+    if record is None or "HISTORY" not in record["allowed"]:
+        return None
+    enrollments = [
+        e
+        for e in (await enrollments_of_recipients(ctx, [recipient_id]))[recipient_id]
+        if e["status"] == "ACTIVE"
+    ]
+    overlaps: list[dict[str, Any]] = []
+    by_need: dict[str, list[dict[str, Any]]] = {}
+    for enrollment in enrollments:
+        for need in enrollment.get("needCodes") or []:
+            by_need.setdefault(need, []).append(enrollment)
+    for need, items in sorted(by_need.items()):
+        if len({e["providerId"] for e in items}) > 1:
+            overlaps.append(
+                {"kind": "SAME_NEED", "need": need, "programs": [], "enrollments": items}
+            )
+    programs = sorted({e["programId"] for e in enrollments if e.get("programId")})
+    for a, b in _exclusive_pairs(ctx, programs):
+        items = [e for e in enrollments if e.get("programId") in (a, b)]
+        overlaps.append(
+            {"kind": "EXCLUSIVE_PROGRAMS", "need": None, "programs": [a, b], "enrollments": items}
+        )
+    return overlaps
+
+
+async def overlap_report(ctx: RequestContext, region: str) -> dict[str, Any]:
+    codes = region_scope(ctx, region)
+    by_need = [dict(r) for r in await repo.overlap_counts(ctx.graph, codes)]
+    exclusive: dict[tuple[str, str], int] = {}
+    for programs in await repo.program_sets(ctx.graph, codes):
+        for pair in _exclusive_pairs(ctx, programs):
+            exclusive[pair] = exclusive.get(pair, 0) + 1
+    return {
+        "byNeed": by_need,
+        "exclusivePrograms": [
+            {"programs": list(pair), "recipients": n} for pair, n in sorted(exclusive.items())
+        ],
+    }

@@ -146,9 +146,10 @@ class CaseMutation:
         recipient_id: strawberry.ID,
         programme: Programme,
         goals: list[str] | None = None,
+        needs: list[str] | None = None,
     ) -> Case:
         record = await resolve_cases.open_case(
-            info.context, recipient_id, programme.value, goals or []
+            info.context, recipient_id, programme.value, goals or [], needs
         )
         return Case.from_record(record, notes_allowed=True)
 

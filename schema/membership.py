@@ -10,56 +10,13 @@ from strawberry.types import Info
 
 from resolvers import membership as resolve
 from resolvers.context import RequestContext
+from resolvers.pagination import encode_cursor
 from schema.needs import Need
+from schema.pagination import PageInfo
+from schema.programs import Program
+from schema.recipients import Enrollment
 
-__all__ = ["MembershipQuery", "Program"]
-
-
-@strawberry.type(description="Machine-readable eligibility rules; absent rules are null.")
-class ProgramRules:
-    min_age: int | None = None
-    max_age: int | None = None
-    max_income_percent: int | None = strawberry.field(
-        default=None, description="% of the standard median income for the household's size."
-    )
-    household_types: list[str] | None = None
-    disability: list[str] | None = None
-    regions: list[str] | None = None
-    required_flags: list[str] | None = None
-
-
-@strawberry.type(description="A public programme (급여·수당) with its eligibility rules.")
-class Program:
-    id: strawberry.ID
-    name: str
-    name_en: str
-    basis: str = strawberry.field(description="The legal test the rules encode, and its year.")
-    year: int = strawberry.field(description="The year the thresholds are from.")
-    rules: ProgramRules
-    excludes: list[strawberry.ID]
-    need_codes: strawberry.Private[list[str]]
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> Program:
-        return cls(
-            id=strawberry.ID(record["id"]),
-            name=record["name"],
-            name_en=record["nameEn"],
-            basis=record["basis"],
-            year=record["year"],
-            rules=ProgramRules(**{_snake(k): v for k, v in record["rules"].items()}),
-            excludes=[strawberry.ID(x) for x in record.get("excludes") or []],
-            need_codes=list(record["needs"]),
-        )
-
-    @strawberry.field
-    def needs(self, info: Info[RequestContext, None]) -> list[Need]:
-        catalog = info.context.services.needs.by_code
-        return [Need.from_record(catalog[c]) for c in self.need_codes if c in catalog]
-
-
-def _snake(name: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+__all__ = ["MembershipQuery"]
 
 
 @strawberry.enum
@@ -105,6 +62,89 @@ class ProgramEligibility:
         )
 
 
+@strawberry.type(description="How many recipients have a need (in a region).")
+class NeedCount:
+    region_code: str | None
+    recipients: int
+    need_code: strawberry.Private[str]
+
+    @strawberry.field
+    def need(self, info: Info[RequestContext, None]) -> Need:
+        return Need.from_record(info.context.services.needs.by_code[self.need_code])
+
+
+@strawberry.type
+class UnmetNeedRow:
+    recipient_id: strawberry.ID = strawberry.field(
+        description="Open it with recipient(id) (audited like every read)."
+    )
+    region_code: str
+    need_codes: strawberry.Private[list[str]]
+
+    @strawberry.field
+    def unmet_needs(self, info: Info[RequestContext, None]) -> list[Need]:
+        catalog = info.context.services.needs.by_code
+        return [Need.from_record(catalog[c]) for c in self.need_codes if c in catalog]
+
+
+@strawberry.type(
+    description="사각지대: current needs that no active enrollment or open case addresses."
+)
+class UnmetNeedsReport:
+    counts: list[NeedCount] = strawberry.field(
+        description="By home region and need, over every recipient (no names)."
+    )
+    rows: list[UnmetNeedRow] = strawberry.field(
+        description="Recipients your institution is entitled to (NEEDS), in id order."
+    )
+    page_info: PageInfo
+
+
+@strawberry.enum
+class OverlapKind(Enum):
+    SAME_NEED = "SAME_NEED"
+    EXCLUSIVE_PROGRAMS = "EXCLUSIVE_PROGRAMS"
+
+
+@strawberry.type(description="중첩: support that duplicates other support.")
+class Overlap:
+    kind: OverlapKind
+    enrollments: list[Enrollment]
+    need_code: strawberry.Private[str | None]
+    program_ids: strawberry.Private[list[str]]
+
+    @strawberry.field
+    def need(self, info: Info[RequestContext, None]) -> Need | None:
+        catalog = info.context.services.needs.by_code
+        return Need.from_record(catalog[self.need_code]) if self.need_code else None
+
+    @strawberry.field
+    def programs(self, info: Info[RequestContext, None]) -> list[Program]:
+        catalog = info.context.services.programs.by_id
+        return [Program.from_record(catalog[p]) for p in self.program_ids if p in catalog]
+
+
+@strawberry.type
+class ProgramPairCount:
+    recipients: int
+    program_ids: strawberry.Private[list[str]]
+
+    @strawberry.field
+    def programs(self, info: Info[RequestContext, None]) -> list[Program]:
+        catalog = info.context.services.programs.by_id
+        return [Program.from_record(catalog[p]) for p in self.program_ids if p in catalog]
+
+
+@strawberry.type
+class OverlapReport:
+    by_need: list[NeedCount] = strawberry.field(
+        description="Recipients receiving a need from more than one institution."
+    )
+    exclusive_programs: list[ProgramPairCount] = strawberry.field(
+        description="Recipients receiving programmes that may not be combined."
+    )
+
+
 @strawberry.type
 class MembershipQuery:
     @strawberry.field(description="The programmes and their rules.")
@@ -121,3 +161,73 @@ class MembershipQuery:
     ) -> list[ProgramEligibility] | None:
         found = await resolve.eligible_programs(info.context, recipient_id)
         return None if found is None else [ProgramEligibility.from_record(r) for r in found]
+
+    @strawberry.field(
+        description="Unmet needs in a region (and below): counts for the region's staff, rows "
+        "for the recipients your institution is entitled to."
+    )
+    async def unmet_needs(
+        self,
+        info: Info[RequestContext, None],
+        region: str,
+        first: int = 20,
+        after: str | None = None,
+    ) -> UnmetNeedsReport:
+        found = await resolve.unmet_needs(info.context, region, first, after)
+        page = found["page"]
+        rows = [
+            UnmetNeedRow(
+                recipient_id=strawberry.ID(r["id"]),
+                region_code=r["regionCode"],
+                need_codes=r["unmet"],
+            )
+            for r in page.items
+        ]
+        return UnmetNeedsReport(
+            counts=[
+                NeedCount(
+                    region_code=c["regionCode"], recipients=c["recipients"], need_code=c["need"]
+                )
+                for c in found["counts"]
+            ],
+            rows=rows,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.has_previous,
+                start_cursor=encode_cursor(page.items[0]["id"]) if page.items else None,
+                end_cursor=encode_cursor(page.items[-1]["id"]) if page.items else None,
+            ),
+        )
+
+    @strawberry.field(
+        description="Duplicated support for one recipient (needs HISTORY access; null without)."
+    )
+    async def overlapping_support(
+        self, info: Info[RequestContext, None], recipient_id: strawberry.ID
+    ) -> list[Overlap] | None:
+        found = await resolve.overlapping_support(info.context, recipient_id)
+        if found is None:
+            return None
+        return [
+            Overlap(
+                kind=OverlapKind(o["kind"]),
+                enrollments=[Enrollment.from_record(e) for e in o["enrollments"]],
+                need_code=o["need"],
+                program_ids=o["programs"],
+            )
+            for o in found
+        ]
+
+    @strawberry.field(description="Duplicated support in a region, counted (for its staff).")
+    async def overlap_report(self, info: Info[RequestContext, None], region: str) -> OverlapReport:
+        found = await resolve.overlap_report(info.context, region)
+        return OverlapReport(
+            by_need=[
+                NeedCount(region_code=None, recipients=r["recipients"], need_code=r["need"])
+                for r in found["byNeed"]
+            ],
+            exclusive_programs=[
+                ProgramPairCount(recipients=p["recipients"], program_ids=p["programs"])
+                for p in found["exclusivePrograms"]
+            ],
+        )

@@ -15,9 +15,9 @@ from resolvers import resources as resolve
 from resolvers.context import RequestContext
 from schema.inputs import input_to_dict
 from schema.institutions import Institution
-from schema.membership import Program
 from schema.needs import Need
 from schema.pagination import Connection, connection
+from schema.programs import Program
 from schema.regions import Region
 
 __all__ = [

@@ -171,3 +171,116 @@ async def test_programme_ids_on_resources_are_checked(api):
     )
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == "programId"
+
+
+ASSESS = """mutation($r: ID!, $needs: [AssessedNeedInput!]!) {
+  assessNeeds(recipientId: $r, needs: $needs) { id } }"""
+ENROLL = """mutation($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { id } }"""
+UNMET = """query($region: String!) { unmetNeeds(region: $region) {
+  counts { regionCode need { code } recipients }
+  rows { recipientId regionCode unmetNeeds { code } }
+  pageInfo { hasNextPage } } }"""
+
+
+async def assess(api: Any, token: str, rid: str, *codes: str) -> None:
+    needs = [{"code": c, "severity": 3} for c in codes]
+    await api.ok(ASSESS, {"r": rid, "needs": needs}, token)
+
+
+async def test_unmet_needs_on_a_constructed_graph(api):
+    owner = api.token("ins_owner01", "CASEWORKER")
+    registrant = api.token("ins_owner01", "REGISTRANT")
+    meals = await register(api, registrant, name="도시락", needs=["DAILY_LIVING_MEALS"])
+    served = await new_recipient(api, owner)  # meals need met by an enrollment
+    await assess(api, owner, served, "DAILY_LIVING_MEALS")
+    await api.ok(
+        ENROLL,
+        {"input": {"recipientId": served, "resourceId": meals["id"], "start": "2026-01-01"}},
+        owner,
+    )
+    cased = await new_recipient(api, owner)  # isolation addressed by an open case
+    await assess(api, owner, cased, "SOCIAL_ISOLATION")
+    await api.ok(
+        """mutation($r: ID!) {
+             openCase(recipientId: $r, programme: ELDERLY_LIVING_ALONE) { id } }""",
+        {"r": cased},
+        owner,
+    )
+    unmet = await new_recipient(api, owner)  # nothing addresses its needs
+    await assess(api, owner, unmet, "DAILY_LIVING_MEALS", "ECONOMY_DEBT")
+    partly = await new_recipient(api, owner)  # one of two needs met
+    await assess(api, owner, partly, "DAILY_LIVING_MEALS", "HEALTH_MENTAL")
+    await api.ok(
+        ENROLL,
+        {"input": {"recipientId": partly, "resourceId": meals["id"], "start": "2026-01-01"}},
+        owner,
+    )
+    report = (await api.ok(UNMET, {"region": "5011025000"}, owner))["unmetNeeds"]
+    rows = {r["recipientId"]: [n["code"] for n in r["unmetNeeds"]] for r in report["rows"]}
+    assert rows == {
+        unmet: ["DAILY_LIVING_MEALS", "ECONOMY_DEBT"],
+        partly: ["HEALTH_MENTAL"],
+    }
+    counts = {c["need"]["code"]: c["recipients"] for c in report["counts"]}
+    assert counts == {"DAILY_LIVING_MEALS": 1, "ECONOMY_DEBT": 1, "HEALTH_MENTAL": 1}
+    # A 주민센터 of another 읍면동 gets neither counts nor rows for 한림읍.
+    neighbour = api.token("ins_region01")  # 한경면
+    forbidden = await api.error(UNMET, {"region": "5011025000"}, neighbour)
+    assert forbidden["extensions"]["code"] == "FORBIDDEN"
+    outsider = await api.error(UNMET, {"region": "5011025000"}, None)
+    assert outsider["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_overlaps_same_need_from_two_institutions_and_exclusive_programmes(api):
+    owner = api.token("ins_owner01", "CASEWORKER")
+    first = await register(
+        api, api.token("ins_owner01", "REGISTRANT"), name="생계급여", programId="prg_livelihood"
+    )
+    second = await register(
+        api,
+        api.token("ins_partner01", "REGISTRANT"),
+        name="긴급 생계지원",
+        needs=["ECONOMY_LIVING_COSTS"],
+        regions=["50"],
+        programId="prg_emergency",
+    )
+    twin = await register(
+        api, api.token("ins_partner01", "REGISTRANT"), name="도시락 2", regions=["50"]
+    )
+    own_meal = await register(api, api.token("ins_owner01", "REGISTRANT"), name="도시락 1")
+    rid = await new_recipient(api, owner)
+    for resource in (first, second, twin, own_meal):
+        await api.ok(
+            ENROLL,
+            {"input": {"recipientId": rid, "resourceId": resource["id"], "start": "2026-01-01"}},
+            owner,
+        )
+    found = (
+        await api.ok(
+            """query($r: ID!) { overlappingSupport(recipientId: $r) {
+                 kind need { code } programs { id } enrollments { resource { id } } } }""",
+            {"r": rid},
+            owner,
+        )
+    )["overlappingSupport"]
+    kinds = {(o["kind"], (o["need"] or {}).get("code")) for o in found}
+    assert ("SAME_NEED", "DAILY_LIVING_MEALS") in kinds
+    assert ("EXCLUSIVE_PROGRAMS", None) in kinds
+    exclusive = next(o for o in found if o["kind"] == "EXCLUSIVE_PROGRAMS")
+    assert sorted(p["id"] for p in exclusive["programs"]) == ["prg_emergency", "prg_livelihood"]
+    outsider = await api(
+        """query($r: ID!) { overlappingSupport(recipientId: $r) { kind } }""",
+        {"r": rid},
+        api.token("ins_other001"),
+    )
+    assert outsider["data"]["overlappingSupport"] is None
+    report = (
+        await api.ok(
+            """{ overlapReport(region: "5011025000") {
+                 byNeed { need { code } recipients } exclusivePrograms { recipients } } }""",
+            None,
+            owner,
+        )
+    )["overlapReport"]
+    assert {"need": {"code": "DAILY_LIVING_MEALS"}, "recipients": 1} in report["byNeed"]
+    assert report["exclusivePrograms"] == [{"recipients": 1}]
