@@ -12,8 +12,16 @@ from graph.engine import GraphEngine, Row
 from graph.recipients import audited, entitlement
 
 __all__ = [
+    "answer_recommendation",
+    "clear_scan_state",
+    "count_recommendations",
+    "list_recommendations",
     "overlap_counts",
     "program_sets",
+    "recommendation_state",
+    "save_recommendations",
+    "scan_batch",
+    "scan_state",
     "unmet_need_counts",
     "unmet_need_rows",
 ]
@@ -88,3 +96,149 @@ async def program_sets(graph: GraphEngine, region_codes: list[str]) -> list[list
     """The programme sets of recipients receiving several, for the exclusion check."""
     rows = await graph.run(PROGRAM_SETS, {"regionCodes": region_codes})
     return [list(row["programs"]) for row in rows]
+
+
+# --- the membership scan and its recommendations ---------------------------------------------
+
+SCAN_BATCH = """MATCH (p:Recipient)
+WHERE p.id > $after AND ($regionCodes IS NULL OR p.regionCode IN $regionCodes)
+WITH p ORDER BY p.id LIMIT $pageSize
+OPTIONAL MATCH (p)-[:ENROLLED]->(e:Enrollment)
+WHERE e.status = 'ACTIVE' AND e.programId IS NOT NULL
+WITH p, collect(DISTINCT e.programId) AS enrolledPrograms
+CREATE (a:AuditEvent {id: $auditPrefix + p.id, entity: 'Recipient', entityId: p.id,
+  operation: 'MEMBERSHIP_SCAN', actor: $actor, institutionId: '', requestId: $requestId,
+  categories: ['IDENTITY', 'HISTORY'], occurredAt: $now})
+RETURN properties(p) AS props, enrolledPrograms
+ORDER BY p.id"""
+
+
+async def scan_batch(
+    graph: GraphEngine,
+    *,
+    after: str,
+    limit: int,
+    region_codes: list[str] | None,
+    audit: dict[str, Any],
+) -> list[Row]:
+    """A batch of recipients with their enrolled programmes; the scan's reads are audited
+    like any other (actor: the scan)."""
+    params = {"after": after, "pageSize": limit, "regionCodes": region_codes, **audit}
+    return await graph.run(SCAN_BATCH, params, write=True)
+
+
+# New recommendations start NEW; a recommendation seen again keeps the caseworker's answer.
+SAVE_RECOMMENDATIONS = """UNWIND $rows AS row
+MERGE (r:Recommendation {id: row.id})
+ON CREATE SET r.recipientId = row.recipientId, r.programId = row.programId,
+  r.regionCode = row.regionCode, r.status = 'NEW', r.version = 1, r.createdAt = $now
+SET r.eligibility = row.eligibility, r.missingFacts = row.missingFacts, r.seenAt = $now
+WITH count(r) AS saved
+MERGE (s:ScanState {id: $scanId})
+SET s.after = $last, s.updatedAt = $now
+RETURN saved"""
+
+
+async def save_recommendations(
+    graph: GraphEngine, rows: list[dict[str, Any]], *, scan_id: str, last: str, now: str
+) -> None:
+    """The batch's recommendations and the scan's progress, in one statement: a scan that
+    stops resumes after the last batch saved."""
+    params = {"rows": rows, "scanId": scan_id, "last": last, "now": now}
+    await graph.run(SAVE_RECOMMENDATIONS, params, write=True)
+
+
+SCAN_STATE = """MATCH (s:ScanState {id: $scanId})
+RETURN s.after AS after"""
+
+
+async def scan_state(graph: GraphEngine, scan_id: str) -> str | None:
+    rows = await graph.run(SCAN_STATE, {"scanId": scan_id})
+    return rows[0]["after"] if rows else None
+
+
+CLEAR_SCAN_STATE = """MATCH (s:ScanState {id: $scanId})
+DELETE s
+RETURN count(*) AS cleared"""
+
+
+async def clear_scan_state(graph: GraphEngine, scan_id: str) -> None:
+    await graph.run(CLEAR_SCAN_STATE, {"scanId": scan_id}, write=True)
+
+
+# Reading recommendations shows who the recipient is: each row's read is audited.
+LIST_RECOMMENDATIONS = """MATCH (r:Recommendation)
+WHERE r.regionCode IN $regionCodes AND r.status IN $statuses AND r.id > $after
+WITH r ORDER BY r.id LIMIT $pageSize
+MATCH (p:Recipient {id: r.recipientId})
+CREATE (a:AuditEvent {id: $auditPrefix + r.id, entity: 'Recipient', entityId: p.id,
+  operation: 'RECOMMENDATION_READ', actor: $actor, institutionId: $viewerInst,
+  requestId: $requestId, categories: ['IDENTITY'], occurredAt: $now})
+RETURN properties(r) AS props, p.name AS recipientName
+ORDER BY r.id"""
+
+
+async def list_recommendations(
+    graph: GraphEngine,
+    region_codes: list[str],
+    statuses: list[str],
+    *,
+    after: str,
+    limit: int,
+    audit: dict[str, Any],
+) -> list[Row]:
+    params = {
+        "regionCodes": region_codes,
+        "statuses": statuses,
+        "after": after,
+        "pageSize": limit,
+        **audit,
+    }
+    return await graph.run(LIST_RECOMMENDATIONS, params, write=True)
+
+
+ANSWER_RECOMMENDATION = """MATCH (r:Recommendation {id: $id})
+WHERE r.status = 'NEW' AND r.regionCode IN $regionCodes
+SET r.status = $status, r.answeredBy = $actor, r.answeredAt = $now,
+  r.answeredByInstitution = $viewerInst, r.reason = $reason, r.version = r.version + 1
+WITH r
+MATCH (p:Recipient {id: r.recipientId})
+CREATE (a:AuditEvent {id: $auditPrefix + r.id, entity: 'Recipient', entityId: p.id,
+  operation: $operation, actor: $actor, institutionId: $viewerInst,
+  requestId: $requestId, categories: ['IDENTITY'], occurredAt: $now})
+RETURN properties(r) AS props, p.name AS recipientName"""
+
+
+async def answer_recommendation(
+    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+) -> Row | None:
+    rows = await graph.run(ANSWER_RECOMMENDATION, {**params, **audit}, write=True)
+    return rows[0] if rows else None
+
+
+RECOMMENDATION_STATE = """MATCH (r:Recommendation {id: $id})
+WHERE r.regionCode IN $regionCodes
+RETURN r.status AS status"""
+
+
+async def recommendation_state(
+    graph: GraphEngine, recommendation_id: str, region_codes: list[str]
+) -> str | None:
+    rows = await graph.run(
+        RECOMMENDATION_STATE, {"id": recommendation_id, "regionCodes": region_codes}
+    )
+    return rows[0]["status"] if rows else None
+
+
+COUNT_RECOMMENDATIONS = """MATCH (r:Recommendation)
+WHERE r.regionCode IN $regionCodes AND r.status IN $statuses
+RETURN count(r) AS total"""
+
+
+async def count_recommendations(
+    graph: GraphEngine, region_codes: list[str], statuses: list[str]
+) -> int:
+    rows = await graph.run(
+        COUNT_RECOMMENDATIONS, {"regionCodes": region_codes, "statuses": statuses}
+    )
+    return int(rows[0]["total"]) if rows else 0

@@ -28,6 +28,8 @@ UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
     ("CaseNote", "id"),
     ("Referral", "id"),
     ("AuditEvent", "id"),
+    ("Recommendation", "id"),
+    ("ScanState", "id"),
     ("OutboxEvent", "id"),
 )
 
@@ -40,6 +42,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Recipient", "idHash"),
     ("Recipient", "regionCode"),
     ("AuditEvent", "entityId"),
+    ("Recommendation", "regionCode"),
 )
 
 

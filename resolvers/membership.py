@@ -5,23 +5,30 @@ not read are unknown, so they make a programme POSSIBLE, never LIKELY or NOT_ELI
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from graph import membership as repo
-from resolvers.context import RequestContext
+from resolvers.context import RequestContext, Services
 from resolvers.enrollments import enrollments_of_recipients
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
 from resolvers.programs import Facts
 from resolvers.recipients import audit, entitled, get_recipients, require_staff
+from resolvers.stamps import iso_now, new_id, now_ms
 from resolvers.validation import check_id
 
 __all__ = [
+    "answer_recommendation",
     "eligible_programs",
     "enrolled_programs",
     "overlap_report",
     "overlapping_support",
+    "recommendation_id",
+    "recommendations",
     "region_scope",
+    "scan",
     "unmet_needs",
 ]
 
@@ -156,3 +163,149 @@ async def overlap_report(ctx: RequestContext, region: str) -> dict[str, Any]:
             {"programs": list(pair), "recipients": n} for pair, n in sorted(exclusive.items())
         ],
     }
+
+
+# --- the membership scan and recommendations --------------------------------------------------
+
+# Public welfare offices follow up recommendations for the people of their area.
+OUTREACH_KINDS = frozenset({"COMMUNITY_CENTER", "CITY_HALL"})
+SCAN_BATCH = 1000
+
+
+def recommendation_id(recipient_id: str, program_id: str) -> str:
+    digest = hashlib.sha1(f"{recipient_id}|{program_id}".encode()).hexdigest()
+    return f"rcm_{digest[:24]}"
+
+
+async def scan(
+    services: Services,
+    *,
+    region: str | None,
+    restart: bool = False,
+    batch: int = SCAN_BATCH,
+    progress: Callable[[int, str], None] = lambda done, last: None,
+) -> dict[str, int]:
+    """Evaluate every recipient (of `region` and below) and record a Recommendation for each
+    LIKELY or POSSIBLE programme they do not receive yet. Resumable: progress is saved with
+    every batch, and a stopped scan continues after the last batch saved (`restart` starts
+    over). Idempotent: recommendations are keyed by recipient and programme."""
+    codes = None
+    if region:
+        services.regions.check([region], field="region")
+        codes = services.regions.descendants(region)
+    scan_id = f"membership:{region or 'all'}"
+    after = "" if restart else (await repo.scan_state(services.graph, scan_id) or "")
+    scanned = recommended = 0
+    while True:
+        stamp = iso_now()
+        rows = await repo.scan_batch(
+            services.graph,
+            after=after,
+            limit=batch,
+            region_codes=codes,
+            audit={
+                "actor": "membership-scan",
+                "requestId": scan_id,
+                "now": stamp,
+                "auditPrefix": f"aud_{now_ms():013d}{new_id('scn')[4:12]}_",
+            },
+        )
+        if not rows:
+            break
+        found = []
+        for row in rows:
+            props = row["props"]
+            facts = Facts.of(props, services.regions.ancestors, frozenset(row["enrolledPrograms"]))
+            for result in services.programs.evaluate_all(facts):
+                if result["status"] == "NOT_ELIGIBLE" or result["enrolled"]:
+                    continue
+                found.append(
+                    {
+                        "id": recommendation_id(props["id"], result["program"]["id"]),
+                        "recipientId": props["id"],
+                        "programId": result["program"]["id"],
+                        "regionCode": props["regionCode"],
+                        "eligibility": result["status"],
+                        "missingFacts": result["missingFacts"],
+                    }
+                )
+        after = rows[-1]["props"]["id"]
+        await repo.save_recommendations(
+            services.graph, found, scan_id=scan_id, last=after, now=stamp
+        )
+        scanned += len(rows)
+        recommended += len(found)
+        progress(scanned, after)
+    await repo.clear_scan_state(services.graph, scan_id)
+    return {"scanned": scanned, "recommendations": recommended}
+
+
+def _outreach_scope(ctx: RequestContext, region: str) -> list[str]:
+    codes = region_scope(ctx, region)
+    if ctx.viewer.institution_kind not in OUTREACH_KINDS:
+        raise HanaroError(
+            ErrorCode.FORBIDDEN,
+            "Recommendations are followed up by the public welfare offices (주민센터, 시청) of "
+            "the recipient's area.",
+        )
+    return codes
+
+
+def _recommendation(row: Any) -> dict[str, Any]:
+    props = dict(row["props"])
+    return {**props, "recipientName": row["recipientName"]}
+
+
+async def recommendations(
+    ctx: RequestContext,
+    region: str,
+    statuses: list[str] | None,
+    first: int,
+    after: str | None,
+) -> Page[dict[str, Any]]:
+    codes = _outreach_scope(ctx, region)
+    request = page_request(first, after, ctx.services.limits.max_page_size)
+    rows = await repo.list_recommendations(
+        ctx.graph,
+        codes,
+        statuses or ["NEW"],
+        after=request.after,
+        limit=request.limit,
+        audit={**audit(ctx, "RECOMMENDATION_READ", ["IDENTITY"]), **entitled(ctx)},
+    )
+
+    async def total() -> int:
+        return await repo.count_recommendations(ctx.graph, codes, statuses or ["NEW"])
+
+    return Page.from_rows([_recommendation(r) for r in rows], request, total)
+
+
+async def answer_recommendation(
+    ctx: RequestContext, recommendation_id_: str, accept: bool, reason: str | None
+) -> dict[str, Any]:
+    """Accept (the office will reach out) or dismiss (with a reason) a NEW recommendation."""
+    check_id("Recommendation", recommendation_id_)
+    require_staff(ctx.viewer, "answering a recommendation")
+    home = ctx.viewer.region_codes[0] if ctx.viewer.region_codes else ""
+    codes = _outreach_scope(ctx, home) if home else []
+    status = "ACCEPTED" if accept else "DISMISSED"
+    row = await repo.answer_recommendation(
+        ctx.graph,
+        {
+            "id": recommendation_id_,
+            "regionCodes": codes,
+            "status": status,
+            "reason": reason,
+        },
+        {**audit(ctx, f"RECOMMENDATION_{status}", ["IDENTITY"]), **entitled(ctx)},
+    )
+    if row is not None:
+        return _recommendation(row)
+    current = await repo.recommendation_state(ctx.graph, recommendation_id_, codes)
+    if current is None:
+        raise HanaroError.not_found("recommendation", recommendation_id_)
+    raise HanaroError(
+        ErrorCode.CONFLICT,
+        f"recommendation {recommendation_id_} is {current} already.",
+        currentStatus=current,
+    )

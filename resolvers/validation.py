@@ -26,6 +26,7 @@ ID_PREFIXES = {
     "Enrollment": "enr",
     "Referral": "ref",
     "CaseNote": "not",
+    "Recommendation": "rcm",
 }
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")

@@ -13,7 +13,7 @@ from schema.cases import CaseMutation
 from schema.errors import ErrorShaping
 from schema.institutions import InstitutionQuery
 from schema.limits import query_limits_rule
-from schema.membership import MembershipQuery
+from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
 from schema.recipients import RecipientMutation, RecipientQuery
 from schema.regions import RegionQuery
@@ -39,7 +39,7 @@ class Query(
 
 
 @strawberry.type
-class Mutation(ResourceMutation, RecipientMutation, CaseMutation):
+class Mutation(ResourceMutation, RecipientMutation, CaseMutation, MembershipMutation):
     pass
 
 

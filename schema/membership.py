@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -12,11 +13,11 @@ from resolvers import membership as resolve
 from resolvers.context import RequestContext
 from resolvers.pagination import encode_cursor
 from schema.needs import Need
-from schema.pagination import PageInfo
+from schema.pagination import Connection, PageInfo, connection
 from schema.programs import Program
 from schema.recipients import Enrollment
 
-__all__ = ["MembershipQuery"]
+__all__ = ["MembershipMutation", "MembershipQuery"]
 
 
 @strawberry.enum
@@ -145,6 +146,71 @@ class OverlapReport:
     )
 
 
+@strawberry.enum
+class RecommendationStatus(Enum):
+    NEW = "NEW"
+    ACCEPTED = "ACCEPTED"
+    DISMISSED = "DISMISSED"
+
+
+@strawberry.type(
+    description="A programme the membership scan found a recipient likely or possibly "
+    "eligible for, for the public welfare office of their area to follow up."
+)
+class Recommendation:
+    id: strawberry.ID
+    recipient_id: strawberry.ID
+    recipient_name: str | None
+    region_code: str
+    eligibility: EligibilityStatus
+    missing_facts: list[str]
+    status: RecommendationStatus
+    reason: str | None
+    created_at: datetime
+    answered_at: datetime | None
+    program_id: strawberry.Private[str]
+
+    @classmethod
+    def from_record(cls, r: dict[str, Any]) -> Recommendation:
+        return cls(
+            id=strawberry.ID(r["id"]),
+            recipient_id=strawberry.ID(r["recipientId"]),
+            recipient_name=r.get("recipientName"),
+            region_code=r["regionCode"],
+            eligibility=EligibilityStatus(r["eligibility"]),
+            missing_facts=list(r.get("missingFacts") or []),
+            status=RecommendationStatus(r["status"]),
+            reason=r.get("reason"),
+            created_at=datetime.fromisoformat(r["createdAt"]),
+            answered_at=datetime.fromisoformat(r["answeredAt"]) if r.get("answeredAt") else None,
+            program_id=r["programId"],
+        )
+
+    @strawberry.field
+    def program(self, info: Info[RequestContext, None]) -> Program | None:
+        found = info.context.services.programs.by_id.get(self.program_id)
+        return Program.from_record(found) if found else None
+
+
+@strawberry.type
+class MembershipMutation:
+    @strawberry.mutation(description="Take up a NEW recommendation: your office will reach out.")
+    async def accept_recommendation(
+        self, info: Info[RequestContext, None], id: strawberry.ID
+    ) -> Recommendation:
+        return Recommendation.from_record(
+            await resolve.answer_recommendation(info.context, id, True, None)
+        )
+
+    @strawberry.mutation(description="Dismiss a NEW recommendation, saying why.")
+    async def dismiss_recommendation(
+        self, info: Info[RequestContext, None], id: strawberry.ID, reason: str
+    ) -> Recommendation:
+        return Recommendation.from_record(
+            await resolve.answer_recommendation(info.context, id, False, reason)
+        )
+
+
 @strawberry.type
 class MembershipQuery:
     @strawberry.field(description="The programmes and their rules.")
@@ -231,3 +297,20 @@ class MembershipQuery:
                 for p in found["exclusivePrograms"]
             ],
         )
+
+    @strawberry.field(
+        description="Recommendations for the recipients of a region (and below), for the "
+        "public welfare offices there; each row read is audited."
+    )
+    async def recommendations(
+        self,
+        info: Info[RequestContext, None],
+        region: str,
+        statuses: list[RecommendationStatus] | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[Recommendation]:
+        page = await resolve.recommendations(
+            info.context, region, [s.value for s in statuses] if statuses else None, first, after
+        )
+        return connection(page, Recommendation.from_record)

@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -77,6 +78,35 @@ async def _reindex(settings: Settings) -> None:
         await backends.close()
 
 
+async def _membership_scan(settings: Settings, region: str | None, restart: bool) -> None:
+    from resolvers.errors import HanaroError
+    from resolvers.membership import scan
+    from server.runtime import running
+
+    backends = await open_backends(settings)
+    try:
+        async with running(backends, rebuild_index=False) as runtime:
+            started = time.monotonic()
+
+            def progress(done: int, last: str) -> None:
+                rate = done / max(time.monotonic() - started, 1e-6)
+                print(f"  scanned {done} recipients (up to {last}), {rate:,.0f}/s", flush=True)
+
+            try:
+                result = await scan(
+                    runtime.services, region=region, restart=restart, progress=progress
+                )
+            except HanaroError as exc:
+                raise SettingsError(f"membership scan: {exc.message}") from exc
+            print(
+                f"scanned {result['scanned']} recipients; {result['recommendations']} "
+                "recommendations recorded or refreshed",
+                flush=True,
+            )
+    finally:
+        await backends.close()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hanaro",
@@ -107,6 +137,18 @@ def _parser() -> argparse.ArgumentParser:
         "reindex", help="rebuild the search index from the graph and swap the alias"
     )
     reindex.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    membership = commands.add_parser(
+        "membership", help="proactive eligibility (복지멤버십): `hanaro membership scan`"
+    )
+    membership_commands = membership.add_subparsers(dest="action", required=True)
+    scan = membership_commands.add_parser(
+        "scan",
+        help="evaluate every recipient against the programmes and record recommendations "
+        "(resumable: a stopped scan continues where it stopped)",
+    )
+    scan.add_argument("--region", help="only recipients living in this region (code) or below")
+    scan.add_argument("--restart", action="store_true", help="start over, ignoring progress")
+    scan.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
     schema = commands.add_parser(
         "schema", help="print the federation subgraph SDL (what `_service { sdl }` returns)"
     )
@@ -157,6 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "reindex":
             asyncio.run(_reindex(settings))
+            return 0
+        if args.command == "membership":
+            asyncio.run(_membership_scan(settings, args.region, args.restart))
             return 0
         asyncio.run(
             _serve(settings, demo=args.command == "demo", reset=getattr(args, "reset", False))

@@ -171,3 +171,13 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path):
     assert process.returncode == 0, "".join(lines)
     time.sleep(0.5)
     assert not engine_processes(tmp_path, process.pid)
+
+
+def test_membership_scan_runs_on_its_own_engines(tmp_path):
+    result = run("membership", "scan", "--data-dir", str(tmp_path), "--region", "50110")
+    assert result.returncode == 0, result.stderr
+    assert "scanned 0 recipients" in result.stdout
+    bad = run("membership", "scan", "--data-dir", str(tmp_path), "--region", "99999")
+    assert bad.returncode == 2
+    assert "unknown region code" in bad.stderr and "Traceback" not in bad.stderr
+    assert not engine_processes(tmp_path)

@@ -284,3 +284,103 @@ async def test_overlaps_same_need_from_two_institutions_and_exclusive_programmes
     )["overlapReport"]
     assert {"need": {"code": "DAILY_LIVING_MEALS"}, "recipients": 1} in report["byNeed"]
     assert report["exclusivePrograms"] == [{"recipients": 1}]
+
+
+RECOMMENDATIONS = """query($region: String!, $statuses: [RecommendationStatus!]) {
+  recommendations(region: $region, statuses: $statuses, first: 50) {
+    totalCount edges { node { id recipientId recipientName eligibility missingFacts status
+                              program { id } } } } }"""
+
+
+async def scanned_people(api: Any) -> list[str]:
+    owner = api.token("ins_owner01", "CASEWORKER")
+    return [
+        await new_recipient(api, owner, birthDate="1948-05-05", incomePercent=30),
+        await new_recipient(api, owner, birthDate="1990-05-05", incomePercent=None),
+        await new_recipient(api, owner, birthDate="1985-05-05", incomePercent=90),
+    ]
+
+
+async def recommendation_rows(api: Any) -> list[dict[str, Any]]:
+    return await api.runtime.backends.graph.run(
+        "MATCH (r:Recommendation) RETURN r.recipientId AS recipient, r.programId AS program, "
+        "r.eligibility AS eligibility, r.status AS status ORDER BY r.id"
+    )
+
+
+async def test_the_scan_records_recommendations_idempotently_and_resumes(api):
+    from resolvers.membership import scan
+
+    people = await scanned_people(api)
+    services = api.runtime.services
+    seen: list[int] = []
+
+    def stop_after_first_batch(done: int, last: str) -> None:
+        seen.append(done)
+        if len(seen) == 1:
+            raise KeyboardInterrupt  # as if the operator pressed Ctrl-C
+
+    with pytest.raises(KeyboardInterrupt):
+        await scan(services, region="5011025000", batch=2, progress=stop_after_first_batch)
+    assert len(await recommendation_rows(api)) > 0
+    resumed = await scan(services, region="5011025000", batch=2)
+    assert resumed["scanned"] == 1  # only the recipient after the saved position
+    rows = await recommendation_rows(api)
+    by_person = {
+        p: {r["program"]: r["eligibility"] for r in rows if r["recipient"] == p} for p in people
+    }
+    assert by_person[people[0]]["prg_livelihood"] == "LIKELY"
+    assert by_person[people[0]]["prg_basic_pension"] == "LIKELY"
+    assert "prg_basic_pension" not in by_person[people[1]]  # 36 years old: ruled out
+    assert by_person[people[1]]["prg_livelihood"] == "POSSIBLE"  # income unknown
+    assert "prg_livelihood" not in by_person[people[2]]  # 90 %: ruled out
+    again = await scan(services, region=None, restart=True)
+    assert again["scanned"] == 3
+    assert len(await recommendation_rows(api)) == len(rows)  # nothing doubled
+
+
+async def test_recommendations_are_for_the_areas_public_offices(api):
+    from graph.institutions import upsert_institutions
+    from resolvers.membership import scan
+    from tests.conftest import institution
+
+    await upsert_institutions(
+        api.runtime.backends.graph,
+        [institution("ins_cityhall1", "50110", sector="PUBLIC", kind="CITY_HALL")],
+        "2026-01-01T00:00:00.000Z",
+    )
+    people = await scanned_people(api)
+    await scan(api.runtime.services, region=None)
+    city = api.token("ins_cityhall1", "CASEWORKER")
+    listed = (await api.ok(RECOMMENDATIONS, {"region": "5011025000"}, city))["recommendations"]
+    assert listed["totalCount"] == len(await recommendation_rows(api))
+    nodes = [e["node"] for e in listed["edges"]]
+    assert {n["recipientId"] for n in nodes} <= set(people)
+    assert all(n["recipientName"] == "김순자" and n["status"] == "NEW" for n in nodes)
+    reads = await api.runtime.backends.graph.run(
+        "MATCH (a:AuditEvent {operation: 'RECOMMENDATION_READ'}) RETURN count(a) AS n"
+    )
+    assert reads[0]["n"] == len(nodes)
+    first = nodes[0]["id"]
+    accept = "mutation($id: ID!) { acceptRecommendation(id: $id) { status } }"
+    assert (await api.ok(accept, {"id": first}, city))["acceptRecommendation"]["status"] == (
+        "ACCEPTED"
+    )
+    twice = await api.error(accept, {"id": first}, city)
+    assert twice["extensions"]["code"] == "CONFLICT"
+    accepted = await api.ok(RECOMMENDATIONS, {"region": "50110", "statuses": ["ACCEPTED"]}, city)
+    assert [e["node"]["id"] for e in accepted["recommendations"]["edges"]] == [first]
+    # A private welfare centre, and the 주민센터 of another 읍면동, see none of it.
+    welfare = api.token("ins_owner01", "CASEWORKER")
+    assert (await api.error(RECOMMENDATIONS, {"region": "5011025000"}, welfare))["extensions"][
+        "code"
+    ] == "FORBIDDEN"
+    neighbour = api.token("ins_region01")
+    assert (await api.error(RECOMMENDATIONS, {"region": "5011025000"}, neighbour))["extensions"][
+        "code"
+    ] == "FORBIDDEN"
+    own = (await api.ok(RECOMMENDATIONS, {"region": "5011031000"}, neighbour))["recommendations"]
+    assert own == {"totalCount": 0, "edges": []}
+    assert (await api.error(accept, {"id": nodes[1]["id"]}, neighbour))["extensions"][
+        "code"
+    ] == "NOT_FOUND"
