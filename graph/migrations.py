@@ -39,6 +39,9 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Recipient", "idHash"),
     ("Recipient", "regionCode"),
     ("AuditEvent", "entityId"),
+    ("Referral", "status"),
+    ("Referral", "fromInstitutionId"),
+    ("Referral", "toInstitutionId"),
 )
 
 

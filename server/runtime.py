@@ -17,6 +17,7 @@ from search.index import ensure_index
 from search.resources import Vocabulary, index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
+from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.sync import SearchSync, rebuild_from_graph
 
@@ -34,6 +35,7 @@ class Runtime:
     viewers: ViewerFactory
     tokens: TokenVerifier
     secret: str
+    sweep: ReferralSweep
 
 
 @contextlib.asynccontextmanager
@@ -57,6 +59,7 @@ async def running(
         limits=Limits(settings.max_page_size, settings.max_string_length),
         search_nori=settings.search_nori,
         identity_key=load_identity_key(settings),
+        referral_expiry_days=settings.referral_expiry_days,
     )
     sync = SearchSync(
         backends.graph,
@@ -82,9 +85,12 @@ async def running(
         viewers=ViewerFactory(services),
         tokens=TokenVerifier(settings, secret),
         secret=secret,
+        sweep=ReferralSweep(services),
     )
     sync.start()
+    runtime.sweep.start()
     try:
         yield runtime
     finally:
+        await runtime.sweep.stop()
         await sync.stop()

@@ -11,6 +11,7 @@ from typing import Any
 
 from graph.engine import round_trips
 from schema import build_schema
+from tests.referral_helpers import send
 from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 
@@ -21,6 +22,7 @@ ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Need { code labelKo parent { code } }
   ... on Region { code name level }
   ... on Recipient { id fullName: name withheldCategories }
+  ... on Referral { id referralStatus: status toInstitution { id } }
 } }"""
 
 # type -> (key field, a representation that exists, the fields expected back, an unknown key)
@@ -41,6 +43,12 @@ ENTITIES: dict[str, tuple[str, str, dict[str, Any], str]] = {
     # Resource and Recipient ids are minted at registration; the test fills the rows in.
     "Resource": ("id", "", {"name": "독거어르신 도시락 배달"}, "res_nosuchthing"),
     "Recipient": ("id", "", {"fullName": "김순자", "withheldCategories": []}, "rcp_nosuchthing"),
+    "Referral": (
+        "id",
+        "",
+        {"referralStatus": "SENT", "toInstitution": {"id": "ins_partner01"}},
+        "ref_nosuchthing",
+    ),
 }
 
 
@@ -56,9 +64,14 @@ def test_every_keyed_type_is_covered():
 
 async def test_each_entity_resolves_by_key_and_unknown_keys_are_null(api):
     token = api.token("ins_owner01", "REGISTRANT")
+    recipient = await new_recipient(api, token)
+    caseworker = api.token("ins_owner01", "CASEWORKER")
     minted = {
         "Resource": (await register(api, token))["id"],
-        "Recipient": await new_recipient(api, token),
+        "Recipient": recipient,
+        "Referral": (await send(api, caseworker, recipient, urgent=True, urgentReason="긴급 지원"))[
+            "id"
+        ],
     }
     representations, expected = [], []
     for type_name, (key, known, fields, unknown) in ENTITIES.items():
