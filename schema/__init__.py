@@ -15,6 +15,7 @@ from schema.institutions import InstitutionQuery
 from schema.limits import query_limits_rule
 from schema.needs import NeedQuery
 from schema.recipients import RecipientMutation, RecipientQuery
+from schema.referral_stats import ReferralStatsQuery
 from schema.referrals import ReferralMutation, ReferralQuery, ReferralSubscription
 from schema.regions import RegionQuery
 from schema.resources import ResourceMutation, ResourceQuery
@@ -31,6 +32,7 @@ class Query(
     SearchQuery,
     RecipientQuery,
     ReferralQuery,
+    ReferralStatsQuery,
     InstitutionQuery,
     NeedQuery,
     RegionQuery,
