@@ -437,3 +437,24 @@ async def test_the_sweep_expires_referrals_nobody_reads(api, tokens):
         {"ids": [first["id"], second["id"]]},
     )
     assert [r["status"] for r in rows] == ["EXPIRED", "EXPIRED"]
+
+
+async def test_the_inbox_costs_a_bounded_number_of_round_trips(api, tokens, consented):
+    from graph.engine import round_trips
+    from tests.test_resources_api import register
+
+    rid, consent = consented
+    resource = await register(api, api.token("ins_partner01", "REGISTRANT"))
+    for _ in range(12):
+        await send(api, tokens["owner"], rid, consentId=consent, resourceId=resource["id"])
+    query = """{ referralsInbox(first: 50) { totalCount edges { node {
+      id status needs { code } message fromInstitution { name } toInstitution { name }
+      resource { name capacity { available } } recipient { name }
+      history { status institution { id } } } } } }"""
+    counter = round_trips()
+    inbox = (await api.ok(query, None, tokens["partner"]))["referralsInbox"]
+    assert inbox["totalCount"] == 12
+    assert all(e["node"]["recipient"] == {"name": "김순자"} for e in inbox["edges"])
+    assert all(e["node"]["resource"]["capacity"]["available"] == 4 for e in inbox["edges"])
+    # viewer, expiry, page, count, details (audited), institutions, resources, recipients
+    assert counter.count <= 8
