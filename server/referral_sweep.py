@@ -31,6 +31,8 @@ class ReferralSweep:
 
     async def _loop(self) -> None:
         while True:
+            # First wait: reads expire lazily, and starting servers have better things to do.
+            await asyncio.sleep(self.interval)
             try:
                 expired = await self.sweep()
                 if expired:
@@ -39,7 +41,6 @@ class ReferralSweep:
                 raise
             except Exception as exc:  # graph down: try again next time
                 log.warning("referral sweep failed, will retry: %s", exc)
-            await asyncio.sleep(self.interval)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="hanaro-referral-sweep")
