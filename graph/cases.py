@@ -16,6 +16,7 @@ __all__ = [
     "add_case_note",
     "add_case_participant",
     "case_state",
+    "cases_by_ids",
     "cases_of",
     "close_case",
     "notes_of",
@@ -134,6 +135,21 @@ async def case_state(graph: GraphEngine, case_id: str, entitled: dict[str, Any])
     """The case, for a viewer entitled to its recipient (to explain a refused change)."""
     rows = await graph.run(CASE_STATE, {"caseId": case_id, **entitled})
     return rows[0] if rows else None
+
+
+# Reading a case by id is reading the recipient's HISTORY: entitled viewers only, audited.
+CASES_BY_IDS = f"""UNWIND $ids AS wanted
+MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case` {{id: wanted}})
+{entitlement("k")} AND 'HISTORY' IN allowed
+{audited("$auditPrefix + k.id")}
+RETURN properties(k) AS props, allowed"""
+
+
+async def cases_by_ids(
+    graph: GraphEngine, ids: list[str], entitled: dict[str, Any], audit: dict[str, Any]
+) -> list[Row]:
+    """Unknown cases and cases of recipients the viewer may not read are absent alike."""
+    return await graph.run(CASES_BY_IDS, {"ids": ids, **entitled, **audit}, write=True)
 
 
 CASES_OF = """MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case`)

@@ -39,7 +39,8 @@ REVOKE_CONSENT = f"""MATCH (p:Recipient)-[:GAVE]->(c:Consent {{id: $id}})
 WITH p, c, allowed
 WHERE c.status = 'ACTIVE'
 SET c.status = 'REVOKED', c.revokedAt = $now, c.revokedBy = $actor, c.version = c.version + 1,
-    p.consentGrants = [g IN p.consentGrants WHERE NOT g ENDS WITH $grantSuffix]
+    p.consentGrants = [g IN p.consentGrants WHERE NOT g ENDS WITH $grantSuffix],
+    p.referralGrants = [g IN coalesce(p.referralGrants, []) WHERE NOT g CONTAINS $grantInfix]
 {audited()}
 RETURN properties(c) AS props"""
 
@@ -47,7 +48,7 @@ RETURN properties(c) AS props"""
 async def revoke_consent(
     graph: GraphEngine, consent_id: str, entitled: dict[str, Any], audit: dict[str, Any]
 ) -> Row | None:
-    params = {"id": consent_id, "grantSuffix": f"|{consent_id}"}
+    params = {"id": consent_id, "grantSuffix": f"|{consent_id}", "grantInfix": f"|{consent_id}|"}
     rows = await graph.run(REVOKE_CONSENT, {**params, **entitled, **audit}, write=True)
     return rows[0]["props"] if rows else None
 

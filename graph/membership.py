@@ -1,7 +1,7 @@
 """Unmet needs (사각지대) and duplicated support (중첩), found in the graph.
 
 A current need (the latest assessment's) is addressed by an active enrollment in a resource
-for that need or by an open case whose goals address it. Rows about individual recipients go
+for that need, an open case whose goals address it, or an open referral for it. Rows about individual recipients go
 through the access check and are audited; the counts for dashboards read no names."""
 
 from __future__ import annotations
@@ -33,7 +33,11 @@ WITH p, collect(e.needCodes) AS enrolled
 OPTIONAL MATCH (p)-[:HAS_CASE]->(k:`Case`)
 WHERE k.status <> 'CLOSED'
 WITH p, enrolled, collect(k.needCodes) AS planned
-WITH p, [n IN p.currentNeeds WHERE none(l IN enrolled + planned WHERE n IN l)] AS unmet
+OPTIONAL MATCH (p)-[:REFERRED]->(f:Referral)
+WHERE f.status IN ['SENT', 'ACCEPTED', 'IN_PROGRESS']
+WITH p, enrolled, planned, collect(f.needCodes) AS referred
+WITH p, [n IN p.currentNeeds WHERE none(l IN enrolled + planned + referred WHERE n IN l)]
+  AS unmet
 WHERE size(unmet) > 0"""
 
 UNMET_NEED_ROWS = f"""MATCH (p:Recipient)

@@ -43,6 +43,9 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Recipient", "regionCode"),
     ("AuditEvent", "entityId"),
     ("Recommendation", "regionCode"),
+    ("Referral", "status"),
+    ("Referral", "fromInstitutionId"),
+    ("Referral", "toInstitutionId"),
 )
 
 

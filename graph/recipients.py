@@ -98,7 +98,9 @@ def _record(row: Row) -> dict[str, Any]:
         props.pop(hidden, None)
     props["flags"] = list(props.get("flags") or [])
     props["caseLeads"] = list(props.get("caseLeads") or [])
-    return {**props, "allowed": list(row["allowed"]), "member": bool(row["member"])}
+    # Several consents or referrals may grant one category: name each once.
+    allowed = list(dict.fromkeys(row["allowed"]))
+    return {**props, "allowed": allowed, "member": bool(row["member"])}
 
 
 READ_RECIPIENTS = f"""UNWIND $ids AS wanted
@@ -248,7 +250,8 @@ ACCESS_LOG = """MATCH (a:AuditEvent)
 WHERE a.entity = 'Recipient' AND a.entityId = $id AND a.id > $after
 RETURN a.id AS id, a.operation AS operation, a.actor AS actor,
        a.institutionId AS institutionId, a.requestId AS requestId,
-       a.categories AS categories, a.occurredAt AS occurredAt
+       a.categories AS categories, a.occurredAt AS occurredAt,
+       a.referralId AS referralId, a.reason AS reason
 ORDER BY a.id
 LIMIT $pageSize"""
 

@@ -20,6 +20,7 @@ __all__ = [
     "add_case_participant",
     "cases_of_recipients",
     "close_case",
+    "get_cases",
     "notes_of_cases",
     "open_case",
     "update_care_plan",
@@ -240,6 +241,23 @@ async def add_case_note(
     raise HanaroError(
         ErrorCode.FORBIDDEN, "Only the lead and participating institutions add case notes."
     )
+
+
+async def get_cases(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Cases by id (`_entities`), for viewers who may read the recipient's HISTORY; each
+    with `notesAllowed` (CASE_NOTES)."""
+    if ctx.viewer.anonymous or not ids:
+        return {}
+    rows = await repo.cases_by_ids(
+        ctx.graph, list(ids), entitled(ctx), audit(ctx, "READ", ["HISTORY"])
+    )
+    return {
+        row["props"]["id"]: {
+            **_record(row["props"]),
+            "notesAllowed": "CASE_NOTES" in row["allowed"],
+        }
+        for row in rows
+    }
 
 
 async def cases_of_recipients(

@@ -16,7 +16,9 @@ from graph.institutions import institutions_by_ids
 from graph.resources import resources_by_ids
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
+from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
+from resolvers.stamps import now_ms
 
 __all__ = ["Limits", "RequestContext", "Services"]
 
@@ -43,6 +45,11 @@ class Services:
     programs: ProgramCatalog = field(default_factory=ProgramCatalog)
     # Called after every graph write so the search-sync loop runs now, not at its next tick.
     notify_write: Callable[[], None] = lambda: None
+    # Referrals: days before an unanswered one expires, the live inbox, and the clock they
+    # are timed by (epoch ms; tests move it to expire referrals deterministically).
+    referral_expiry_days: int = 7
+    referral_events: ReferralEvents = field(default_factory=ReferralEvents)
+    clock: Callable[[], int] = now_ms
 
 
 class RequestContext:
@@ -59,6 +66,8 @@ class RequestContext:
             self._load_resources
         )
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
+        # Set by Strawberry from a websocket's `connection_init` payload.
+        self.connection_params: dict[str, Any] | None = None
 
     def loader(
         self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
@@ -69,6 +78,12 @@ class RequestContext:
         if found is None:
             found = self._loaders[name] = DataLoader(batch)
         return found
+
+    def forget(self) -> None:
+        """Drop what the loaders cached: a subscription lives on, each event reads afresh."""
+        self.institutions_by_id.clear_all()
+        self.resources_by_id.clear_all()
+        self._loaders.clear()
 
     async def _load_institutions(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = await institutions_by_ids(self.graph, list(ids))

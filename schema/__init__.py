@@ -16,6 +16,8 @@ from schema.limits import query_limits_rule
 from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
 from schema.recipients import RecipientMutation, RecipientQuery
+from schema.referral_stats import ReferralStatsQuery
+from schema.referrals import ReferralMutation, ReferralQuery, ReferralSubscription
 from schema.regions import RegionQuery
 from schema.resources import ResourceMutation, ResourceQuery
 from schema.search import SearchQuery
@@ -31,6 +33,8 @@ class Query(
     SearchQuery,
     RecipientQuery,
     MembershipQuery,
+    ReferralQuery,
+    ReferralStatsQuery,
     InstitutionQuery,
     NeedQuery,
     RegionQuery,
@@ -39,7 +43,14 @@ class Query(
 
 
 @strawberry.type
-class Mutation(ResourceMutation, RecipientMutation, CaseMutation, MembershipMutation):
+class Mutation(
+    ResourceMutation, RecipientMutation, CaseMutation, ReferralMutation, MembershipMutation
+):
+    pass
+
+
+@strawberry.type
+class Subscription(ReferralSubscription):
     pass
 
 
@@ -68,11 +79,14 @@ def build_schema(
     *, max_depth: int = 10, max_cost: int = 5000, max_page_size: int = 100
 ) -> HanaroSchema:
     """Configuration mistakes surface here, at start, not per request."""
-    base = strawberry.federation.Schema(query=Query, mutation=Mutation, federation_version="2.7")
+    base = strawberry.federation.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, federation_version="2.7"
+    )
     limits = query_limits_rule(max_depth, max_cost, max_page_size, _default_page_sizes(base))
     return HanaroSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         federation_version="2.7",
         config=StrawberryConfig(),
         extensions=[

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from resolvers import cases as resolve_cases
 from resolvers import institutions as resolve_institutions
 from resolvers.context import RequestContext
+from resolvers.validation import check_id
 from schema.institutions import Institution
 
 __all__ = ["Case", "CaseMutation", "CaseNote"]
@@ -73,7 +74,9 @@ class CaseNote:
         return Institution.from_record(row) if row else None
 
 
-@strawberry.type(description="Integrated case management (사례관리) for one recipient.")
+@strawberry.federation.type(
+    keys=["id"], description="Integrated case management (사례관리) for one recipient."
+)
 class Case:
     id: strawberry.ID
     programme: Programme
@@ -135,6 +138,24 @@ class Case:
 
         rows = await ctx.loader("notes", batch).load(key)
         return [CaseNote.from_record(r) for r in rows]
+
+    @classmethod
+    async def resolve_reference(
+        cls, info: Info[RequestContext, None], id: strawberry.ID
+    ) -> Case | None:
+        """`_entities`: for viewers who may read the recipient's HISTORY, audited; all
+        representations in one round trip."""
+        check_id("Case", id)
+        ctx = info.context
+
+        async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
+            found = await resolve_cases.get_cases(ctx, list(ids))
+            return [found.get(i) for i in ids]
+
+        record = await ctx.loader("cases-by-id", batch).load(str(id))
+        if record is None:
+            return None
+        return cls.from_record(record, notes_allowed=record["notesAllowed"])
 
 
 @strawberry.type

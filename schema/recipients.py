@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -21,6 +21,7 @@ from resolvers import consents as resolve_consents
 from resolvers import enrollments as resolve_enrollments
 from resolvers import institutions as resolve_institutions
 from resolvers import recipients as resolve
+from resolvers import referrals as resolve_referrals
 from resolvers import search as resolve_search
 from resolvers.context import RequestContext
 from resolvers.resources import present
@@ -33,6 +34,9 @@ from schema.pagination import Connection, connection
 from schema.regions import Region
 from schema.resources import HouseholdType, Resource
 from schema.search import ResourceSearchHit
+
+if TYPE_CHECKING:
+    from schema.referrals import Referral
 
 __all__ = ["Recipient", "RecipientMutation", "RecipientQuery", "requested_categories"]
 
@@ -319,6 +323,21 @@ class Recipient:
         ).load(str(self.id))
         return [Case.from_record(r, notes_allowed=self._may("CASE_NOTES")) for r in found]
 
+    @strawberry.field(description="Referrals of the recipient, newest first (HISTORY).")
+    async def referrals(
+        self, info: Info[RequestContext, None]
+    ) -> list[Annotated[Referral, strawberry.lazy("schema.referrals")]] | None:
+        from schema.referrals import Referral
+
+        if not self._may("HISTORY"):
+            return None
+        ctx = info.context
+        found = await ctx.loader(
+            "referrals-of",
+            lambda ids: _by_parent(resolve_referrals.referrals_of_recipients, ctx, ids),
+        ).load(str(self.id))
+        return [Referral.from_record(r) for r in found]
+
     @strawberry.field(description="Consents on record; for the institutions holding the recipient.")
     async def consents(self, info: Info[RequestContext, None]) -> list[Consent] | None:
         if not self.member:
@@ -434,6 +453,12 @@ class AccessLogEntry:
     request_id: str
     categories: list[DataCategory]
     occurred_at: datetime
+    referral_id: strawberry.ID | None = strawberry.field(
+        description="The referral the event belongs to, if any."
+    )
+    reason: str | None = strawberry.field(
+        description="The stated reason: an urgent referral's, or a referral transition's code."
+    )
 
 
 def _recipient(record: dict[str, Any]) -> Recipient:
@@ -493,6 +518,8 @@ class RecipientQuery:
                 request_id=r["requestId"] or "",
                 categories=[DataCategory(c) for c in r["categories"] or []],
                 occurred_at=datetime.fromisoformat(r["occurredAt"]),
+                referral_id=strawberry.ID(r["referralId"]) if r.get("referralId") else None,
+                reason=r.get("reason"),
             ),
         )
 

@@ -11,9 +11,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 
 from graph.engine import GraphUnavailable
 from resolvers.context import RequestContext
@@ -29,7 +32,8 @@ log = logging.getLogger("hanaro.http")
 
 class HanaroGraphQL(GraphQL[RequestContext, None]):
     """Strawberry's ASGI view; the context is our `RequestContext`, with the viewer the auth
-    gate already resolved."""
+    gate already resolved. A websocket (graphql-transport-ws) may instead authenticate in its
+    `connection_init` payload; one that ends up without a valid staff token is refused."""
 
     def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
         settings = runtime.settings
@@ -45,6 +49,38 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
         viewer = request.scope["state"]["hanaro_viewer"]
         return RequestContext(self.runtime.services, viewer)
 
+    async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
+        """`{"Authorization": "Bearer …"}` in `connection_init` wins over the upgrade header."""
+        params = context.connection_params or {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if authorization is not None:
+            if not isinstance(authorization, str):
+                raise ConnectionRejectionError({"message": "Authorization must be a string."})
+            try:
+                context.viewer = await _viewer(
+                    self.runtime, authorization, context.viewer.request_id
+                )
+            except AuthError as exc:
+                raise ConnectionRejectionError({"message": str(exc)}) from None
+            except GraphUnavailable:
+                raise ConnectionRejectionError({"message": "The graph is unavailable."}) from None
+        if context.viewer.anonymous:
+            raise ConnectionRejectionError(
+                {"message": 'Subscriptions are for staff: send {"Authorization": "Bearer …"}.'}
+            )
+        return UNSET
+
+
+async def _viewer(runtime: Runtime, authorization: str, request_id: str) -> Any:
+    claims = runtime.tokens.verify(authorization)
+    return await runtime.viewers.staff(
+        subject=claims.subject,
+        institution_id=claims.institution_id,
+        roles=claims.roles,
+        request_id=request_id,
+        expires_at=claims.expires_at,
+    )
+
 
 class AuthGate:
     """Resolves the bearer token before Strawberry runs: a bad token gets 401 with a GraphQL
@@ -58,19 +94,14 @@ class AuthGate:
         request_id = uuid.uuid4().hex[:16]
         headers = dict(scope.get("headers") or [])
         authorization = headers.get(b"authorization", b"").decode("latin-1")
-        viewers = self.runtime.viewers
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send, authorization, request_id)
+            return
         try:
             if authorization:
-                claims = self.runtime.tokens.verify(authorization)
-                viewer = await viewers.staff(
-                    subject=claims.subject,
-                    institution_id=claims.institution_id,
-                    roles=claims.roles,
-                    request_id=request_id,
-                    expires_at=claims.expires_at,
-                )
+                viewer = await _viewer(self.runtime, authorization, request_id)
             else:
-                viewer = viewers.anonymous(request_id)
+                viewer = self.runtime.viewers.anonymous(request_id)
         except AuthError as exc:
             body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
             response = JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
@@ -86,6 +117,22 @@ class AuthGate:
                 ]
             }
             await JSONResponse(body, 503)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["hanaro_viewer"] = viewer
+        await self.graphql(scope, receive, send)
+
+    async def _websocket(
+        self, scope: Scope, receive: Receive, send: Send, authorization: str, request_id: str
+    ) -> None:
+        """A bad token on the upgrade request is refused before the handshake (HTTP 403);
+        without one the socket may still authenticate in `connection_init`."""
+        try:
+            if authorization:
+                viewer = await _viewer(self.runtime, authorization, request_id)
+            else:
+                viewer = self.runtime.viewers.anonymous(request_id)
+        except (AuthError, GraphUnavailable):
+            await WebSocket(scope, receive, send).close(code=4401)
             return
         scope.setdefault("state", {})["hanaro_viewer"] = viewer
         await self.graphql(scope, receive, send)
@@ -143,6 +190,7 @@ def create_app(runtime: Runtime) -> Starlette:
         )
     routes = [
         Route("/graphql", gate, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", gate),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),

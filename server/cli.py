@@ -34,7 +34,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
     from server.app import create_app
-    from server.demo import demo_tokens, load_demo
+    from server.demo import load_demo
     from server.runtime import running
 
     backends = await open_backends(settings)
@@ -53,16 +53,28 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
                     lifespan="off",
                 )
             )
-            url = f"http://{settings.host}:{settings.port}/graphql"
-            print(f"\nHanaro serves GraphQL at {url} (GraphiQL in a browser)", flush=True)
-            if demo:
-                print("\nDev tokens (send as 'Authorization: Bearer <token>'):", flush=True)
-                for label, token in demo_tokens(runtime.secret):
-                    print(f"  {label}\n    {token}", flush=True)
-            print("\nPress Ctrl-C to stop the server and its engines.\n", flush=True)
-            await server.serve()
+            # Announce once the socket listens, so the address printed already answers.
+            announcer = asyncio.create_task(_announce(server, settings, runtime.secret, demo))
+            try:
+                await server.serve()
+            finally:
+                announcer.cancel()
     finally:
         await backends.close()
+
+
+async def _announce(server: uvicorn.Server, settings: Settings, secret: str, demo: bool) -> None:
+    from server.demo import demo_tokens
+
+    while not server.started:
+        await asyncio.sleep(0.05)
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    print(f"\nHanaro serves GraphQL at {url} (GraphiQL in a browser)", flush=True)
+    if demo:
+        print("\nDev tokens (send as 'Authorization: Bearer <token>'):", flush=True)
+        for label, token in demo_tokens(secret):
+            print(f"  {label}\n    {token}", flush=True)
+    print("\nPress Ctrl-C to stop the server and its engines.\n", flush=True)
 
 
 async def _reindex(settings: Settings) -> None:

@@ -15,6 +15,7 @@ from resolvers.stamps import iso_now, new_id, now_ms
 from server.auth import issue_token
 from server.demo_data import DemoDataset, build_demo_dataset
 from server.demo_people import COUNT, load_demo_recipients
+from server.demo_referrals import REFERRAL_PLAN, load_demo_referrals
 
 __all__ = ["demo_resource_record", "demo_roles", "demo_tokens", "load_demo"]
 
@@ -57,10 +58,12 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
             graph, batch, event_ids=[new_id("evt") for _ in batch], now_ms=now_ms()
         )
     people = await load_demo_recipients(graph, data)
+    referrals = await load_demo_referrals(graph, data)
     return {
         "institutions": len(data.institutions),
         "resources": len(records),
         "recipients": people or COUNT,
+        "referrals": referrals or len(REFERRAL_PLAN),
     }
 
 

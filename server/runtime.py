@@ -18,6 +18,7 @@ from search.index import ensure_index
 from search.resources import Vocabulary, index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
+from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.sync import SearchSync, rebuild_from_graph
 
@@ -35,6 +36,7 @@ class Runtime:
     viewers: ViewerFactory
     tokens: TokenVerifier
     secret: str
+    sweep: ReferralSweep
 
 
 @contextlib.asynccontextmanager
@@ -59,6 +61,7 @@ async def running(
         search_nori=settings.search_nori,
         identity_key=load_identity_key(settings),
         programs=await ProgramCatalog.load(backends.graph),
+        referral_expiry_days=settings.referral_expiry_days,
     )
     sync = SearchSync(
         backends.graph,
@@ -84,9 +87,12 @@ async def running(
         viewers=ViewerFactory(services),
         tokens=TokenVerifier(settings, secret),
         secret=secret,
+        sweep=ReferralSweep(services),
     )
     sync.start()
+    runtime.sweep.start()
     try:
         yield runtime
     finally:
+        await runtime.sweep.stop()
         await sync.stop()

@@ -62,6 +62,8 @@ class Settings:
     max_query_cost: int = 5000
     max_string_length: int = 2000
     sync_interval_ms: int = 200
+    # Referrals: days a SENT referral waits for an answer before it is EXPIRED.
+    referral_expiry_days: int = 7
 
     @property
     def embedded_graph(self) -> bool:
@@ -101,5 +103,8 @@ class Settings:
                 env, "HANARO_MAX_STRING_LENGTH", cls.max_string_length, 100, 100_000
             ),
             sync_interval_ms=_int(env, "HANARO_SYNC_INTERVAL_MS", cls.sync_interval_ms, 10, 60_000),
+            referral_expiry_days=_int(
+                env, "HANARO_REFERRAL_EXPIRY_DAYS", cls.referral_expiry_days, 1, 365
+            ),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

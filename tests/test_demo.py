@@ -98,3 +98,30 @@ async def test_demo_recipients_have_history_cases_and_consents(api):
     assert seen["recipients"]["totalCount"] >= 15
     assert all(p["name"] and p["needs"] for p in people)
     assert any(p["cases"] and p["cases"][0]["notes"] for p in people)
+
+
+async def test_demo_referrals_in_every_state(api):
+    from server.demo_referrals import REFERRAL_PLAN
+
+    graph = api.runtime.backends.graph
+    counts = await load_demo(graph)
+    assert counts["referrals"] == len(REFERRAL_PLAN)
+    assert (await load_demo(graph))["referrals"] == len(REFERRAL_PLAN)
+    rows = await graph.run("MATCH (f:Referral) RETURN f.id AS id, f.status AS status")
+    assert len(rows) == len(REFERRAL_PLAN)
+    assert {r["status"] for r in rows} == {
+        "SENT", "ACCEPTED", "DECLINED", "CANCELLED", "EXPIRED", "IN_PROGRESS", "COMPLETED",
+    }  # fmt: skip
+    assert all(r["id"].startswith("ref_demo") for r in rows)
+    data = build_demo_dataset()
+    (_, _, home, roles), (_, _, welfare, _) = demo_roles(data)[:2]
+    sent = await api.ok(
+        "{ referralsSent(first: 50) { totalCount edges { node { status history { status } } } } }",
+        None,
+        api.token(home, *roles),
+    )
+    assert sent["referralsSent"]["totalCount"] == len(REFERRAL_PLAN)
+    inbox = await api.ok(
+        "{ referralsInbox { totalCount } }", None, api.token(welfare, "CASEWORKER")
+    )
+    assert inbox["referralsInbox"]["totalCount"] >= 4

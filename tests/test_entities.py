@@ -11,6 +11,7 @@ from typing import Any
 
 from graph.engine import round_trips
 from schema import build_schema
+from tests.referral_helpers import send
 from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 
@@ -21,6 +22,8 @@ ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Need { code labelKo parent { code } }
   ... on Region { code name level }
   ... on Recipient { id fullName: name withheldCategories }
+  ... on Referral { id referralStatus: status toInstitution { id } }
+  ... on Case { id caseStatus: status programme }
 } }"""
 
 # type -> (key field, a representation that exists, the fields expected back, an unknown key)
@@ -41,6 +44,13 @@ ENTITIES: dict[str, tuple[str, str, dict[str, Any], str]] = {
     # Resource and Recipient ids are minted at registration; the test fills the rows in.
     "Resource": ("id", "", {"name": "독거어르신 도시락 배달"}, "res_nosuchthing"),
     "Recipient": ("id", "", {"fullName": "김순자", "withheldCategories": []}, "rcp_nosuchthing"),
+    "Referral": (
+        "id",
+        "",
+        {"referralStatus": "SENT", "toInstitution": {"id": "ins_partner01"}},
+        "ref_nosuchthing",
+    ),
+    "Case": ("id", "", {"caseStatus": "OPEN", "programme": "CRISIS_HOUSEHOLD"}, "cas_nosuchthing"),
 }
 
 
@@ -56,9 +66,22 @@ def test_every_keyed_type_is_covered():
 
 async def test_each_entity_resolves_by_key_and_unknown_keys_are_null(api):
     token = api.token("ins_owner01", "REGISTRANT")
+    recipient = await new_recipient(api, token)
+    caseworker = api.token("ins_owner01", "CASEWORKER")
     minted = {
         "Resource": (await register(api, token))["id"],
-        "Recipient": await new_recipient(api, token),
+        "Recipient": recipient,
+        "Referral": (await send(api, caseworker, recipient, urgent=True, urgentReason="긴급 지원"))[
+            "id"
+        ],
+        "Case": (
+            await api.ok(
+                """mutation($r: ID!) { openCase(recipientId: $r, programme: CRISIS_HOUSEHOLD) {
+                  id } }""",
+                {"r": recipient},
+                token,
+            )
+        )["openCase"]["id"],
     }
     representations, expected = [], []
     for type_name, (key, known, fields, unknown) in ENTITIES.items():
@@ -129,3 +152,38 @@ async def test_many_representations_cost_one_round_trip_per_type(api):
     assert [e["id"] for e in data["_entities"][12:24]] == institutions * 3
     # one resources batch + one institutions batch (+ the Institution.region catalogue: none)
     assert counter.count == 2
+
+
+async def test_referral_and_case_entities_follow_their_access_rules(api):
+    owner = api.token("ins_owner01", "CASEWORKER")
+    recipient = await new_recipient(api, owner)
+    referral = await send(api, owner, recipient, urgent=True, urgentReason="긴급 지원")
+    case = (
+        await api.ok(
+            """mutation($r: ID!) { openCase(recipientId: $r, programme: MEDICAL_AID) { id } }""",
+            {"r": recipient},
+            owner,
+        )
+    )["openCase"]["id"]
+    reps = {
+        "r": [
+            {"__typename": "Referral", "id": referral["id"]},
+            {"__typename": "Case", "id": case},
+        ]
+    }
+    target = api.token("ins_partner01", "CASEWORKER")
+    got = (await api.ok(ENTITIES_QUERY, reps, target))["_entities"]
+    assert got[0]["referralStatus"] == "SENT"
+    assert got[1] is None  # the target may not read the recipient's HISTORY
+    for token in (None, api.token("ins_other001", "CASEWORKER")):
+        assert (await api.ok(ENTITIES_QUERY, reps, token))["_entities"] == [None, None]
+    counter = round_trips()
+    mine = (await api.ok(ENTITIES_QUERY, reps, owner))["_entities"]
+    assert mine[1]["caseStatus"] == "OPEN" and mine[0]["toInstitution"]["id"] == "ins_partner01"
+    # viewer, expiry + referrals, cases (audited), institutions
+    assert counter.count <= 5
+    reads = await api.runtime.backends.graph.run(
+        "MATCH (a:AuditEvent {entityId: $id, operation: 'READ'}) RETURN a.categories AS c",
+        {"id": recipient},
+    )
+    assert reads == [{"c": ["HISTORY"]}]

@@ -1,0 +1,460 @@
+"""Referrals over HTTP on the real engines: the workflow, every forbidden transition, actors,
+consent, expiry, and what the target may read of the recipient when."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.referral_helpers import (
+    ACTIONS,
+    CREATE,
+    DAY_MS,
+    GET,
+    PATHS,
+    Clock,
+    act,
+    consented_recipient,
+    in_state,
+    referral_input,
+    send,
+)
+from tests.test_recipients import audit_events, new_recipient, tokens, view
+
+__all__ = ["tokens"]
+
+# (state, action) pairs the workflow allows, and who acts.
+ALLOWED = {
+    ("SENT", "ACCEPT"): "target",
+    ("SENT", "DECLINE"): "target",
+    ("SENT", "CANCEL"): "sender",
+    ("ACCEPTED", "START"): "target",
+    ("IN_PROGRESS", "COMPLETE"): "target",
+}
+STATES = [*PATHS, "EXPIRED"]
+
+
+@pytest.fixture
+async def consented(api, tokens) -> tuple[str, str]:
+    return await consented_recipient(api, tokens)
+
+
+async def test_the_closed_loop_from_sending_to_completion(api, tokens, consented):
+    rid, consent = consented
+    sent = await send(api, tokens["owner"], rid, consentId=consent)
+    assert sent["status"] == "SENT" and sent["version"] == 1 and not sent["urgent"]
+    assert sent["fromInstitution"] == {"id": "ins_owner01"}
+    assert sent["toInstitution"] == {"id": "ins_partner01"}
+    assert [h["status"] for h in sent["history"]] == ["SENT"]
+
+    inbox = """query($s: [ReferralStatus!]) { referralsInbox(status: $s) {
+      totalCount edges { node { id status needs { code } message } } } }"""
+    got = (await api.ok(inbox, {"s": ["SENT"]}, tokens["partner"]))["referralsInbox"]
+    assert got["totalCount"] == 1
+    assert got["edges"][0]["node"]["needs"] == [{"code": "DAILY_LIVING_MEALS"}]  # consented
+    assert got["edges"][0]["node"]["message"].startswith("독거")
+    sent_list = await api.ok("{ referralsSent { totalCount } }", None, tokens["owner"])
+    assert sent_list["referralsSent"]["totalCount"] == 1
+    assert (await api.ok("{ referralsInbox { totalCount } }", None, tokens["owner"]))[
+        "referralsInbox"
+    ]["totalCount"] == 0
+
+    accepted = (await act(api, "ACCEPT", sent, tokens["partner"]))["data"]["acceptReferral"]
+    assert accepted["status"] == "ACCEPTED" and accepted["version"] == 2
+    assert accepted["answeredAt"] is not None
+    started = (await act(api, "START", accepted, tokens["partner"]))["data"]["startReferral"]
+    done = (await act(api, "COMPLETE", started, tokens["partner"]))["data"]["completeReferral"]
+    assert done["status"] == "COMPLETED" and done["outcome"] == "SERVED"
+    assert [h["status"] for h in done["history"]] == [
+        "SENT",
+        "ACCEPTED",
+        "IN_PROGRESS",
+        "COMPLETED",
+    ]
+    assert [h["institution"]["id"] for h in done["history"]] == [
+        "ins_owner01",
+        *["ins_partner01"] * 3,
+    ]
+    assert all(h["actor"] == "staff-1" for h in done["history"])
+    ops = [e["op"] for e in await audit_events(api, rid)]
+    for op in ("REFERRAL_SENT", "REFERRAL_ACCEPTED", "REFERRAL_STARTED", "REFERRAL_COMPLETED"):
+        assert op in ops
+
+
+async def expired(api, tokens, rid: str, clock: Clock) -> dict[str, Any]:
+    referral = await send(api, tokens["owner"], rid, urgent=True, urgentReason="연락 두절 위기")
+    clock.advance(7 * DAY_MS)
+    got = (await api.ok(GET, {"id": referral["id"]}, tokens["owner"]))["referral"]
+    assert got["status"] == "EXPIRED"
+    return got
+
+
+@pytest.mark.parametrize("state", STATES)
+async def test_every_transition_from_every_state(api, tokens, state):
+    """Allowed moves succeed for the right party only; every other move is a CONFLICT naming
+    the current status; outsiders get NOT_FOUND."""
+    rid = await new_recipient(api, tokens["owner"])
+    clock = Clock(api)
+    sides = {"target": tokens["partner"], "sender": tokens["owner"]}
+    for action in ACTIONS:
+        if state == "EXPIRED":
+            referral = await expired(api, tokens, rid, clock)
+        else:
+            referral = await in_state(
+                api, tokens, rid, state, urgent=True, urgentReason="위기 가구 긴급 연계"
+            )
+        allowed_side = ALLOWED.get((state, action))
+        for side, token in sides.items():
+            body = await act(api, action, referral, token)
+            if side == allowed_side:
+                assert "errors" not in body, (state, action, body)
+                continue
+            error = body["errors"][0]
+            wrong_party = allowed_side is not None or (
+                side != ("sender" if action == "CANCEL" else "target")
+            )
+            expected = "FORBIDDEN" if wrong_party else "CONFLICT"
+            assert error["extensions"]["code"] == expected, (state, action, side, error)
+            if expected == "CONFLICT":
+                assert error["extensions"]["currentStatus"] == state
+                assert error["extensions"]["currentVersion"] == referral["version"]
+        for token in (tokens["other"], tokens["region"]):
+            outsider = (await act(api, action, referral, token))["errors"][0]
+            assert outsider["extensions"]["code"] == "NOT_FOUND"
+            missing = (await act(api, action, {"id": "ref_nosuchreferral0", "version": 1}, token))[
+                "errors"
+            ][0]
+            assert outsider["message"].replace(referral["id"], "X") == missing["message"].replace(
+                "ref_nosuchreferral0", "X"
+            )
+        # Nothing was written by any refused attempt.
+        after = (await api.ok(GET, {"id": referral["id"]}, tokens["owner"]))["referral"]
+        if allowed_side is None:
+            assert after["version"] == referral["version"]
+
+
+async def test_stale_versions_roles_and_outsiders(api, tokens, consented):
+    rid, consent = consented
+    referral = await send(api, tokens["owner"], rid, consentId=consent)
+    stale = await act(api, "ACCEPT", {**referral, "version": 7}, tokens["partner"])
+    assert stale["errors"][0]["extensions"] == {
+        "code": "CONFLICT",
+        "currentVersion": 1,
+        "currentStatus": "SENT",
+    }
+    registrant = api.token("ins_partner01", "REGISTRANT")
+    refused = (await act(api, "ACCEPT", referral, registrant))["errors"][0]
+    assert refused["extensions"]["code"] == "FORBIDDEN" and "CASEWORKER" in refused["message"]
+    # Any staff of the parties reads it; nobody else learns it exists.
+    assert (await api.ok(GET, {"id": referral["id"]}, registrant))["referral"]["id"]
+    for token in (None, tokens["other"], tokens["platform"]):
+        assert (await api.ok(GET, {"id": referral["id"]}, token))["referral"] is None
+        listed = await api.ok("{ referralsInbox { totalCount } referralsSent { totalCount } }",
+                              None, token)  # fmt: skip
+        assert listed == {"referralsInbox": {"totalCount": 0}, "referralsSent": {"totalCount": 0}}
+    sender_registrant = api.token("ins_owner01", "REGISTRANT")
+    forbidden = await api.error(
+        CREATE, {"input": referral_input(rid, consentId=consent)}, sender_registrant
+    )
+    assert forbidden["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_reasons_are_checked_per_transition(api, tokens, consented):
+    rid, consent = consented
+    referral = await send(api, tokens["owner"], rid, consentId=consent)
+    wrong = (await act(api, "DECLINE", referral, tokens["partner"], reason="NO_ANSWER"))["errors"]
+    assert wrong[0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "reason"}
+    accepted = (await act(api, "ACCEPT", referral, tokens["partner"]))["data"]["acceptReferral"]
+    started = (await act(api, "START", accepted, tokens["partner"]))["data"]["startReferral"]
+    unexplained = await act(api, "COMPLETE", started, tokens["partner"], outcome="NOT_SERVED")
+    assert unexplained["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "reason"}
+    done = await act(
+        api,
+        "COMPLETE",
+        started,
+        tokens["partner"],
+        outcome="NOT_SERVED",
+        reason="COULD_NOT_CONTACT",
+    )
+    finished = done["data"]["completeReferral"]
+    assert (finished["outcome"], finished["reason"]) == ("NOT_SERVED", "COULD_NOT_CONTACT")
+    assert finished["history"][-1]["reason"] == "COULD_NOT_CONTACT"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"needCodes": []}, "input.needCodes"),
+        ({"needCodes": ["NOT_A_NEED"]}, "input.needCodes"),
+        ({"needCodes": ["DAILY_LIVING_MEALS", "DAILY_LIVING_MEALS"]}, "input.needCodes"),
+        ({"sharedCategories": []}, "input.sharedCategories"),
+        ({"message": "   "}, "input.message"),
+        ({"message": "가" * 2001}, "input.message"),
+        ({"recipientId": "not-an-id"}, "input.recipientId"),
+        ({"toInstitutionId": "ins_owner01"}, "input.toInstitutionId"),
+        ({"toInstitutionId": "ins_nosuchinstitution"}, "input.toInstitutionId"),
+        ({"resourceId": "cas_wrongkind00"}, "input.resourceId"),
+        ({"consentId": None}, "input.consentId"),
+        ({"consentId": None, "urgent": True}, "input.urgentReason"),
+    ],
+)
+async def test_bad_input_names_the_field(api, tokens, consented, overrides, field):
+    rid, consent = consented
+    error = await api.error(
+        CREATE,
+        {"input": referral_input(rid, **{"consentId": consent, **overrides})},
+        tokens["owner"],
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert error["extensions"]["field"] == field
+
+
+async def test_consent_missing_revoked_expired_or_of_the_wrong_scope(api, tokens):
+    rid, consent = await consented_recipient(api, tokens, scope=["NEEDS"])
+
+    async def refused(**overrides: Any) -> dict[str, Any]:
+        return await api.error(CREATE, {"input": referral_input(rid, **overrides)}, tokens["owner"])
+
+    missing = await refused(sharedCategories=["NEEDS"])
+    assert missing["extensions"]["reason"] == "CONSENT_REQUIRED"
+    scope = await refused(consentId=consent, sharedCategories=["NEEDS", "CONTACT"])
+    assert scope["extensions"]["field"] == "input.sharedCategories"
+    assert scope["extensions"]["reason"] == "CONSENT_SCOPE" and "CONTACT" in scope["message"]
+    elsewhere = await refused(
+        consentId=consent, sharedCategories=["NEEDS"], toInstitutionId="ins_other001"
+    )
+    assert elsewhere["extensions"]["reason"] == "CONSENT_INSTITUTION"
+    unknown = await refused(consentId="cns_nosuchconsent", sharedCategories=["NEEDS"])
+    assert unknown["extensions"]["reason"] == "CONSENT_UNKNOWN"
+    # A consent of another recipient is unknown here too.
+    other_rid, other_consent = await consented_recipient(api, tokens, scope=["NEEDS"])
+    assert other_rid != rid
+    foreign = await refused(consentId=other_consent, sharedCategories=["NEEDS"])
+    assert foreign["extensions"]["reason"] == "CONSENT_UNKNOWN"
+    ok = await send(api, tokens["owner"], rid, consentId=consent, sharedCategories=["NEEDS"])
+    assert ok["status"] == "SENT"
+    await api.ok(
+        "mutation($id: ID!) { revokeConsent(id: $id) { status } }", {"id": consent}, tokens["owner"]
+    )
+    revoked = await refused(consentId=consent, sharedCategories=["NEEDS"])
+    assert revoked["extensions"]["reason"] == "CONSENT_REVOKED"
+    assert revoked["extensions"]["code"] == "BAD_USER_INPUT"
+    # An expired consent: its grants and record both say so.
+    graph = api.runtime.backends.graph
+    rid2, consent2 = await consented_recipient(api, tokens, scope=["NEEDS"])
+    await graph.run(
+        "MATCH (c:Consent {id: $id}) SET c.validUntil = '2001-01-01T00:00:00+00:00'",
+        {"id": consent2},
+        write=True,
+    )
+    expired_consent = await api.error(
+        CREATE,
+        {"input": referral_input(rid2, consentId=consent2, sharedCategories=["NEEDS"])},
+        tokens["owner"],
+    )
+    assert expired_consent["extensions"]["reason"] == "CONSENT_EXPIRED"
+
+
+async def test_the_sender_cannot_share_or_refer_what_it_cannot_read(api, tokens, consented):
+    rid, _ = consented
+    hidden = await api.error(
+        CREATE,
+        {"input": referral_input(rid, urgent=True, urgentReason="긴급")},
+        tokens["other"],
+    )
+    unknown = await api.error(
+        CREATE,
+        {"input": referral_input("rcp_nosuchperson00", urgent=True, urgentReason="긴급")},
+        tokens["other"],
+    )
+    assert hidden["extensions"]["code"] == unknown["extensions"]["code"] == "NOT_FOUND"
+    assert hidden["message"].replace(rid, "X") == unknown["message"].replace(
+        "rcp_nosuchperson00", "X"
+    )
+    # ins_partner01 reads IDENTITY and NEEDS by consent: it may not pass on CONTACT.
+    onward = await api.error(
+        CREATE,
+        {
+            "input": referral_input(
+                rid,
+                toInstitutionId="ins_other001",
+                sharedCategories=["CONTACT"],
+                urgent=True,
+                urgentReason="긴급",
+            )
+        },
+        tokens["partner"],
+    )
+    assert onward["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_urgent_referrals_are_audited_for_the_lead_institution(api, tokens):
+    rid = await new_recipient(api, tokens["owner"])
+    referral = await send(
+        api,
+        tokens["owner"],
+        rid,
+        urgent=True,
+        urgentReason="보호자 연락 두절, 식사 중단",
+        sharedCategories=["IDENTITY"],
+    )
+    assert referral["urgent"] is True
+    log = """query($r: ID!) { recipientAccessLog(recipientId: $r) {
+      edges { node { operation institutionId referralId reason } } } }"""
+    entries = [
+        e["node"]
+        for e in (await api.ok(log, {"r": rid}, tokens["owner_admin"]))["recipientAccessLog"][
+            "edges"
+        ]
+    ]
+    assert {
+        "operation": "REFERRAL_SENT_URGENT",
+        "institutionId": "ins_owner01",
+        "referralId": referral["id"],
+        "reason": "보호자 연락 두절, 식사 중단",
+    } in entries
+    reason = """query($id: ID!) { referral(id: $id) { urgentReason } }"""
+    assert (await api.ok(reason, {"id": referral["id"]}, tokens["owner"]))["referral"] == {
+        "urgentReason": "보호자 연락 두절, 식사 중단"
+    }
+
+
+async def test_the_target_reads_the_shared_categories_from_acceptance_to_completion(api, tokens):
+    """Urgent (no consent): while SENT nothing; accepted: IDENTITY only; completed: nothing."""
+    rid = await new_recipient(api, tokens["owner"])
+    referral = await send(
+        api, tokens["owner"], rid, urgent=True, urgentReason="위기", sharedCategories=["IDENTITY"]
+    )
+    partner = tokens["partner"]
+    details = """query($id: ID!) { referral(id: $id) { needs { code } message urgentReason
+      recipient { name contact { phone } readableCategories referrals { id } } } }"""
+    assert await view(api, rid, partner) is None
+    withheld = (await api.ok(details, {"id": referral["id"]}, partner))["referral"]
+    assert withheld == {"needs": None, "message": None, "urgentReason": None, "recipient": None}
+
+    accepted = (await act(api, "ACCEPT", referral, partner))["data"]["acceptReferral"]
+    seen = await view(api, rid, partner)
+    assert seen["name"] == "김순자" and seen["readableCategories"] == ["IDENTITY"]
+    assert seen["contact"] is None and seen["needs"] is None and seen["cases"] is None
+    assert "010-1234-5678" not in json.dumps(seen)
+    through = (await api.ok(details, {"id": referral["id"]}, partner))["referral"]
+    assert through["recipient"] == {
+        "name": "김순자",
+        "contact": None,
+        "readableCategories": ["IDENTITY"],
+        "referrals": None,  # HISTORY was not shared
+    }
+    assert through["needs"] is None and through["message"] is None  # NEEDS was not shared
+
+    started = (await act(api, "START", accepted, partner))["data"]["startReferral"]
+    assert (await view(api, rid, partner))["name"] == "김순자"
+    await act(api, "COMPLETE", started, partner)
+    assert await view(api, rid, partner) is None
+    assert (await api.ok(details, {"id": referral["id"]}, partner))["referral"]["recipient"] is None
+    # Reads of the recipient through the referral are audited as reads.
+    reads = [e for e in await audit_events(api, rid) if e["inst"] == "ins_partner01"]
+    assert any(e["op"] == "READ" and e["categories"] == ["IDENTITY"] for e in reads)
+
+
+async def test_history_readers_see_the_referrals_of_a_recipient(api, tokens, consented):
+    rid, consent = consented
+    referral = await send(api, tokens["owner"], rid, consentId=consent)
+    history = """query($id: ID!) { recipient(id: $id) { referrals {
+      id status toInstitution { id } needs { code } } } }"""
+    mine = (await api.ok(history, {"id": rid}, tokens["owner"]))["recipient"]["referrals"]
+    assert mine == [
+        {
+            "id": referral["id"],
+            "status": "SENT",
+            "toInstitution": {"id": "ins_partner01"},
+            "needs": [{"code": "DAILY_LIVING_MEALS"}],
+        }
+    ]
+    # The consented target reads IDENTITY and NEEDS, not HISTORY.
+    theirs = (await api.ok(history, {"id": rid}, tokens["partner"]))["recipient"]
+    assert theirs == {"referrals": None}
+    # Reading needs through a referral is audited.
+    ops = [e["op"] for e in await audit_events(api, rid)]
+    assert "READ_REFERRAL" in ops
+
+
+async def test_revoking_the_consent_ends_the_access_of_a_referral_accepted_under_it(
+    api, tokens, consented
+):
+    rid, consent = consented
+    referral = await send(api, tokens["owner"], rid, consentId=consent)
+    await act(api, "ACCEPT", referral, tokens["partner"])
+    assert (await view(api, rid, tokens["partner"]))["name"] == "김순자"
+    await api.ok(
+        "mutation($id: ID!) { revokeConsent(id: $id) { status } }", {"id": consent}, tokens["owner"]
+    )
+    assert await view(api, rid, tokens["partner"]) is None
+    # The referral itself goes on.
+    got = (await api.ok(GET, {"id": referral["id"]}, tokens["partner"]))["referral"]
+    assert got["status"] == "ACCEPTED"
+
+
+async def test_unanswered_referrals_expire_after_the_configured_days(api, tokens):
+    rid = await new_recipient(api, tokens["owner"])
+    clock = Clock(api)
+    api.runtime.services.referral_expiry_days = 3
+    referral = await send(api, tokens["owner"], rid, urgent=True, urgentReason="위기")
+    clock.advance(3 * DAY_MS - 1)
+    assert (await api.ok(GET, {"id": referral["id"]}, tokens["partner"]))["referral"][
+        "status"
+    ] == "SENT"
+    clock.advance(1)
+    late = (await act(api, "ACCEPT", referral, tokens["partner"]))["errors"][0]
+    assert late["extensions"]["code"] == "CONFLICT"
+    assert late["extensions"]["currentStatus"] == "EXPIRED"
+    got = (await api.ok(GET, {"id": referral["id"]}, tokens["owner"]))["referral"]
+    assert got["status"] == "EXPIRED" and got["reason"] == "NO_ANSWER" and got["version"] == 2
+    assert got["history"][-1] == {
+        "status": "EXPIRED",
+        "actor": "system",
+        "reason": "NO_ANSWER",
+        "institution": None,
+    }
+    waited = datetime.fromisoformat(got["expiresAt"]) - datetime.fromisoformat(got["createdAt"])
+    assert waited == timedelta(days=3)
+    ops = [e["op"] for e in await audit_events(api, rid)]
+    assert ops.count("REFERRAL_EXPIRED") == 1
+
+
+async def test_the_sweep_expires_referrals_nobody_reads(api, tokens):
+    rid = await new_recipient(api, tokens["owner"])
+    clock = Clock(api)
+    first = await send(api, tokens["owner"], rid, urgent=True, urgentReason="위기")
+    second = await send(api, tokens["owner"], rid, urgent=True, urgentReason="위기")
+    clock.advance(7 * DAY_MS)
+    assert await api.runtime.sweep.sweep() == 2
+    assert await api.runtime.sweep.sweep() == 0
+    rows = await api.runtime.backends.graph.run(
+        "MATCH (f:Referral) WHERE f.id IN $ids RETURN f.status AS status",
+        {"ids": [first["id"], second["id"]]},
+    )
+    assert [r["status"] for r in rows] == ["EXPIRED", "EXPIRED"]
+
+
+async def test_the_inbox_costs_a_bounded_number_of_round_trips(api, tokens, consented):
+    from graph.engine import round_trips
+    from tests.test_resources_api import register
+
+    rid, consent = consented
+    resource = await register(api, api.token("ins_partner01", "REGISTRANT"))
+    for _ in range(12):
+        await send(api, tokens["owner"], rid, consentId=consent, resourceId=resource["id"])
+    query = """{ referralsInbox(first: 50) { totalCount edges { node {
+      id status needs { code } message fromInstitution { name } toInstitution { name }
+      resource { name capacity { available } } recipient { name }
+      history { status institution { id } } } } } }"""
+    counter = round_trips()
+    inbox = (await api.ok(query, None, tokens["partner"]))["referralsInbox"]
+    assert inbox["totalCount"] == 12
+    assert all(e["node"]["recipient"] == {"name": "김순자"} for e in inbox["edges"])
+    assert all(e["node"]["resource"]["capacity"]["available"] == 4 for e in inbox["edges"])
+    # viewer, expiry, page, count, details (audited), institutions, resources, recipients
+    assert counter.count <= 8
