@@ -28,6 +28,11 @@ UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
     ("Referral", "id"),
     ("AuditEvent", "id"),
     ("OutboxEvent", "id"),
+    # Open Referral HSDS ids (UUIDs) of exchanged records and of imported taxonomies.
+    ("Resource", "hsdsId"),
+    ("Institution", "hsdsId"),
+    ("Taxonomy", "hsdsId"),
+    ("TaxonomyTerm", "hsdsId"),
 )
 
 # Lookups that are not unique keys.
@@ -39,6 +44,8 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Recipient", "idHash"),
     ("Recipient", "regionCode"),
     ("AuditEvent", "entityId"),
+    ("TaxonomyTerm", "taxonomyId"),
+    ("TaxonomyTerm", "parentId"),
 )
 
 
