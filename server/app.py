@@ -1,4 +1,5 @@
-"""The ASGI application: `/graphql` (with GraphiQL), `/healthz`, `/readyz`, `/metrics`."""
+"""The ASGI application: `/graphql` (with GraphiQL), the HSDS feed under `/hsds`, `/healthz`,
+`/readyz`, `/metrics`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import uuid
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from graph.engine import GraphUnavailable
@@ -20,6 +20,7 @@ from resolvers.context import RequestContext
 from schema import build_schema
 from search.engine import SearchUnavailable, ping_search
 from server.auth import AuthError
+from server.hsds import hsds_routes
 from server.runtime import Runtime
 
 __all__ = ["create_app"]
@@ -58,19 +59,8 @@ class AuthGate:
         request_id = uuid.uuid4().hex[:16]
         headers = dict(scope.get("headers") or [])
         authorization = headers.get(b"authorization", b"").decode("latin-1")
-        viewers = self.runtime.viewers
         try:
-            if authorization:
-                claims = self.runtime.tokens.verify(authorization)
-                viewer = await viewers.staff(
-                    subject=claims.subject,
-                    institution_id=claims.institution_id,
-                    roles=claims.roles,
-                    request_id=request_id,
-                    expires_at=claims.expires_at,
-                )
-            else:
-                viewer = viewers.anonymous(request_id)
+            viewer = await self.runtime.viewer(authorization, request_id)
         except AuthError as exc:
             body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
             response = JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
@@ -131,20 +121,22 @@ def create_app(runtime: Runtime) -> Starlette:
         ]
         return PlainTextResponse("\n".join(lines) + "\n")
 
-    middleware = []
+    # CORS for GraphQL from HANARO_CORS_ORIGINS only; the HSDS feed allows any origin itself.
+    graphql_app: ASGIApp = gate
+    graphql_methods = ["GET", "POST"]
     if runtime.settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(runtime.settings.cors_origins),
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type"],
-            )
+        graphql_methods.append("OPTIONS")
+        graphql_app = CORSMiddleware(
+            gate,
+            allow_origins=list(runtime.settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
         )
     routes = [
-        Route("/graphql", gate, methods=["GET", "POST"]),
+        Route("/graphql", graphql_app, methods=graphql_methods),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
+        *hsds_routes(runtime),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes)

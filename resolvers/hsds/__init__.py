@@ -1,0 +1,13 @@
+"""Open Referral HSDS 3.0: Hanaro's directory as HSDS documents, and HSDS documents into
+Hanaro.
+
+- `ids`: HSDS ids (UUIDs) for Hanaro records, and Hanaro ids for imported ones
+- `documents`: the copies of the HSDS schemas (`hsds/` at the top of the repository) and
+  their validators
+- `mapping`: presented records -> HSDS dicts (services, organizations, locations, terms)
+- `feed`: what the `/hsds` routes return: lists with HSDS's page envelope, single records
+- `importer`: HSDS documents -> institutions, taxonomies and resources, through the API's paths
+- `export`: the public directory as HSDS documents
+
+Submodules import what they need; this package imports nothing, so that
+`resolvers.resources` and the others can be imported first."""
