@@ -18,7 +18,8 @@ __all__ = [
 INSTITUTION_COLUMNS = """i.id AS id, i.name AS name, i.nameEn AS nameEn, i.sector AS sector,
        i.kind AS kind, i.regionCode AS regionCode, i.phone AS phone, i.address AS address,
        i.lat AS lat, i.lon AS lon, i.version AS version, i.createdAt AS createdAt,
-       i.updatedAt AS updatedAt, i.description AS description, i.hsdsId AS hsdsId"""
+       i.updatedAt AS updatedAt, i.description AS description, i.hsdsId AS hsdsId,
+       i.hsdsLocation AS hsdsLocation"""
 
 INSTITUTIONS_BY_IDS = f"""UNWIND $ids AS wanted
 MATCH (i:Institution {{id: wanted}})
@@ -72,7 +73,7 @@ ON CREATE SET i.version = 1, i.createdAt = $now
 SET i.name = row.name, i.nameEn = row.nameEn, i.sector = row.sector, i.kind = row.kind,
     i.regionCode = row.regionCode, i.phone = row.phone, i.address = row.address,
     i.lat = row.lat, i.lon = row.lon, i.updatedAt = $now, i.description = row.description,
-    i.hsdsId = coalesce(row.hsdsId, i.hsdsId)
+    i.hsdsId = coalesce(row.hsdsId, i.hsdsId), i.hsdsLocation = row.hsdsLocation
 MERGE (i)-[:LOCATED_IN]->(g)
 RETURN count(i) AS upserted"""
 
@@ -81,6 +82,6 @@ async def upsert_institutions(graph: GraphEngine, rows: list[dict[str, Any]], no
     """Bulk path (demo data, imports): idempotent on the institution id. `hsdsId` (the Open
     Referral HSDS id) is kept when a row does not give one."""
     defaults = {"nameEn": None, "phone": None, "address": None, "description": None}
-    params = [{**defaults, "hsdsId": None, **row} for row in rows]
+    params = [{**defaults, "hsdsId": None, "hsdsLocation": None, **row} for row in rows]
     result = await graph.run(UPSERT_INSTITUTIONS, {"rows": params, "now": now}, write=True)
     return result[0]["upserted"] if result else 0

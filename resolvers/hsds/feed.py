@@ -42,6 +42,8 @@ __all__ = [
     "list_services",
     "list_taxonomies",
     "list_terms",
+    "need_terms",
+    "nested_organizations",
     "vocabulary_for",
 ]
 
@@ -348,9 +350,11 @@ async def _services_of(
         after = rows[-1]["id"]
 
 
-async def _organizations(
+async def nested_organizations(
     ctx: RequestContext, rows: list[Row], *, full: bool, full_services: bool
 ) -> list[dict[str, Any]]:
+    """Organizations for these institution rows; `full`: nested, with the services the viewer
+    may see (`full_services`: fully nested too)."""
     vocabulary = Vocabulary(ctx.services.needs, ctx.services.regions)
     if not full:
         return [mapping.organization_basic(row, vocabulary) for row in rows]
@@ -372,7 +376,7 @@ async def list_organizations(
         ctx.graph, filters, after="", limit=page.size, skip=page.skip
     )
     total = await institutions_repo.count_institutions(ctx.graph, filters)
-    contents = await _organizations(ctx, rows, full=full, full_services=full_services)
+    contents = await nested_organizations(ctx, rows, full=full, full_services=full_services)
     return envelope(contents, total, page)
 
 
@@ -383,10 +387,10 @@ async def get_organization(
     row = await _institution_by_hsds_id(ctx, canonical) if canonical else None
     if row is None:
         return None
-    return (await _organizations(ctx, [row], full=True, full_services=full_services))[0]
+    return (await nested_organizations(ctx, [row], full=True, full_services=full_services))[0]
 
 
-def _need_terms(ctx: RequestContext, filters: dict[str, Any]) -> list[dict[str, Any]]:
+def need_terms(ctx: RequestContext, filters: dict[str, Any]) -> list[dict[str, Any]]:
     """The Hanaro needs taxonomy's terms that pass the term filters, in code order."""
     vocabulary = Vocabulary(ctx.services.needs, ctx.services.regions)
     terms = [mapping.need_term(code, vocabulary) for code in sorted(ctx.services.needs.by_code)]
@@ -441,7 +445,7 @@ async def list_terms(
         filters["parentId"] = _uuid_parameter(parent_id, "parent_id")
         if await _term(ctx, filters["parentId"]) is None:
             raise HanaroError.bad_input("parent_id: no such taxonomy term.", field="parent_id")
-    local = _need_terms(ctx, filters)
+    local = need_terms(ctx, filters)
     foreign = filters.get("taxonomyId") != NEEDS_TAXONOMY_ID
     vocabulary = Vocabulary(ctx.services.needs, ctx.services.regions)
 

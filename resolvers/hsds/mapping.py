@@ -17,6 +17,7 @@ are left out, never sent as null.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -347,14 +348,19 @@ def organization(
     oid = organization_hsds_id(row)
     place = None
     if row.get("address") or row.get("lat") is not None:
+        kept = json.loads(row["hsdsLocation"]) if row.get("hsdsLocation") else {}
+        same = kept.get("text") == row.get("address")
         place = compact(
             {
-                "id": derived_uuid("org_location", iid),
-                "location_type": "physical",
+                "id": kept.get("id") or derived_uuid("org_location", iid),
+                "location_type": kept.get("location_type") or "physical",
                 "organization_id": oid,
-                "name": row.get("address") or row["name"],
+                "name": kept.get("name") or row.get("address") or row["name"],
+                "alternate_name": kept.get("alternate_name"),
+                "description": kept.get("description") if same else None,
                 "latitude": row.get("lat"),
                 "longitude": row.get("lon"),
+                "addresses": kept.get("addresses") if same else None,
             }
         )
     phone = row.get("phone")
