@@ -20,7 +20,7 @@ from starlette.routing import Route
 from graph.engine import GraphUnavailable
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.hsds import feed
+from resolvers.hsds import feed, taxonomies
 from resolvers.hsds.documents import HSDS_VERSION, openapi_description
 from resolvers.hsds.feed import Near, Page, ServiceQuery
 from search.engine import SearchUnavailable
@@ -239,14 +239,16 @@ def hsds_routes(runtime: Runtime) -> list[Route]:
             ctx, request.path_params["id"], full_services=params.flag("full_service")
         )
 
-    async def taxonomies(ctx: RequestContext, params: Params, _: Request) -> Any:
-        return await feed.list_taxonomies(ctx, params.page(), search_text=params.text("search"))
+    async def taxonomy_list(ctx: RequestContext, params: Params, _: Request) -> Any:
+        return await taxonomies.list_taxonomies(
+            ctx, params.page(), search_text=params.text("search")
+        )
 
     async def one_taxonomy(ctx: RequestContext, _: Params, request: Request) -> Any:
-        return await feed.get_taxonomy(ctx, request.path_params["id"])
+        return await taxonomies.get_taxonomy(ctx, request.path_params["id"])
 
     async def terms(ctx: RequestContext, params: Params, _: Request) -> Any:
-        return await feed.list_terms(
+        return await taxonomies.list_terms(
             ctx,
             params.page(),
             search_text=params.text("search"),
@@ -256,7 +258,7 @@ def hsds_routes(runtime: Runtime) -> list[Route]:
         )
 
     async def one_term(ctx: RequestContext, _: Params, request: Request) -> Any:
-        return await feed.get_term(ctx, request.path_params["id"])
+        return await taxonomies.get_term(ctx, request.path_params["id"])
 
     methods = ["GET", "OPTIONS"]
     table: list[tuple[str, str, Handler, str, str | None]] = [
@@ -267,7 +269,7 @@ def hsds_routes(runtime: Runtime) -> list[Route]:
         ("/hsds/service_at_locations", "service_at_locations", at_locations, "", None),
         ("/hsds/organizations", "organizations", organizations, "", None),
         ("/hsds/organizations/{id}", "organization", one_organization, "organization", None),
-        ("/hsds/taxonomies", "taxonomies", taxonomies, "", None),
+        ("/hsds/taxonomies", "taxonomies", taxonomy_list, "", None),
         ("/hsds/taxonomies/{id}", "one", one_taxonomy, "taxonomy", None),
         ("/hsds/taxonomy_terms", "taxonomy_terms", terms, "", None),
         ("/hsds/taxonomy_terms/{id}", "one", one_term, "taxonomy term", None),

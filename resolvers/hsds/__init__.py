@@ -6,6 +6,9 @@ Hanaro.
   their validators
 - `mapping`: presented records -> HSDS dicts (services, organizations, locations, terms)
 - `feed`: what the `/hsds` routes return: lists with HSDS's page envelope, single records
+- `taxonomies`: the Hanaro needs taxonomy and imported taxonomies on the feed
+- `reading`: files, directories and ndjson -> documents of known kinds
+- `intake`: one HSDS record -> Hanaro input (needs, regions, contact, place)
 - `importer`: HSDS documents -> institutions, taxonomies and resources, through the API's paths
 - `export`: the public directory as HSDS documents
 

@@ -12,7 +12,8 @@ from graph.access import Viewer
 from graph.institutions import list_institutions
 from resolvers.context import RequestContext, Services
 from resolvers.hsds import mapping
-from resolvers.hsds.feed import ensure_hsds_ids, need_terms, nested_organizations
+from resolvers.hsds.feed import ensure_hsds_ids, nested_organizations
+from resolvers.hsds.taxonomies import need_terms
 
 __all__ = ["export_documents"]
 

@@ -35,15 +35,12 @@ __all__ = [
     "ensure_hsds_ids",
     "get_organization",
     "get_service",
-    "get_taxonomy",
-    "get_term",
     "list_organizations",
     "list_service_at_locations",
     "list_services",
-    "list_taxonomies",
-    "list_terms",
-    "need_terms",
+    "need_codes_by_term",
     "nested_organizations",
+    "uuid_parameter",
     "vocabulary_for",
 ]
 
@@ -149,7 +146,7 @@ async def _services(
 _MINIMAL = ("id", "name", "status", "last_modified")
 
 
-def _need_codes_by_term(ctx: RequestContext) -> dict[str, str]:
+def need_codes_by_term(ctx: RequestContext) -> dict[str, str]:
     return {need_term_id(code): code for code in ctx.services.needs.by_code}
 
 
@@ -160,7 +157,7 @@ async def _institution_by_hsds_id(ctx: RequestContext, hsds_id: str) -> Row | No
     return found.get(hsds_id)
 
 
-def _uuid_parameter(value: str, parameter: str) -> str:
+def uuid_parameter(value: str, parameter: str) -> str:
     canonical = canonical_uuid(value)
     if canonical is None:
         raise HanaroError.bad_input(f"{parameter} must be a UUID.", field=parameter)
@@ -172,7 +169,7 @@ async def _filters(ctx: RequestContext, query: ServiceQuery) -> dict[str, Any]:
     `modifiedAfter`). Unknown ids are bad parameters."""
     filters: dict[str, Any] = {"statuses": None, "modifiedAfter": query.modified_after}
     if query.organization_id is not None:
-        oid = _uuid_parameter(query.organization_id, "organization_id")
+        oid = uuid_parameter(query.organization_id, "organization_id")
         row = await _institution_by_hsds_id(ctx, oid)
         if row is None:
             raise HanaroError.bad_input(
@@ -180,8 +177,8 @@ async def _filters(ctx: RequestContext, query: ServiceQuery) -> dict[str, Any]:
             )
         filters["providers"] = [row["id"]]
     if query.taxonomy_term_id is not None:
-        tid = _uuid_parameter(query.taxonomy_term_id, "taxonomy_term_id")
-        code = _need_codes_by_term(ctx).get(tid)
+        tid = uuid_parameter(query.taxonomy_term_id, "taxonomy_term_id")
+        code = need_codes_by_term(ctx).get(tid)
         if code is not None:
             filters["needs"] = ctx.services.needs.with_narrower([code])
             filters["needCode"] = code
@@ -192,7 +189,7 @@ async def _filters(ctx: RequestContext, query: ServiceQuery) -> dict[str, Any]:
                 "taxonomy_term_id: no such taxonomy term.", field="taxonomy_term_id"
             )
     if query.taxonomy_id is not None:
-        xid = _uuid_parameter(query.taxonomy_id, "taxonomy_id")
+        xid = uuid_parameter(query.taxonomy_id, "taxonomy_id")
         if xid != NEEDS_TAXONOMY_ID:  # every resource has Hanaro needs: no filter
             if not await repo.taxonomies_by_ids(ctx.graph, [xid]):
                 raise HanaroError.bad_input("taxonomy_id: no such taxonomy.", field="taxonomy_id")
@@ -388,122 +385,3 @@ async def get_organization(
     if row is None:
         return None
     return (await nested_organizations(ctx, [row], full=True, full_services=full_services))[0]
-
-
-def need_terms(ctx: RequestContext, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    """The Hanaro needs taxonomy's terms that pass the term filters, in code order."""
-    vocabulary = Vocabulary(ctx.services.needs, ctx.services.regions)
-    terms = [mapping.need_term(code, vocabulary) for code in sorted(ctx.services.needs.by_code)]
-    text = filters.get("text")
-    if filters.get("taxonomyId") not in (None, NEEDS_TAXONOMY_ID):
-        return []
-    return [
-        term
-        for term in terms
-        if (filters.get("parentId") is None or term.get("parent_id") == filters["parentId"])
-        and (not filters.get("topOnly") or "parent_id" not in term)
-        and (
-            text is None
-            or any(text in (term.get(k) or "").lower() for k in ("name", "description", "code"))
-        )
-    ]
-
-
-async def _union_page(
-    local: list[dict[str, Any]], count: Any, fetch: Any, page: Page
-) -> tuple[list[dict[str, Any]], int]:
-    """A page over `local` items followed by graph rows (`count()`, `fetch(skip, limit)`)."""
-    total = len(local) + await count()
-    items = local[page.skip : page.skip + page.size]
-    wanted = page.size - len(items)
-    if wanted > 0 and page.skip + len(items) < total:
-        items += await fetch(max(0, page.skip - len(local)), wanted)
-    return items, total
-
-
-async def list_terms(
-    ctx: RequestContext,
-    page: Page,
-    *,
-    search_text: str | None,
-    taxonomy_id: str | None,
-    parent_id: str | None,
-    top_only: bool,
-) -> dict[str, Any]:
-    filters: dict[str, Any] = {
-        "text": search_text.lower() if search_text else None,
-        "topOnly": True if top_only else None,
-    }
-    if taxonomy_id is not None:
-        filters["taxonomyId"] = _uuid_parameter(taxonomy_id, "taxonomy_id")
-        known = filters["taxonomyId"] == NEEDS_TAXONOMY_ID or await repo.taxonomies_by_ids(
-            ctx.graph, [filters["taxonomyId"]]
-        )
-        if not known:
-            raise HanaroError.bad_input("taxonomy_id: no such taxonomy.", field="taxonomy_id")
-    if parent_id is not None:
-        filters["parentId"] = _uuid_parameter(parent_id, "parent_id")
-        if await _term(ctx, filters["parentId"]) is None:
-            raise HanaroError.bad_input("parent_id: no such taxonomy term.", field="parent_id")
-    local = need_terms(ctx, filters)
-    foreign = filters.get("taxonomyId") != NEEDS_TAXONOMY_ID
-    vocabulary = Vocabulary(ctx.services.needs, ctx.services.regions)
-
-    async def count() -> int:
-        return await repo.count_terms(ctx.graph, filters) if foreign else 0
-
-    async def fetch(skip: int, limit: int) -> list[dict[str, Any]]:
-        rows = await repo.list_terms(ctx.graph, filters, skip=skip, limit=limit)
-        ids = sorted({r["taxonomyId"] for r in rows if r["taxonomyId"]})
-        vocabulary.taxonomies = await repo.taxonomies_by_ids(ctx.graph, ids) if ids else {}
-        return [mapping.foreign_term(row, vocabulary) for row in rows]
-
-    items, total = await _union_page(local, count, fetch, page)
-    return envelope(items, total, page)
-
-
-async def _term(ctx: RequestContext, term_id: str) -> dict[str, Any] | None:
-    vocabulary = Vocabulary(ctx.services.needs, ctx.services.regions)
-    code = _need_codes_by_term(ctx).get(term_id)
-    if code is not None:
-        return mapping.need_term(code, vocabulary)
-    row = (await repo.terms_by_ids(ctx.graph, [term_id])).get(term_id)
-    if row is None:
-        return None
-    if row["taxonomyId"]:
-        vocabulary.taxonomies = await repo.taxonomies_by_ids(ctx.graph, [row["taxonomyId"]])
-    return mapping.foreign_term(row, vocabulary)
-
-
-async def get_term(ctx: RequestContext, term_id: str) -> dict[str, Any] | None:
-    canonical = canonical_uuid(term_id)
-    return await _term(ctx, canonical) if canonical else None
-
-
-async def list_taxonomies(
-    ctx: RequestContext, page: Page, *, search_text: str | None
-) -> dict[str, Any]:
-    text = search_text.lower() if search_text else None
-    local = [mapping.NEEDS_TAXONOMY]
-    if text and not any(text in mapping.NEEDS_TAXONOMY[k].lower() for k in ("name", "description")):
-        local = []
-
-    async def count() -> int:
-        return await repo.count_taxonomies(ctx.graph, text)
-
-    async def fetch(skip: int, limit: int) -> list[dict[str, Any]]:
-        rows = await repo.list_taxonomies(ctx.graph, text, skip=skip, limit=limit)
-        return [mapping.foreign_taxonomy(row) for row in rows]
-
-    items, total = await _union_page(local, count, fetch, page)
-    return envelope(items, total, page)
-
-
-async def get_taxonomy(ctx: RequestContext, taxonomy_id: str) -> dict[str, Any] | None:
-    canonical = canonical_uuid(taxonomy_id)
-    if canonical is None:
-        return None
-    if canonical == NEEDS_TAXONOMY_ID:
-        return mapping.NEEDS_TAXONOMY
-    row = (await repo.taxonomies_by_ids(ctx.graph, [canonical])).get(canonical)
-    return mapping.foreign_taxonomy(row) if row else None
