@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from graph.access import RESOURCE_LISTED, Viewer, listing_params
-from graph.resources import LIST_RESOURCES, list_resources, upsert_resources
+from graph.resources import LIST_RESOURCES, filter_params, list_resources, upsert_resources
 from resolvers.resources import present
 from server.app import create_app
 from server.auth import issue_token
@@ -78,8 +78,7 @@ async def run_visibility(
         region_codes=tuple(runtime.services.regions.ancestors(staff_inst["regionCode"])),
     )
     params = {
-        "needs": None, "regions": None, "providers": None, "kinds": None, "statuses": None,
-        "after": "", "pageSize": 51, **listing_params(viewer),
+        **filter_params({}), "after": "", "skip": 0, "pageSize": 51, **listing_params(viewer),
     }  # fmt: skip
     rows = await list_resources(graph, viewer, {}, after="", limit=50)
     results: dict[str, Any] = {"resources": total}

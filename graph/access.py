@@ -15,6 +15,7 @@ __all__ = [
     "Viewer",
     "audience_admits",
     "listing_params",
+    "shown_to_viewer",
 ]
 
 
@@ -74,14 +75,20 @@ def audience_admits(audience: Audience, relation: Audience) -> bool:
     return relation >= audience
 
 
-# The listing condition for a resource `r`, in Cypher; parameters from `listing_params`.
-# Anonymous viewers have no institution ("") and no regions, so only PUBLIC admits them.
-# Kept flat: graphglot's Neo4j parser (the dialect check) slows down badly on nesting.
-RESOURCE_LISTED = """(r.visListing = 'PUBLIC'
-  OR ($viewerStaff AND r.visListing = 'AUTHENTICATED')
+def shown_to_viewer(column: str) -> str:
+    """The condition, in Cypher, that the audience held in property `r.<column>` admits the
+    viewer; parameters from `listing_params`. Anonymous viewers have no institution ("") and no
+    regions, so only PUBLIC admits them. Kept flat: graphglot's Neo4j parser (the dialect
+    check) slows down badly on nesting."""
+    return f"""(r.{column} = 'PUBLIC'
+  OR ($viewerStaff AND r.{column} = 'AUTHENTICATED')
   OR r.providerId = $viewerInst
-  OR ($viewerInst IN r.partners AND r.visListing IN ['REGION', 'PARTNERS'])
-  OR (r.visListing = 'REGION' AND any(code IN r.servedRegionCodes WHERE code IN $viewerRegions)))"""
+  OR ($viewerInst IN r.partners AND r.{column} IN ['REGION', 'PARTNERS'])
+  OR (r.{column} = 'REGION' AND any(code IN r.servedRegionCodes WHERE code IN $viewerRegions)))"""
+
+
+# The listing condition for a resource `r`: who may know it exists.
+RESOURCE_LISTED = shown_to_viewer("visListing")
 
 
 def listing_params(viewer: Viewer) -> dict[str, Any]:

@@ -18,7 +18,8 @@ __all__ = [
 INSTITUTION_COLUMNS = """i.id AS id, i.name AS name, i.nameEn AS nameEn, i.sector AS sector,
        i.kind AS kind, i.regionCode AS regionCode, i.phone AS phone, i.address AS address,
        i.lat AS lat, i.lon AS lon, i.version AS version, i.createdAt AS createdAt,
-       i.updatedAt AS updatedAt"""
+       i.updatedAt AS updatedAt, i.description AS description, i.hsdsId AS hsdsId,
+       i.hsdsLocation AS hsdsLocation"""
 
 INSTITUTIONS_BY_IDS = f"""UNWIND $ids AS wanted
 MATCH (i:Institution {{id: wanted}})
@@ -33,11 +34,13 @@ async def institutions_by_ids(graph: GraphEngine, ids: list[str]) -> dict[str, R
 
 INSTITUTION_FILTER = """($regions IS NULL OR i.regionCode IN $regions)
   AND ($kinds IS NULL OR i.kind IN $kinds)
-  AND ($sectors IS NULL OR i.sector IN $sectors)"""
+  AND ($sectors IS NULL OR i.sector IN $sectors)
+  AND ($text IS NULL OR toLower(i.name) CONTAINS $text
+       OR toLower(coalesce(i.nameEn, '')) CONTAINS $text)"""
 
 LIST_INSTITUTIONS = f"""MATCH (i:Institution)
 WHERE i.id > $after AND {INSTITUTION_FILTER}
-WITH i ORDER BY i.id LIMIT $pageSize
+WITH i ORDER BY i.id SKIP $skip LIMIT $pageSize
 RETURN {INSTITUTION_COLUMNS}"""
 
 COUNT_INSTITUTIONS = f"""MATCH (i:Institution)
@@ -45,15 +48,21 @@ WHERE {INSTITUTION_FILTER}
 RETURN count(i) AS total"""
 
 
+def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
+    """`regions`, `kinds`, `sectors` and `text` (lower-case words in the name); None = any."""
+    return {key: filters.get(key) for key in ("regions", "kinds", "sectors", "text")}
+
+
 async def list_institutions(
-    graph: GraphEngine, filters: dict[str, Any], *, after: str, limit: int
+    graph: GraphEngine, filters: dict[str, Any], *, after: str, limit: int, skip: int = 0
 ) -> list[Row]:
-    """A page in id order; `filters` holds `regions`, `kinds`, `sectors` (None = any)."""
-    return await graph.run(LIST_INSTITUTIONS, {**filters, "after": after, "pageSize": limit})
+    """A page in id order, after the id `after` and `skip` rows."""
+    params = {**_filter_params(filters), "after": after, "skip": skip, "pageSize": limit}
+    return await graph.run(LIST_INSTITUTIONS, params)
 
 
 async def count_institutions(graph: GraphEngine, filters: dict[str, Any]) -> int:
-    rows = await graph.run(COUNT_INSTITUTIONS, filters)
+    rows = await graph.run(COUNT_INSTITUTIONS, _filter_params(filters))
     return rows[0]["total"]
 
 
@@ -63,13 +72,16 @@ MERGE (i:Institution {id: row.id})
 ON CREATE SET i.version = 1, i.createdAt = $now
 SET i.name = row.name, i.nameEn = row.nameEn, i.sector = row.sector, i.kind = row.kind,
     i.regionCode = row.regionCode, i.phone = row.phone, i.address = row.address,
-    i.lat = row.lat, i.lon = row.lon, i.updatedAt = $now
+    i.lat = row.lat, i.lon = row.lon, i.updatedAt = $now, i.description = row.description,
+    i.hsdsId = coalesce(row.hsdsId, i.hsdsId), i.hsdsLocation = row.hsdsLocation
 MERGE (i)-[:LOCATED_IN]->(g)
 RETURN count(i) AS upserted"""
 
 
 async def upsert_institutions(graph: GraphEngine, rows: list[dict[str, Any]], now: str) -> int:
-    """Bulk path (demo data, imports): idempotent on the institution id."""
-    params = [{"nameEn": None, "phone": None, "address": None, **row} for row in rows]
+    """Bulk path (demo data, imports): idempotent on the institution id. `hsdsId` (the Open
+    Referral HSDS id) is kept when a row does not give one."""
+    defaults = {"nameEn": None, "phone": None, "address": None, "description": None}
+    params = [{**defaults, "hsdsId": None, "hsdsLocation": None, **row} for row in rows]
     result = await graph.run(UPSERT_INSTITUTIONS, {"rows": params, "now": now}, write=True)
     return result[0]["upserted"] if result else 0

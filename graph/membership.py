@@ -1,8 +1,9 @@
 """Unmet needs (사각지대) and duplicated support (중첩), found in the graph.
 
 A current need (the latest assessment's) is addressed by an active enrollment in a resource
-for that need, an open case whose goals address it, or an open referral for it. Rows about individual recipients go
-through the access check and are audited; the counts for dashboards read no names."""
+for that need, an open case whose goals address it, or an open referral for it. Rows about
+individual recipients go through the access check and are audited; the counts for
+dashboards read no names."""
 
 from __future__ import annotations
 

@@ -31,6 +31,11 @@ UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
     ("Recommendation", "id"),
     ("ScanState", "id"),
     ("OutboxEvent", "id"),
+    # Open Referral HSDS ids (UUIDs) of exchanged records and of imported taxonomies.
+    ("Resource", "hsdsId"),
+    ("Institution", "hsdsId"),
+    ("Taxonomy", "hsdsId"),
+    ("TaxonomyTerm", "hsdsId"),
 )
 
 # Lookups that are not unique keys.
@@ -46,6 +51,8 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Referral", "status"),
     ("Referral", "fromInstitutionId"),
     ("Referral", "toInstitutionId"),
+    ("TaxonomyTerm", "taxonomyId"),
+    ("TaxonomyTerm", "parentId"),
 )
 
 

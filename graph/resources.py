@@ -9,6 +9,7 @@ tests on `r`: no pattern match per row, which FalkorDB cannot do inside `WHERE` 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from graph.access import RESOURCE_LISTED, Viewer, listing_params
@@ -16,7 +17,9 @@ from graph.engine import GraphEngine, Row
 
 __all__ = [
     "CONTROLLED_FIELDS",
+    "RESOURCE_FILTER",
     "count_resources",
+    "filter_params",
     "from_properties",
     "insert_resource",
     "list_resources",
@@ -54,7 +57,10 @@ _NESTED: dict[str, dict[str, str]] = {
     "address": {"text": "addressText", "lat": "lat", "lon": "lon"},
 }
 _PLAIN = ("id", "providerId", "name", "description", "kind", "status", "schedule",
-          "internalNotes", "programId", "version", "createdAt", "updatedAt")  # fmt: skip
+          "internalNotes", "programId", "version", "createdAt", "updatedAt", "hsdsId")  # fmt: skip
+# Open Referral HSDS exchange data (see resolvers/hsds): kept as JSON text, since properties
+# cannot hold maps. `hsdsLocation` follows the `address` audience (resolvers.resources.present).
+_JSON = ("hsdsLocation", "hsdsExtra")
 
 
 def to_properties(record: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +71,12 @@ def to_properties(record: dict[str, Any]) -> dict[str, Any]:
         if part in record:
             value = record[part] or {}
             props.update({column: value.get(key) for key, column in columns.items()})
+    for key in _JSON:
+        if key in record:
+            value = record[key]
+            props[key] = None if value is None else json.dumps(value, ensure_ascii=False)
+    if "hsdsTermIds" in record:
+        props["hsdsTermIds"] = list(record["hsdsTermIds"] or [])
     if "needs" in record:
         props["needCodes"] = list(record["needs"])
     if "regions" in record:
@@ -82,6 +94,9 @@ def from_properties(props: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {key: props.get(key) for key in _PLAIN}
     for part, columns in _NESTED.items():
         record[part] = {key: props.get(column) for key, column in columns.items()}
+    for key in _JSON:
+        record[key] = json.loads(props[key]) if props.get(key) else None
+    record["hsdsTermIds"] = list(props.get("hsdsTermIds") or [])
     record["needs"] = sorted(props.get("needCodes") or [])
     record["regions"] = list(props.get("servedRegionCodes") or [])
     record["visibility"] = {
@@ -118,11 +133,13 @@ RESOURCE_FILTER = """($needs IS NULL OR any(code IN r.needCodes WHERE code IN $n
   AND ($regions IS NULL OR any(code IN r.servedRegionCodes WHERE code IN $regions))
   AND ($providers IS NULL OR r.providerId IN $providers)
   AND ($kinds IS NULL OR r.kind IN $kinds)
-  AND ($statuses IS NULL OR r.status IN $statuses)"""
+  AND ($statuses IS NULL OR r.status IN $statuses)
+  AND ($hsdsTerms IS NULL OR any(term IN coalesce(r.hsdsTermIds, []) WHERE term IN $hsdsTerms))
+  AND ($modifiedAfter IS NULL OR r.updatedAt >= $modifiedAfter)"""
 
 LIST_RESOURCES = f"""MATCH (r:Resource)
 WHERE r.id > $after AND {RESOURCE_FILTER} AND {RESOURCE_LISTED}
-WITH r ORDER BY r.id LIMIT $pageSize
+WITH r ORDER BY r.id SKIP $skip LIMIT $pageSize
 {_RESOURCE_RETURN}"""
 
 COUNT_RESOURCES = f"""MATCH (r:Resource)
@@ -130,27 +147,38 @@ WHERE {RESOURCE_FILTER} AND {RESOURCE_LISTED}
 RETURN count(r) AS total"""
 
 
-def _filter_params(filters: dict[str, Any]) -> dict[str, Any]:
-    keys = ("needs", "regions", "providers", "kinds", "statuses")
-    return {key: filters.get(key) for key in keys}
+FILTER_KEYS = ("needs", "regions", "providers", "kinds", "statuses", "hsdsTerms", "modifiedAfter")
+
+
+def filter_params(filters: dict[str, Any]) -> dict[str, Any]:
+    """`RESOURCE_FILTER`'s parameters: every key, None where the filter is not used."""
+    return {key: filters.get(key) for key in FILTER_KEYS}
 
 
 async def list_resources(
-    graph: GraphEngine, viewer: Viewer, filters: dict[str, Any], *, after: str, limit: int
+    graph: GraphEngine,
+    viewer: Viewer,
+    filters: dict[str, Any],
+    *,
+    after: str,
+    limit: int,
+    skip: int = 0,
 ) -> list[dict[str, Any]]:
-    """A page of listed resources in id order. `filters` hold already-expanded code lists
-    (`needs` with narrower needs, `regions` with the regions above and below)."""
+    """A page of listed resources in id order, after the id `after` and `skip` rows. `filters`
+    hold already-expanded code lists (`needs` with narrower needs, `regions` with the regions
+    above and below), HSDS taxonomy term ids (`hsdsTerms`) and an ISO time (`modifiedAfter`)."""
     params = {
-        **_filter_params(filters),
+        **filter_params(filters),
         **listing_params(viewer),
         "after": after,
+        "skip": skip,
         "pageSize": limit,
     }
     return _records(await graph.run(LIST_RESOURCES, params))
 
 
 async def count_resources(graph: GraphEngine, viewer: Viewer, filters: dict[str, Any]) -> int:
-    params = {**_filter_params(filters), **listing_params(viewer)}
+    params = {**filter_params(filters), **listing_params(viewer)}
     rows = await graph.run(COUNT_RESOURCES, params)
     return rows[0]["total"]
 

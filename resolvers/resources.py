@@ -45,6 +45,9 @@ DEFAULT_FIELD_AUDIENCES: dict[str, str] = {
     "internalNotes": "OWNER",
 }
 MAX_NAME_LENGTH = 200
+# Parts of a record stored beside a controlled field that share its audience: an imported
+# HSDS location (name, address lines, ids) is withheld with the address.
+FOLLOWERS: dict[str, tuple[str, ...]] = {"address": ("hsdsLocation",)}
 
 
 def present(record: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
@@ -58,6 +61,8 @@ def present(record: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
     for name, audience in record["visibility"]["fields"].items():
         if not audience_admits(Audience[audience], relation):
             shown[name] = None
+            for follower in FOLLOWERS.get(name, ()):
+                shown[follower] = None
             withheld.append(name)
     shown["withheldFields"] = withheld
     if relation is not Audience.OWNER:
@@ -249,7 +254,16 @@ def _require_manager(viewer: Viewer, institution_id: str) -> None:
         raise HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
 
 
-async def register_resource(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
+async def register_resource(
+    ctx: RequestContext,
+    data: dict[str, Any],
+    *,
+    resource_id: str | None = None,
+    exchange: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Register a resource for the viewer's (or `providerId`'s) institution. Imports give a
+    `resource_id` derived from the source's id and `exchange` data (the `hsds*` parts, see
+    `resolvers.hsds`); GraphQL input never reaches either."""
     viewer = ctx.viewer
     provider_id = data.get("providerId") or viewer.institution_id or ""
     if data.get("providerId"):
@@ -260,7 +274,7 @@ async def register_resource(ctx: RequestContext, data: dict[str, Any]) -> dict[s
             raise HanaroError.bad_input(f"{required} is required.", field=required)
     now = iso_now()
     record = {
-        "id": new_id("res"),
+        "id": resource_id or new_id("res"),
         "providerId": provider_id,
         "status": data.get("status") or "ACTIVE",
         "version": 1,
@@ -276,6 +290,7 @@ async def register_resource(ctx: RequestContext, data: dict[str, Any]) -> dict[s
         "programId": None,
         **_check_parts(ctx, data),
         "visibility": _check_visibility(data.get("visibility")),
+        **(exchange or {}),
     }
     created = await repo.insert_resource(ctx.graph, record, event_id=new_id("evt"), now_ms=now_ms())
     ctx.services.notify_write()
@@ -318,14 +333,20 @@ async def _written(
 
 
 async def update_resource(
-    ctx: RequestContext, resource_id: str, expected_version: int, data: dict[str, Any]
+    ctx: RequestContext,
+    resource_id: str,
+    expected_version: int,
+    data: dict[str, Any],
+    *,
+    exchange: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Change the parts given in `data` (and, for imports, the `exchange` data)."""
     check_id("Resource", resource_id)
     _require_write_role(ctx.viewer)
     for required in ("name", "kind", "needs", "regions"):
         if required in data and data[required] is None:
             raise HanaroError.bad_input(f"{required} cannot be cleared.", field=required)
-    changes = _check_parts(ctx, data)
+    changes = {**_check_parts(ctx, data), **(exchange or {})}
     if not changes:
         raise HanaroError.bad_input("input: give at least one field to change.", field="input")
     changes["updatedAt"] = iso_now()

@@ -1,4 +1,5 @@
-"""The ASGI application: `/graphql` (with GraphiQL), `/healthz`, `/readyz`, `/metrics`."""
+"""The ASGI application: `/graphql` (with GraphiQL), the HSDS feed under `/hsds`, `/healthz`,
+`/readyz`, `/metrics`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ import uuid
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -23,6 +23,7 @@ from resolvers.context import RequestContext
 from schema import build_schema
 from search.engine import SearchUnavailable, ping_search
 from server.auth import AuthError
+from server.hsds import hsds_routes
 from server.runtime import Runtime
 
 __all__ = ["create_app"]
@@ -57,9 +58,7 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
             if not isinstance(authorization, str):
                 raise ConnectionRejectionError({"message": "Authorization must be a string."})
             try:
-                context.viewer = await _viewer(
-                    self.runtime, authorization, context.viewer.request_id
-                )
+                context.viewer = await self.runtime.viewer(authorization, context.viewer.request_id)
             except AuthError as exc:
                 raise ConnectionRejectionError({"message": str(exc)}) from None
             except GraphUnavailable:
@@ -69,17 +68,6 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
                 {"message": 'Subscriptions are for staff: send {"Authorization": "Bearer …"}.'}
             )
         return UNSET
-
-
-async def _viewer(runtime: Runtime, authorization: str, request_id: str) -> Any:
-    claims = runtime.tokens.verify(authorization)
-    return await runtime.viewers.staff(
-        subject=claims.subject,
-        institution_id=claims.institution_id,
-        roles=claims.roles,
-        request_id=request_id,
-        expires_at=claims.expires_at,
-    )
 
 
 class AuthGate:
@@ -98,10 +86,7 @@ class AuthGate:
             await self._websocket(scope, receive, send, authorization, request_id)
             return
         try:
-            if authorization:
-                viewer = await _viewer(self.runtime, authorization, request_id)
-            else:
-                viewer = self.runtime.viewers.anonymous(request_id)
+            viewer = await self.runtime.viewer(authorization, request_id)
         except AuthError as exc:
             body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
             response = JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
@@ -127,10 +112,7 @@ class AuthGate:
         """A bad token on the upgrade request is refused before the handshake (HTTP 403);
         without one the socket may still authenticate in `connection_init`."""
         try:
-            if authorization:
-                viewer = await _viewer(self.runtime, authorization, request_id)
-            else:
-                viewer = self.runtime.viewers.anonymous(request_id)
+            viewer = await self.runtime.viewer(authorization, request_id)
         except (AuthError, GraphUnavailable):
             await WebSocket(scope, receive, send).close(code=4401)
             return
@@ -178,21 +160,23 @@ def create_app(runtime: Runtime) -> Starlette:
         ]
         return PlainTextResponse("\n".join(lines) + "\n")
 
-    middleware = []
+    # CORS for GraphQL from HANARO_CORS_ORIGINS only; the HSDS feed allows any origin itself.
+    graphql_app: ASGIApp = gate
+    graphql_methods = ["GET", "POST"]
     if runtime.settings.cors_origins:
-        middleware.append(
-            Middleware(
-                CORSMiddleware,
-                allow_origins=list(runtime.settings.cors_origins),
-                allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type"],
-            )
+        graphql_methods.append("OPTIONS")
+        graphql_app = CORSMiddleware(
+            gate,
+            allow_origins=list(runtime.settings.cors_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
         )
     routes = [
-        Route("/graphql", gate, methods=["GET", "POST"]),
+        Route("/graphql", graphql_app, methods=graphql_methods),
         WebSocketRoute("/graphql", gate),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),
+        *hsds_routes(runtime),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=routes)

@@ -1,5 +1,5 @@
-"""`hanaro`: serve the API, run the demo, issue dev tokens, rebuild the search index, print the
-subgraph schema."""
+"""`hanaro`: serve the API, run the demo, issue dev tokens, rebuild the search index, import and
+export Open Referral HSDS documents, print the subgraph schema."""
 
 from __future__ import annotations
 
@@ -75,6 +75,72 @@ async def _announce(server: uvicorn.Server, settings: Settings, secret: str, dem
         for label, token in demo_tokens(secret):
             print(f"  {label}\n    {token}", flush=True)
     print("\nPress Ctrl-C to stop the server and its engines.\n", flush=True)
+
+
+async def _hsds_import(settings: Settings, args: argparse.Namespace) -> int:
+    """Load HSDS documents; 0 when every record loaded, 1 when some were rejected."""
+    from resolvers.hsds.importer import Importer
+    from resolvers.hsds.reading import read_documents
+    from server.progress import ProgressBar
+    from server.runtime import running
+
+    path = Path(args.path)
+    documents, unreadable = read_documents(path)
+    print(f"read {len(documents)} HSDS documents from {path}", flush=True)
+    backends = await open_backends(settings)
+    bar = ProgressBar("importing")
+    try:
+        async with running(backends, rebuild_index=False) as runtime:
+            importer = Importer(
+                runtime.services,
+                actor=args.actor,
+                source=str(path),
+                default_region=args.default_region,
+                default_need=args.default_need,
+                progress=bar.update,
+            )
+            report = await importer.run(documents)
+    finally:
+        bar.close()
+        await backends.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in [*unreadable, *report.problems]:
+        print(f"rejected: {problem}", file=sys.stderr)
+    print(f"imported: {report.summary()}", flush=True)
+    return 1 if unreadable or report.problems else 0
+
+
+async def _hsds_export(settings: Settings, directory: Path) -> int:
+    """Write the public directory as HSDS documents, each checked against its schema."""
+    import json
+
+    from resolvers.hsds.documents import validate
+    from resolvers.hsds.export import export_documents
+    from server.runtime import running
+
+    folders = {"organization": "organizations", "taxonomy": "taxonomies",
+               "taxonomy_term": "taxonomy_terms"}  # fmt: skip
+    counts = dict.fromkeys(folders, 0)
+    invalid = 0
+    backends = await open_backends(settings)
+    try:
+        async with running(backends, rebuild_index=False) as runtime:
+            async for kind, document in export_documents(runtime.services):
+                problems = validate(kind, document)
+                if problems:
+                    invalid += 1
+                    print(f"invalid {kind} {document['id']}: {problems[0]}", file=sys.stderr)
+                folder = directory / folders[kind]
+                folder.mkdir(parents=True, exist_ok=True)
+                text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+                (folder / f"{document['id']}.json").write_text(text, encoding="utf-8")
+                counts[kind] += 1
+    finally:
+        await backends.close()
+    written = ", ".join(f"{n} {folders[k]}" for k, n in counts.items())
+    print(f"exported {written} to {directory}", flush=True)
+    return 1 if invalid else 0
 
 
 async def _reindex(settings: Settings) -> None:
@@ -161,6 +227,30 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--region", help="only recipients living in this region (code) or below")
     scan.add_argument("--restart", action="store_true", help="start over, ignoring progress")
     scan.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    hsds = commands.add_parser(
+        "hsds", help="exchange the directory as Open Referral HSDS 3.0 documents"
+    )
+    hsds_commands = hsds.add_subparsers(dest="hsds_command", required=True, metavar="ACTION")
+    load = hsds_commands.add_parser(
+        "import",
+        help="load HSDS documents (organizations with services, services, taxonomies, terms)",
+    )
+    load.add_argument("path", help="a .json file, an .ndjson file, or a directory of them")
+    load.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    load.add_argument(
+        "--default-region", default="50", help="region for services HSDS places nowhere known (50)"
+    )
+    load.add_argument(
+        "--default-need",
+        default="DAILY_LIVING",
+        help="need for services with no Hanaro term or need word (DAILY_LIVING)",
+    )
+    load.add_argument("--actor", default="hsds-import", help="who the audit log names")
+    dump = hsds_commands.add_parser(
+        "export", help="write the public directory as HSDS documents into DIR"
+    )
+    dump.add_argument("dir", help="output directory (organizations/, taxonomies/, ...)")
+    dump.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
     schema = commands.add_parser(
         "schema", help="print the federation subgraph SDL (what `_service { sdl }` returns)"
     )
@@ -184,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # The client logs each failed attempt with a traceback; Hanaro reports failures itself.
     logging.getLogger("elastic_transport").setLevel(logging.CRITICAL)
+    if args.command == "hsds":  # keep the import/export report readable
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     if args.command == "schema":
         _print_schema(args.output)
         return 0
@@ -209,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             return 0
+        if args.command == "hsds" and args.hsds_command == "import":
+            return asyncio.run(_hsds_import(settings, args))
+        if args.command == "hsds":
+            return asyncio.run(_hsds_export(settings, Path(args.dir)))
         if args.command == "reindex":
             asyncio.run(_reindex(settings))
             return 0

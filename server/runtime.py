@@ -8,8 +8,10 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from graph.access import Viewer
 from graph.migrations import migrate
 from resolvers.context import Limits, Services
+from resolvers.hsds.feed import ensure_hsds_ids
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
 from resolvers.regions import RegionCatalog
@@ -38,6 +40,20 @@ class Runtime:
     secret: str
     sweep: ReferralSweep
 
+    async def viewer(self, authorization: str, request_id: str) -> Viewer:
+        """Who is asking: anonymous without an Authorization header; staff from a valid
+        bearer token. A bad token raises `AuthError`, never falls back to anonymous."""
+        if not authorization:
+            return self.viewers.anonymous(request_id)
+        claims = self.tokens.verify(authorization)
+        return await self.viewers.staff(
+            subject=claims.subject,
+            institution_id=claims.institution_id,
+            roles=claims.roles,
+            request_id=request_id,
+            expires_at=claims.expires_at,
+        )
+
 
 @contextlib.asynccontextmanager
 async def running(
@@ -49,6 +65,9 @@ async def running(
     (`rebuild_index` overrides that choice)."""
     settings = backends.settings
     await migrate(backends.graph)
+    assigned = await ensure_hsds_ids(backends.graph)
+    if assigned:
+        log.info("HSDS ids assigned to %d resources and institutions", assigned)
     needs = await NeedCatalog.load(backends.graph)
     regions = await RegionCatalog.load(backends.graph)
     services = Services(

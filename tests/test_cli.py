@@ -43,7 +43,7 @@ def run(
 def test_help_documents_the_commands():
     result = run("--help")
     assert result.returncode == 0
-    for command in ("serve", "demo", "token", "reindex", "schema"):
+    for command in ("serve", "demo", "token", "reindex", "hsds", "schema"):
         assert command in result.stdout
     serve = run("serve", "--help")
     assert "--host" in serve.stdout and "--port" in serve.stdout
