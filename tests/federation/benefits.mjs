@@ -5,7 +5,8 @@
 //                                   {"url": "http://127.0.0.1:PORT/"}
 //
 // DATA.json: {"resources": {"res_…": {"fundingSource": "…", "benefitAmount": 1}},
-//             "institutions": {"ins_…": ["programme", …]}}
+//             "institutions": {"ins_…": ["programme", …]},
+//             "recipients": {"rcp_…": [{"month": "2026-10", "amountKrw": 1}]}}
 import { readFileSync } from "node:fs";
 
 import { ApolloServer } from "@apollo/server";
@@ -18,12 +19,18 @@ const typeDefs = parse(readFileSync(new URL("./benefits.graphql", import.meta.ur
 const data = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const resources = data.resources ?? {};
 const institutions = data.institutions ?? {};
+const recipients = data.recipients ?? {};
 
 const resource = (id) => ({ fundingSource: null, benefitAmount: null, ...resources[id], id });
 const institution = (id) => ({ id, fundingPrograms: institutions[id] ?? [] });
+const recipient = (id) => ({ id, benefitPayments: recipients[id] ?? [] });
 
 const resolvers = {
-  Query: { fundedResources: () => Object.keys(resources).map(resource) },
+  Query: {
+    fundedResources: () => Object.keys(resources).map(resource),
+    paidRecipients: () => Object.keys(recipients).map(recipient),
+  },
+  Recipient: { __resolveReference: ({ id }) => recipient(id) },
   Resource: { __resolveReference: ({ id }) => resource(id) },
   Institution: { __resolveReference: ({ id }) => institution(id) },
 };

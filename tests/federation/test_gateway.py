@@ -37,6 +37,7 @@ from server.runtime import Runtime, running
 from server.settings import Settings
 from tests.conftest import Api, institution
 from tests.federation import harness
+from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 
 harness.skip_without_node()
@@ -56,6 +57,7 @@ class Stack:
     supergraph: Path  # composed from both servers' SDL as served, @authenticated included
     meals: str  # public listing, default field audiences
     shelter: str  # listed to partners only (ins_partner01)
+    recipient: str  # registered by ins_owner01; benefits holds payments for them
 
     def token(self, institution_id: str, *roles: str) -> str:
         return self.hanaro.token(institution_id, *roles)
@@ -111,8 +113,9 @@ async def service_sdl(url: str) -> str:
     return body["data"]["_service"]["sdl"]
 
 
-async def seed(hanaro: Api) -> tuple[str, str]:
-    """Three institutions and two resources of 한림종합사회복지관: (meals, shelter) ids."""
+async def seed(hanaro: Api) -> tuple[str, str, str]:
+    """Three institutions, two resources of 한림종합사회복지관 and one recipient it registered:
+    (meals, shelter, recipient) ids."""
     await upsert_institutions(
         hanaro.runtime.backends.graph,
         [
@@ -133,16 +136,18 @@ async def seed(hanaro: Api) -> tuple[str, str]:
         capacity={"total": PARTNER_CAPACITY, "available": 1},
         visibility={"listing": "PARTNERS", "partners": ["ins_partner01"]},
     )
-    return meals["id"], shelter["id"]
+    recipient = await new_recipient(hanaro, hanaro.token("ins_owner01", "CASEWORKER"))
+    return meals["id"], shelter["id"], recipient
 
 
-def benefits_data(meals: str, shelter: str) -> dict[str, Any]:
+def benefits_data(meals: str, shelter: str, recipient: str) -> dict[str, Any]:
     return {
         "resources": {
             meals: {"fundingSource": "제주시 보조금", "benefitAmount": 300000},
             shelter: {"fundingSource": "공동모금회 배분"},
         },
         "institutions": {"ins_owner01": ["지역사회서비스투자사업"]},
+        "recipients": {recipient: [{"month": "2026-10", "amountKrw": 320000}]},
     }
 
 
@@ -171,10 +176,10 @@ async def stack(session_dir: Path, falkordb, osmem, tmp_path_factory) -> AsyncIt
             httpx.AsyncClient(base_url=hanaro_url.removesuffix("/graphql"))
         )
         hanaro = Api(client, runtime)
-        meals, shelter = await seed(hanaro)
+        meals, shelter, recipient = await seed(hanaro)
 
         data = work / "benefits.json"
-        data.write_text(json.dumps(benefits_data(meals, shelter), ensure_ascii=False))
+        data.write_text(json.dumps(benefits_data(meals, shelter, recipient), ensure_ascii=False))
         benefits_url = await started.enter_async_context(
             harness.node_server("benefits.mjs", str(data), log=work / "benefits.log")
         )
@@ -191,7 +196,7 @@ async def stack(session_dir: Path, falkordb, osmem, tmp_path_factory) -> AsyncIt
         gateway_url = await started.enter_async_context(
             harness.node_server("gateway.mjs", str(supergraphs["open"]), log=work / "gateway.log")
         )
-        yield Stack(hanaro, gateway_url, supergraphs["full"], meals, shelter)
+        yield Stack(hanaro, gateway_url, supergraphs["full"], meals, shelter, recipient)
 
 
 async def test_one_query_takes_fields_from_both_subgraphs(stack):
@@ -338,3 +343,31 @@ async def test_a_bad_token_is_refused_through_the_gateway(stack):
     assert body["errors"][0]["extensions"]["response"]["status"] == 401
     assert body["data"] == {"fundedResources": [None, None]}
     assert MEALS_PHONE not in text and "독거어르신" not in text
+
+
+async def test_recipients_through_the_gateway_follow_hanaros_access_rules(stack):
+    query = """{ paidRecipients { id name birthDate withheldCategories
+                 benefitPayments { month amountKrw } } }"""
+    owner = stack.token("ins_owner01", "CASEWORKER")
+    body, _ = await stack.gateway(query, token=owner)
+    assert body["data"]["paidRecipients"] == [
+        {
+            "id": stack.recipient,
+            "name": "김순자",
+            "birthDate": "1944-03-02",
+            "withheldCategories": [],
+            "benefitPayments": [{"month": "2026-10", "amountKrw": 320000}],
+        }
+    ]
+    for token in (None, stack.token("ins_other001", "ADMIN")):
+        body, raw = await stack.gateway(query, token=token)
+        # Hanaro resolves the reference to null; withheldCategories is non-null, so the
+        # gateway drops the whole item — the recipient's identity never crosses.
+        assert body["data"]["paidRecipients"] == [None]
+        assert "김순자" not in raw and "1944" not in raw
+    reads = await stack.hanaro.runtime.backends.graph.run(
+        "MATCH (a:AuditEvent {entityId: $id, operation: 'READ'}) "
+        "RETURN a.institutionId AS inst, a.categories AS categories",
+        {"id": stack.recipient},
+    )
+    assert reads == [{"inst": "ins_owner01", "categories": ["IDENTITY"]}]
