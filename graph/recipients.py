@@ -29,6 +29,7 @@ __all__ = [
     "list_recipients",
     "read_recipients",
     "recipient_state",
+    "upsert_recipients",
 ]
 
 CATEGORIES = ("IDENTITY", "CONTACT", "NEEDS", "HISTORY", "CASE_NOTES")
@@ -230,6 +231,37 @@ async def insert_recipient(
     }
     rows = await graph.run(INSERT_RECIPIENT, params, write=True)
     return _record(rows[0]) if rows else None
+
+
+# Bulk load (imports, benchmarks): ids are the caller's, so loading twice leaves one copy.
+# Registration audits each record; a bulk load writes one audit event per row as well.
+UPSERT_RECIPIENTS = """UNWIND $rows AS row
+MATCH (g:Region {code: row.regionCode}), (i:Institution {id: row.registeredBy})
+MERGE (p:Recipient {id: row.id})
+SET p += row
+MERGE (p)-[:LIVES_IN]->(g)
+MERGE (i)-[:REGISTERED]->(p)
+MERGE (a:AuditEvent {id: $auditPrefix + row.id})
+SET a.entity = 'Recipient', a.entityId = row.id, a.operation = 'BULK_LOAD', a.actor = $actor,
+  a.institutionId = row.registeredBy, a.requestId = $requestId,
+  a.categories = $categories, a.occurredAt = $now
+RETURN count(p) AS loaded"""
+
+
+async def upsert_recipients(
+    graph: GraphEngine, rows: list[dict[str, Any]], *, actor: str, now: str, audit_id: str
+) -> int:
+    """Rows in the shape registration stores (see resolvers.recipients.register_recipient)."""
+    params = {
+        "rows": rows,
+        "actor": actor,
+        "requestId": audit_id,
+        "now": now,
+        "auditPrefix": audit_id + "_",
+        "categories": list(CATEGORIES),
+    }
+    found = await graph.run(UPSERT_RECIPIENTS, params, write=True)
+    return int(found[0]["loaded"]) if found else 0
 
 
 RECIPIENT_STATE = f"""MATCH (p:Recipient {{id: $id}})
