@@ -27,9 +27,9 @@ def test_without_audiences_removes_every_audience_clause():
     for variants in QUERIES.values():
         for criteria in variants:
             body = search_body(engine_search(criteria, (33.39, 126.28)), who)
-            assert "visListing" in json.dumps(body)
+            assert "seeListing" in json.dumps(body)
             stripped = json.dumps(without_audiences(body, who))
-            for column in ("visListing", "visFields", "partners", "ins_bench"):
+            for column in ('"seeListing"', '"see.', "ins_bench"):
                 assert column not in stripped
 
 
