@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from bench.recipients import run_recipients
 from bench.search import run_search
 from bench.visibility import run_visibility
 from server.engines import open_backends
@@ -40,7 +41,26 @@ async def _search(runtime: Runtime, scale: str, progress: Callable[[str], None])
     return await run_search(runtime, count=count, repeat=repeat, progress=progress)
 
 
-SCENARIOS: dict[str, Scenario] = {"visibility": _visibility, "search": _search}
+# Recipients: (bulk-loaded recipients, 360° repetitions, referrals per client setting).
+RECIPIENT_SCALES = {
+    "tiny": (2_000, 20, 20),
+    "small": (20_000, 100, 100),
+    "medium": (200_000, 200, 200),
+}
+
+
+async def _recipients(runtime: Runtime, scale: str, progress: Callable[[str], None]) -> Any:
+    people, repeat, referrals = RECIPIENT_SCALES[scale]
+    return await run_recipients(
+        runtime, people=people, repeat=repeat, referrals=referrals, progress=progress
+    )
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "visibility": _visibility,
+    "search": _search,
+    "recipients": _recipients,
+}
 
 
 def _print(line: str) -> None:
@@ -88,6 +108,8 @@ def print_table(results: dict[str, Any]) -> None:
                 line = f"  {name:28} p50 {value['p50_ms']:8.2f} ms   p95 {value['p95_ms']:8.2f} ms"
                 if "p99_ms" in value:
                     line += f"   p99 {value['p99_ms']:8.2f} ms"
+                if "per_s" in value:
+                    line += f"   {value['per_s']:8.1f}/s"
                 print(line)
             elif isinstance(value, dict):
                 print(f"  {name:28} " + ", ".join(f"{k} {v}" for k, v in value.items()))
