@@ -114,7 +114,9 @@ WITH p, collect(DISTINCT e.programId) AS enrolledPrograms
 CREATE (a:AuditEvent {id: $auditPrefix + p.id, entity: 'Recipient', entityId: p.id,
   operation: 'MEMBERSHIP_SCAN', actor: $actor, institutionId: '', requestId: $requestId,
   categories: ['IDENTITY', 'HISTORY'], occurredAt: $now})
-RETURN properties(p) AS props, enrolledPrograms
+RETURN p.id AS id, p.birthDate AS birthDate, p.regionCode AS regionCode,
+  p.incomePercent AS incomePercent, p.householdType AS householdType,
+  p.disability AS disability, p.flags AS flags, enrolledPrograms
 ORDER BY p.id"""
 
 
@@ -126,8 +128,9 @@ async def scan_batch(
     region_codes: list[str] | None,
     audit: dict[str, Any],
 ) -> list[Row]:
-    """A batch of recipients with their enrolled programmes; the scan's reads are audited
-    like any other (actor: the scan)."""
+    """A batch of recipients (the facts the rules read) with their enrolled programmes; the
+    scan's reads are audited like any other (actor: the scan). Only the facts are returned:
+    parsing whole nodes was most of the scan's time."""
     params = {"after": after, "pageSize": limit, "regionCodes": region_codes, **audit}
     return await graph.run(SCAN_BATCH, params, write=True)
 

@@ -213,9 +213,10 @@ async def scan(
         if not rows:
             break
         found = []
-        for row in rows:
-            props = row["props"]
-            facts = Facts.of(props, services.regions.ancestors, frozenset(row["enrolledPrograms"]))
+        for props in rows:
+            facts = Facts.of(
+                props, services.regions.ancestors, frozenset(props["enrolledPrograms"])
+            )
             for result in services.programs.evaluate_all(facts):
                 if result["status"] == "NOT_ELIGIBLE" or result["enrolled"]:
                     continue
@@ -229,7 +230,7 @@ async def scan(
                         "missingFacts": result["missingFacts"],
                     }
                 )
-        after = rows[-1]["props"]["id"]
+        after = rows[-1]["id"]
         await repo.save_recommendations(
             services.graph, found, scan_id=scan_id, last=after, now=stamp
         )
