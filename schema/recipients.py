@@ -295,32 +295,25 @@ class Recipient:
     async def assessments(self, info: Info[RequestContext, None]) -> list[Assessment] | None:
         if not self._may("NEEDS"):
             return None
-        ctx = info.context
-        found = await ctx.loader(
-            "assessments",
-            lambda ids: _by_parent(resolve_assessments.assessments_of_recipients, ctx, ids),
-        ).load(str(self.id))
+        found = await _children(
+            info, "assessments", resolve_assessments.assessments_of_recipients, str(self.id)
+        )
         return [Assessment.from_record(r) for r in found]
 
     @strawberry.field(description="Benefits and services received, newest first (HISTORY).")
     async def enrollments(self, info: Info[RequestContext, None]) -> list[Enrollment] | None:
         if not self._may("HISTORY"):
             return None
-        ctx = info.context
-        found = await ctx.loader(
-            "enrollments",
-            lambda ids: _by_parent(resolve_enrollments.enrollments_of_recipients, ctx, ids),
-        ).load(str(self.id))
+        found = await _children(
+            info, "enrollments", resolve_enrollments.enrollments_of_recipients, str(self.id)
+        )
         return [Enrollment.from_record(r) for r in found]
 
     @strawberry.field(description="Case management, newest first (HISTORY; notes: CASE_NOTES).")
     async def cases(self, info: Info[RequestContext, None]) -> list[Case] | None:
         if not self._may("HISTORY"):
             return None
-        ctx = info.context
-        found = await ctx.loader(
-            "cases", lambda ids: _by_parent(resolve_cases.cases_of_recipients, ctx, ids)
-        ).load(str(self.id))
+        found = await _children(info, "cases", resolve_cases.cases_of_recipients, str(self.id))
         return [Case.from_record(r, notes_allowed=self._may("CASE_NOTES")) for r in found]
 
     @strawberry.field(description="Referrals of the recipient, newest first (HISTORY).")
@@ -331,21 +324,18 @@ class Recipient:
 
         if not self._may("HISTORY"):
             return None
-        ctx = info.context
-        found = await ctx.loader(
-            "referrals-of",
-            lambda ids: _by_parent(resolve_referrals.referrals_of_recipients, ctx, ids),
-        ).load(str(self.id))
+        found = await _children(
+            info, "referrals-of", resolve_referrals.referrals_of_recipients, str(self.id)
+        )
         return [Referral.from_record(r) for r in found]
 
     @strawberry.field(description="Consents on record; for the institutions holding the recipient.")
     async def consents(self, info: Info[RequestContext, None]) -> list[Consent] | None:
         if not self.member:
             return None
-        ctx = info.context
-        found = await ctx.loader(
-            "consents", lambda ids: _by_parent(resolve_consents.consents_of_recipients, ctx, ids)
-        ).load(str(self.id))
+        found = await _children(
+            info, "consents", resolve_consents.consents_of_recipients, str(self.id)
+        )
         return [Consent.from_record(r) for r in found]
 
     @strawberry.field(
@@ -385,9 +375,18 @@ class Recipient:
         return cls.from_record(record) if record else None
 
 
-async def _by_parent(fetch: Any, ctx: RequestContext, ids: list[str]) -> list[Any]:
-    found = await fetch(ctx, list(ids))
-    return [found.get(i, []) for i in ids]
+async def _children(
+    info: Info[RequestContext, None], name: str, fetch: Any, recipient_id: str
+) -> list[Any]:
+    """A recipient's nested records through the request's loader `name`: one round trip for
+    every recipient in the response (`fetch(ctx, ids)` returns id -> records)."""
+    ctx = info.context
+
+    async def batch(ids: list[str]) -> list[Any]:
+        found = await fetch(ctx, list(ids))
+        return [found.get(i, []) for i in ids]
+
+    return await ctx.loader(name, batch).load(recipient_id)
 
 
 @strawberry.input
