@@ -384,3 +384,19 @@ async def test_recommendations_are_for_the_areas_public_offices(api):
     assert (await api.error(accept, {"id": nodes[1]["id"]}, neighbour))["extensions"][
         "code"
     ] == "NOT_FOUND"
+
+
+async def test_regional_figures_are_for_the_regions_staff_only(api):
+    query = """query($region: String!) { overlapReport(region: $region) {
+      byNeed { recipients } exclusivePrograms { recipients } } }"""
+    assert (await api.error(query, {"region": "5011025000"}))["extensions"]["code"] == (
+        "UNAUTHENTICATED"
+    )
+    other = api.token("ins_other001")  # 대정읍, 서귀포시
+    for region in ("5011025000", "50110", "50"):
+        error = await api.error(query, {"region": region}, other)
+        assert error["extensions"]["code"] == "FORBIDDEN"
+    own = (await api.ok(query, {"region": "5013025000"}, other))["overlapReport"]
+    assert own == {"byNeed": [], "exclusivePrograms": []}
+    bad = await api.error(query, {"region": "99999"}, other)
+    assert bad["extensions"]["code"] == "BAD_USER_INPUT"
