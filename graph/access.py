@@ -44,6 +44,8 @@ class Viewer:
     # The viewer institution's region and all regions above it (읍면동 -> 시군구 -> 시도).
     region_codes: tuple[str, ...] = ()
     institution_kind: str = ""
+    # The institution's coordinates: where search measures distance from by default.
+    home: tuple[float, float] | None = None
     request_id: str = ""
     token_expires_at: int | None = field(default=None, compare=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graph.engine import GraphEngine
@@ -26,7 +27,7 @@ class RegionCatalog:
             children[row["parent"]].append(row["code"])
         return cls({row["code"]: row for row in rows}, dict(children))
 
-    @property
+    @cached_property
     def parents(self) -> dict[str, str | None]:
         return {code: row["parent"] for code, row in self.by_code.items()}
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from resolvers.context import RequestContext
@@ -28,6 +28,7 @@ from search.resources import (
     Searcher,
     SearchHit,
     search_resources,
+    with_ancestors,
 )
 
 __all__ = ["MAX_NEEDS", "MAX_RADIUS_KM", "SearchPage", "search"]
@@ -62,8 +63,6 @@ class SearchPage:
 class _Request:
     search: ResourceSearch
     first: int
-    person_given: bool
-    needs: list[str] = field(default_factory=list)
 
 
 def encode_search_cursor(offset: int) -> str:
@@ -121,7 +120,7 @@ def _check_near(near: dict[str, Any] | None) -> Near | None:
     return Near(near["lat"], near["lon"], radius)
 
 
-async def _request(ctx: RequestContext, data: dict[str, Any]) -> _Request:
+def _request(ctx: RequestContext, data: dict[str, Any]) -> _Request:
     services = ctx.services
     first = data.get("first", 20)
     limit = services.limits.max_page_size
@@ -152,7 +151,7 @@ async def _request(ctx: RequestContext, data: dict[str, Any]) -> _Request:
         ]
     near = _check_near(data.get("near"))
     person = _check_person(data.get("person"))
-    origin = (near.lat, near.lon) if near else await _home(ctx)
+    origin = (near.lat, near.lon) if near else ctx.viewer.home
     search = ResourceSearch(
         needs=needs,
         text=text,
@@ -168,21 +167,11 @@ async def _request(ctx: RequestContext, data: dict[str, Any]) -> _Request:
         size=first + 1 + _SLACK if first else 0,
         offset=offset,
     )
-    return _Request(search=search, first=first, person_given=person is not None, needs=needs)
+    return _Request(search=search, first=first)
 
 
 def _values(items: list[Any] | None) -> list[str] | None:
     return None if items is None else [getattr(i, "value", i) for i in items]
-
-
-async def _home(ctx: RequestContext) -> tuple[float, float] | None:
-    """Where the viewer's institution is: the default point to measure distance from."""
-    if ctx.viewer.institution_id is None:
-        return None
-    row = await ctx.institutions_by_id.load(ctx.viewer.institution_id)
-    if row is None or row.get("lat") is None or row.get("lon") is None:
-        return None
-    return (row["lat"], row["lon"])
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -241,14 +230,8 @@ class _Check:
         self.search = request.search
 
     def matched_needs(self, record: dict[str, Any]) -> list[str]:
-        covered = set()
-        parents = self.ctx.services.needs.parents
-        for code in record["needs"]:
-            current: str | None = code
-            while current is not None and current not in covered:
-                covered.add(current)
-                current = parents.get(current)
-        return [code for code in self.request.needs if code in covered]
+        covered = set(with_ancestors(record["needs"], self.ctx.services.needs.parents))
+        return [code for code in self.search.needs if code in covered]
 
     def location(self, record: dict[str, Any]) -> tuple[float, float] | None:
         address = record["address"]
@@ -296,7 +279,7 @@ class _Check:
 
 
 async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
-    request = await _request(ctx, data)
+    request = _request(ctx, data)
     viewer = ctx.viewer
     who = Searcher(
         staff=not viewer.anonymous,
