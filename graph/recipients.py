@@ -115,21 +115,12 @@ async def read_recipients(
     graph: GraphEngine,
     ids: list[str],
     entitled: dict[str, Any],
-    *,
-    actor: str,
-    request_id: str,
-    requested: list[str],
-    now: str,
-    audit_id: str,
+    audit: dict[str, Any],
 ) -> dict[str, dict[str, Any]]:
     """The recipients among `ids` the viewer's institution is entitled to, each with the
-    categories it may read; one audit event per recipient returned, in the same statement.
-    Unknown and unentitled ids are absent alike."""
-    params = {
-        "ids": ids,
-        **entitled,
-        **audit_params("READ", actor, request_id, requested, now, audit_id),
-    }
+    categories it may read; one audit event per recipient returned, in the same statement
+    (`audit` from `audit_params`). Unknown and unentitled ids are absent alike."""
+    params = {"ids": ids, **entitled, **audit}
     rows = await graph.run(READ_RECIPIENTS, params, write=True)
     return {record["id"]: record for record in map(_record, rows)}
 
@@ -149,11 +140,7 @@ async def list_recipients(
     region_codes: list[str] | None,
     after: str,
     limit: int,
-    actor: str,
-    request_id: str,
-    requested: list[str],
-    now: str,
-    audit_id: str,
+    audit: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """A page of the recipients the viewer is entitled to, in id order, each read audited."""
     params = {
@@ -161,7 +148,7 @@ async def list_recipients(
         "pageSize": limit,
         "regionCodes": region_codes,
         **entitled,
-        **audit_params("LIST", actor, request_id, requested, now, audit_id),
+        **audit,
     }
     return [_record(row) for row in await graph.run(LIST_RECIPIENTS, params, write=True)]
 

@@ -92,24 +92,8 @@ async def get_recipients(
     """Entitled recipients among `ids`, read and audited in one round trip."""
     if ctx.viewer.anonymous or not ids:
         return {}
-    found = await repo.read_recipients(
-        ctx.graph,
-        ids,
-        entitled(ctx),
-        **_read_audit(ctx, requested),
-    )
+    found = await repo.read_recipients(ctx.graph, ids, entitled(ctx), audit(ctx, "READ", requested))
     return {rid: present_recipient(record) for rid, record in found.items()}
-
-
-def _read_audit(ctx: RequestContext, requested: list[str]) -> dict[str, Any]:
-    params = audit(ctx, "READ", requested)
-    return {
-        "actor": params["actor"],
-        "request_id": params["requestId"],
-        "requested": requested,
-        "now": params["now"],
-        "audit_id": params["auditPrefix"].rstrip("_"),
-    }
 
 
 async def list_recipients(
@@ -132,7 +116,7 @@ async def list_recipients(
         region_codes=regions,
         after=request.after,
         limit=request.limit,
-        **_read_audit(ctx, requested),
+        audit=audit(ctx, "LIST", requested),
     )
     context = entitled(ctx)
 
