@@ -71,7 +71,7 @@ class NeedCount:
 
     @strawberry.field
     def need(self, info: Info[RequestContext, None]) -> Need:
-        return Need.from_record(info.context.services.needs.by_code[self.need_code])
+        return Need.by_code(info, self.need_code)
 
 
 @strawberry.type
@@ -84,8 +84,7 @@ class UnmetNeedRow:
 
     @strawberry.field
     def unmet_needs(self, info: Info[RequestContext, None]) -> list[Need]:
-        catalog = info.context.services.needs.by_code
-        return [Need.from_record(catalog[c]) for c in self.need_codes if c in catalog]
+        return Need.by_codes(info, self.need_codes)
 
 
 @strawberry.type(
@@ -116,13 +115,11 @@ class Overlap:
 
     @strawberry.field
     def need(self, info: Info[RequestContext, None]) -> Need | None:
-        catalog = info.context.services.needs.by_code
-        return Need.from_record(catalog[self.need_code]) if self.need_code else None
+        return Need.by_code(info, self.need_code) if self.need_code else None
 
     @strawberry.field
     def programs(self, info: Info[RequestContext, None]) -> list[Program]:
-        catalog = info.context.services.programs.by_id
-        return [Program.from_record(catalog[p]) for p in self.program_ids if p in catalog]
+        return Program.by_ids(info, self.program_ids)
 
 
 @strawberry.type
@@ -132,8 +129,7 @@ class ProgramPairCount:
 
     @strawberry.field
     def programs(self, info: Info[RequestContext, None]) -> list[Program]:
-        catalog = info.context.services.programs.by_id
-        return [Program.from_record(catalog[p]) for p in self.program_ids if p in catalog]
+        return Program.by_ids(info, self.program_ids)
 
 
 @strawberry.type
@@ -188,8 +184,8 @@ class Recommendation:
 
     @strawberry.field
     def program(self, info: Info[RequestContext, None]) -> Program | None:
-        found = info.context.services.programs.by_id.get(self.program_id)
-        return Program.from_record(found) if found else None
+        found = Program.by_ids(info, [self.program_id])
+        return found[0] if found else None
 
 
 @strawberry.type

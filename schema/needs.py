@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -28,11 +29,21 @@ class Need:
             parent_code=row["parent"],
         )
 
+    @classmethod
+    def by_code(cls, info: Info[RequestContext, None], code: str) -> Need:
+        return cls.from_record(info.context.services.needs.by_code[code])
+
+    @classmethod
+    def by_codes(cls, info: Info[RequestContext, None], codes: Iterable[str]) -> list[Need]:
+        """In the order given; codes the taxonomy no longer has are left out."""
+        catalog = info.context.services.needs.by_code
+        return [cls.from_record(catalog[c]) for c in codes if c in catalog]
+
     @strawberry.field(description="The broader need, or null for a top-level domain.")
     def parent(self, info: Info[RequestContext, None]) -> Need | None:
         if self.parent_code is None:
             return None
-        return Need.from_record(info.context.services.needs.by_code[self.parent_code])
+        return Need.by_code(info, self.parent_code)
 
     @strawberry.field(description="The narrower needs.")
     def children(self, info: Info[RequestContext, None]) -> list[Need]:

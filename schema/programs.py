@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -50,10 +51,15 @@ class Program:
             need_codes=list(record["needs"]),
         )
 
+    @classmethod
+    def by_ids(cls, info: Info[RequestContext, None], ids: Iterable[str]) -> list[Program]:
+        """In the order given; ids the rule file no longer has are left out."""
+        catalog = info.context.services.programs.by_id
+        return [cls.from_record(catalog[p]) for p in ids if p in catalog]
+
     @strawberry.field
     def needs(self, info: Info[RequestContext, None]) -> list[Need]:
-        catalog = info.context.services.needs.by_code
-        return [Need.from_record(catalog[c]) for c in self.need_codes if c in catalog]
+        return Need.by_codes(info, self.need_codes)
 
 
 def _snake(name: str) -> str:

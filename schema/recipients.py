@@ -118,7 +118,7 @@ class AssessedNeed:
 
     @strawberry.field
     def need(self, info: Info[RequestContext, None]) -> Need:
-        return Need.from_record(info.context.services.needs.by_code[self.code])
+        return Need.by_code(info, self.code)
 
 
 @strawberry.type(description="A dated needs assessment (욕구사정) by one institution.")

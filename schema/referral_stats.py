@@ -41,7 +41,7 @@ class ReferralNeedFigures:
 
     @strawberry.field
     def need(self, info: Info[RequestContext, None]) -> Need:
-        return Need.from_record(info.context.services.needs.by_code[self.code])
+        return Need.by_code(info, self.code)
 
 
 @strawberry.type(description="Closed-loop figures over referrals created in [from, to).")

@@ -197,8 +197,7 @@ class Referral:
         details = await self._details(info)
         if details is None:
             return None
-        catalog = info.context.services.needs.by_code
-        return [Need.from_record(catalog[c]) for c in details["needCodes"] if c in catalog]
+        return Need.by_codes(info, details["needCodes"])
 
     @strawberry.field(description="The sender's message (NEEDS; null when withheld).")
     async def message(self, info: Info[RequestContext, None]) -> str | None:

@@ -227,13 +227,12 @@ class Resource:
 
     @strawberry.field(description="The public programme this resource delivers, if any.")
     def program(self, info: Info[RequestContext, None]) -> Program | None:
-        found = info.context.services.programs.by_id.get(self.program_id or "")
-        return Program.from_record(found) if found else None
+        found = Program.by_ids(info, [self.program_id] if self.program_id else [])
+        return found[0] if found else None
 
     @strawberry.field(description="The needs the resource addresses.")
     def needs(self, info: Info[RequestContext, None]) -> list[Need]:
-        catalog = info.context.services.needs.by_code
-        return [Need.from_record(catalog[code]) for code in self.need_codes if code in catalog]
+        return Need.by_codes(info, self.need_codes)
 
     @strawberry.field(description="The regions the resource serves (visible with the listing).")
     def served_regions(self, info: Info[RequestContext, None]) -> list[Region]:
