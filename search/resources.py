@@ -37,8 +37,8 @@ __all__ = [
 ]
 
 _TEXT_FIELDS = ("name", "description", "eligibilityNotes")
-# The fields whose audience the registrant sets; each has a keyword under `visFields` so that
-# the search can apply the same audience rules as the graph.
+# The fields whose audience the registrant sets; each has its principal tokens under `see` so
+# that the search can apply the same audience rules as the graph.
 CONTROLLED_FIELDS = (
     "description",
     "contact",
@@ -94,7 +94,6 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
             "disabilityRequired": {"type": "boolean"},
             "capacityAvailable": {"type": "integer"},
             "location": {"type": "geo_point"},
-            "visListing": {"type": "keyword"},
             # Who may see the listing and each controlled field, as principal tokens (see
             # `principals`): one `terms` filter per check instead of nested audience logic.
             "seeListing": {"type": "keyword"},
@@ -102,11 +101,6 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
                 "type": "object",
                 "properties": {name: {"type": "keyword"} for name in CONTROLLED_FIELDS},
             },
-            "visFields": {
-                "type": "object",
-                "properties": {name: {"type": "keyword"} for name in CONTROLLED_FIELDS},
-            },
-            "partners": {"type": "keyword"},
             "version": {"type": "long"},
             "updatedAt": {"type": "keyword"},
         }
@@ -178,9 +172,6 @@ def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict
         "disabilityRequired": bool(eligibility.get("disabilityRequired")),
         "capacityAvailable": capacity.get("available"),
         "location": location,
-        "visListing": visibility["listing"],
-        "visFields": visibility["fields"],
-        "partners": visibility["partners"],
         "seeListing": audience_tokens(
             visibility["listing"], record["providerId"], record["regions"], visibility["partners"]
         ),

@@ -410,7 +410,7 @@ async def test_hits_are_rechecked_in_the_graph_while_the_index_lags(api, owner):
     )
     services = api.runtime.services
     stale = await services.search.get(index=services.search_alias, id=hidden["id"])
-    assert stale["_source"]["visListing"] == "PUBLIC"  # the index has not seen the change
+    assert stale["_source"]["seeListing"] == ["public"]  # the index has not seen the change
     outsider = api.token("ins_other001")
     result = await search(api, outsider, text="도시락")
     assert ids(result) == []
