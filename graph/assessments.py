@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.engine import GraphEngine, Row
+from graph.engine import GraphEngine, Row, load_rows
 from graph.recipients import RECIPIENT_ALLOWED, audited
 
-__all__ = ["assessments_of", "insert_assessment"]
+__all__ = ["assessments_of", "insert_assessment", "upsert_assessments"]
 
 INSERT_ASSESSMENT = f"""MATCH (p:Recipient {{id: $recipientId}})
 {RECIPIENT_ALLOWED} AND 'NEEDS' IN allowed
@@ -39,3 +39,18 @@ ORDER BY s.assessedAt DESC, s.id DESC"""
 async def assessments_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
     """Newest first; for recipients already read under the access check."""
     return await graph.run(ASSESSMENTS_OF, {"ids": recipient_ids})
+
+
+# Bulk load (imports, benchmarks): rows as the write above stores them, ids the caller's, so
+# loading twice leaves one copy. The recipient's `currentNeeds` (its latest assessment's codes)
+# comes with the recipient row (`graph.recipients.upsert_recipients`).
+UPSERT_ASSESSMENTS = """UNWIND $rows AS row
+MATCH (p:Recipient {id: row.recipientId})
+MERGE (s:Assessment {id: row.id})
+SET s += row
+MERGE (p)-[:ASSESSED]->(s)
+RETURN count(s) AS loaded"""
+
+
+async def upsert_assessments(graph: GraphEngine, rows: list[Row]) -> int:
+    return await load_rows(graph, UPSERT_ASSESSMENTS, rows)

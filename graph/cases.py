@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.engine import GraphEngine, Row
+from graph.engine import GraphEngine, Row, load_rows
 from graph.recipients import audited, entitlement
 
 __all__ = [
@@ -22,6 +22,8 @@ __all__ = [
     "notes_of",
     "open_case",
     "update_care_plan",
+    "upsert_case_notes",
+    "upsert_cases",
 ]
 
 OPEN_CASE = f"""MATCH (p:Recipient {{id: $recipientId}})
@@ -177,3 +179,38 @@ async def notes_of(
 ) -> list[Row]:
     params = {"ids": case_ids, "viewerInst": viewer_institution, "noteRecipients": note_recipients}
     return await graph.run(NOTES_OF, params)
+
+
+# Bulk load (imports, benchmarks): rows as the write above stores them, ids the caller's, so
+# loading twice leaves one copy. The recipient's `caseInstitutions` and `caseLeads`
+# (leads and participants of its cases that are not closed) come with the recipient row.
+UPSERT_CASES = """UNWIND $rows AS row
+MATCH (p:Recipient {id: row.recipientId})
+MERGE (k:`Case` {id: row.id})
+SET k += row
+MERGE (p)-[:HAS_CASE]->(k)
+RETURN count(k) AS loaded"""
+
+LINK_CASE_PARTICIPANTS = """UNWIND $rows AS row
+MATCH (k:`Case` {id: row.caseId}), (i:Institution {id: row.institutionId})
+MERGE (i)-[:PARTICIPATES]->(k)
+RETURN count(k) AS loaded"""
+
+UPSERT_CASE_NOTES = """UNWIND $rows AS row
+MATCH (k:`Case` {id: row.caseId})
+MERGE (n:CaseNote {id: row.id})
+SET n += row
+MERGE (k)-[:HAS_NOTE]->(n)
+RETURN count(n) AS loaded"""
+
+
+async def upsert_cases(graph: GraphEngine, rows: list[Row]) -> int:
+    """The cases, then a `PARTICIPATES` edge from each of their participants."""
+    loaded = await load_rows(graph, UPSERT_CASES, rows)
+    links = [{"caseId": r["id"], "institutionId": i} for r in rows for i in r["participants"]]
+    await load_rows(graph, LINK_CASE_PARTICIPANTS, links)
+    return loaded
+
+
+async def upsert_case_notes(graph: GraphEngine, rows: list[Row]) -> int:
+    return await load_rows(graph, UPSERT_CASE_NOTES, rows)

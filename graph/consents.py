@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.engine import GraphEngine, Row
+from graph.engine import GraphEngine, Row, load_rows
 from graph.recipients import RECIPIENT_ALLOWED, audited, entitlement
 
-__all__ = ["consents_of", "record_consent", "revoke_consent"]
+__all__ = ["consents_of", "record_consent", "revoke_consent", "upsert_consents"]
 
 # Only members (registering institution, case lead) record or revoke consents.
 RECORD_CONSENT = f"""MATCH (p:Recipient {{id: $recipientId}})
@@ -62,3 +62,17 @@ ORDER BY c.createdAt, c.id"""
 async def consents_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
     """For recipients already read under the access check (the caller's duty)."""
     return await graph.run(CONSENTS_OF, {"ids": recipient_ids})
+
+
+# Bulk load (imports, benchmarks): rows as RECORD_CONSENT stores them, ids the caller's, so
+# loading twice leaves one copy. The grants (`consentGrants`) come with the recipient row.
+UPSERT_CONSENTS = """UNWIND $rows AS row
+MATCH (p:Recipient {id: row.recipientId})
+MERGE (c:Consent {id: row.id})
+SET c += row
+MERGE (p)-[:GAVE]->(c)
+RETURN count(c) AS loaded"""
+
+
+async def upsert_consents(graph: GraphEngine, rows: list[Row]) -> int:
+    return await load_rows(graph, UPSERT_CONSENTS, rows)

@@ -14,6 +14,7 @@ __all__ = [
     "RoundTrips",
     "Row",
     "count_round_trip",
+    "load_rows",
     "round_trips",
 ]
 
@@ -65,3 +66,11 @@ def count_round_trip() -> None:
     counter = _round_trips.get()
     if counter is not None:
         counter.count += 1
+
+
+async def load_rows(graph: GraphEngine, statement: str, rows: list[Row]) -> int:
+    """Run a bulk-load statement (`UNWIND $rows AS row ... RETURN count(..) AS loaded`)."""
+    if not rows:
+        return 0
+    found = await graph.run(statement, {"rows": rows}, write=True)
+    return int(found[0]["loaded"]) if found else 0

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from graph.access import RESOURCE_LISTED
-from graph.engine import GraphEngine, Row
+from graph.engine import GraphEngine, Row, load_rows
 from graph.recipients import audited, entitlement
 
-__all__ = ["enrollments_of", "insert_enrollment"]
+__all__ = ["enrollments_of", "insert_enrollment", "upsert_enrollments"]
 
 # The viewer must be entitled to the recipient's history and see the resource's listing.
 INSERT_ENROLLMENT = f"""MATCH (p:Recipient {{id: $recipientId}}), (r:Resource {{id: $resourceId}})
@@ -49,3 +49,19 @@ ORDER BY e.start DESC, e.id"""
 async def enrollments_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
     """Newest first; for recipients already read under the access check."""
     return await graph.run(ENROLLMENTS_OF, {"ids": recipient_ids})
+
+
+# Bulk load (imports, benchmarks): rows as the write above stores them, ids the caller's, so
+# loading twice leaves one copy. The resource's provider, needs and programme are
+# copied as the single write copies them.
+UPSERT_ENROLLMENTS = """UNWIND $rows AS row
+MATCH (p:Recipient {id: row.recipientId}), (r:Resource {id: row.resourceId})
+MERGE (e:Enrollment {id: row.id})
+SET e += row, e.providerId = r.providerId, e.needCodes = r.needCodes, e.programId = r.programId
+MERGE (p)-[:ENROLLED]->(e)
+MERGE (e)-[:OF_RESOURCE]->(r)
+RETURN count(e) AS loaded"""
+
+
+async def upsert_enrollments(graph: GraphEngine, rows: list[Row]) -> int:
+    return await load_rows(graph, UPSERT_ENROLLMENTS, rows)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.engine import GraphEngine, Row
+from graph.engine import GraphEngine, Row, load_rows
 from graph.recipients import audited, entitlement
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "referrals_by_ids",
     "referrals_of",
     "transition_referral",
+    "upsert_referrals",
 ]
 
 _PARTY = "(f.fromInstitutionId = $viewerInst OR f.toInstitutionId = $viewerInst)"
@@ -308,3 +309,19 @@ RETURN f.status AS status, f.needCodes AS needCodes, f.outcome AS outcome,
 
 async def referral_stats_rows(graph: GraphEngine, params: dict[str, Any]) -> list[Row]:
     return await graph.run(REFERRAL_STATS_ROWS, params)
+
+
+# Bulk load (imports, benchmarks): rows as the workflow stores them (status, history and
+# timestamps included), ids the caller's, so loading twice leaves one copy. The grants of
+# accepted and in-progress referrals come with the recipient row (`referralGrants`).
+UPSERT_REFERRALS = """UNWIND $rows AS row
+MATCH (p:Recipient {id: row.recipientId}), (t:Institution {id: row.toInstitutionId})
+MERGE (f:Referral {id: row.id})
+SET f += row
+MERGE (p)-[:REFERRED]->(f)
+MERGE (f)-[:REFERRED_TO]->(t)
+RETURN count(f) AS loaded"""
+
+
+async def upsert_referrals(graph: GraphEngine, rows: list[Row]) -> int:
+    return await load_rows(graph, UPSERT_REFERRALS, rows)

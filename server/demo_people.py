@@ -17,14 +17,22 @@ from graph.access import Viewer, listing_params
 from graph.engine import GraphEngine
 from server.demo_data import DemoDataset
 
-__all__ = ["COUNT", "load_demo_recipients"]
+__all__ = [
+    "CASE_NOTES",
+    "COUNT",
+    "GIVEN_NAMES",
+    "HOUSEHOLDS",
+    "NEED_SETS",
+    "SURNAMES",
+    "load_demo_recipients",
+]
 
-_SURNAMES = ("김", "이", "박", "고", "양", "부", "강", "현", "오", "문", "좌", "정", "한", "송")
-_GIVEN = (
+SURNAMES = ("김", "이", "박", "고", "양", "부", "강", "현", "오", "문", "좌", "정", "한", "송")
+GIVEN_NAMES = (
     "순자", "영수", "말순", "정희", "춘자", "옥순", "철수", "미숙", "상철", "복희",
     "지아", "도윤", "하준", "서윤", "은비", "민호", "경자", "영식", "금자", "태호",
 )  # fmt: skip
-_HOUSEHOLDS = (
+HOUSEHOLDS = (
     ("SINGLE_ELDERLY", 1, (70, 92)),
     ("SINGLE_PARENT", 3, (28, 48)),
     ("GRANDPARENT_HEADED", 3, (62, 80)),
@@ -32,7 +40,7 @@ _HOUSEHOLDS = (
     ("DISABLED_MEMBER", 2, (30, 65)),
     ("GENERAL", 2, (40, 70)),
 )
-_NEED_SETS = (
+NEED_SETS = (
     ("DAILY_LIVING_MEALS", "SOCIAL_ISOLATION", "HEALTH_CHRONIC_DISEASE"),
     ("ECONOMY_LIVING_COSTS", "FAMILY_CHILDCARE", "EDUCATION_EXPENSES"),
     ("EDUCATION_LEARNING", "FAMILY_CARE_BURDEN", "ECONOMY_LIVING_COSTS"),
@@ -44,7 +52,7 @@ _PROGRAMMES = (
     "ELDERLY_LIVING_ALONE", "CRISIS_HOUSEHOLD", "DREAM_START", "WELFARE_CENTER",
     "VISITING_HEALTH", "SELF_SUFFICIENCY", "MENTAL_HEALTH", "MEDICAL_AID",
 )  # fmt: skip
-_NOTES = (
+CASE_NOTES = (
     "가정 방문: 식사 상태와 복약 확인, 다음 주 재방문 예정.",
     "보호자와 통화, 병원 동행 일정 조율.",
     "긴급지원 신청 서류 접수 완료.",
@@ -97,13 +105,13 @@ async def _one(
     registrar: dict[str, Any],
     helpers: list[dict[str, Any]],
 ) -> None:
-    kind, size, (young, old) = rng.choice(_HOUSEHOLDS)
+    kind, size, (young, old) = rng.choice(HOUSEHOLDS)
     rid = f"rcp_demo{n:04d}"
     birth = _TODAY - timedelta(days=365 * rng.randint(young, old) + rng.randint(0, 364))
     registered = _TODAY - timedelta(days=rng.randint(200, 700))
     props = {
         "id": rid,
-        "name": rng.choice(_SURNAMES) + rng.choice(_GIVEN),
+        "name": rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
         "birthDate": birth.isoformat(),
         "sex": rng.choice(("FEMALE", "MALE")),
         "phone": f"010-{rng.randint(2000, 9999)}-{rng.randint(1000, 9999)}",
@@ -124,7 +132,7 @@ async def _one(
         audit_id=f"aud_demo{n:04d}reg",
     )  # fmt: skip
     entitled = _entitled(registrar)
-    needs = list(rng.choice(_NEED_SETS))[: rng.randint(1, 3)]
+    needs = list(rng.choice(NEED_SETS))[: rng.randint(1, 3)]
     for step, day in enumerate((registered + timedelta(days=7), _TODAY - timedelta(days=30))):
         await assessments.insert_assessment(
             graph,
@@ -221,7 +229,7 @@ async def _case(
                 "goals": None},
         _audit("CARE_PLAN_UPDATED", n, "k2"),
     )  # fmt: skip
-    for k, text in enumerate(rng.sample(_NOTES, k=2)):
+    for k, text in enumerate(rng.sample(CASE_NOTES, k=2)):
         await cases.add_case_note(
             graph,
             {
