@@ -19,6 +19,7 @@ from search.engine import SearchUnavailable
 
 __all__ = [
     "CONTROLLED_FIELDS",
+    "DOCUMENT_FORMAT",
     "Near",
     "Person",
     "ResourceSearch",
@@ -49,6 +50,10 @@ CONTROLLED_FIELDS = (
     "eligibility",
     "internalNotes",
 )
+# The shape of the documents, kept in the mapping's `_meta` so that `search.index.ensure_index`
+# can tell an index written by an older version: the audience checks exclude what
+# `withheldFrom` names, so a document without it would be withheld from no one.
+DOCUMENT_FORMAT = 2
 # What has an audience: the listing and every controlled field.
 _AUDIENCE_NAMES = ("listing", *CONTROLLED_FIELDS)
 # Principals every viewer of a kind holds (anonymous, staff), narrowest kind last; the other
@@ -135,7 +140,7 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
                 },
             }
         },
-        "mappings": {"properties": properties},
+        "mappings": {"_meta": {"documentFormat": DOCUMENT_FORMAT}, "properties": properties},
     }
 
 
