@@ -27,8 +27,8 @@ from search.resources import (
     Person,
     ResourceSearch,
     Searcher,
-    admitted,
     search_body,
+    withheld,
 )
 from server.app import create_app
 from server.auth import issue_token
@@ -225,9 +225,9 @@ def engine_search(criteria: dict[str, Any], home: tuple[float, float]) -> Resour
 
 
 def without_audiences(body: dict[str, Any], who: Searcher) -> dict[str, Any]:
-    """Benchmark only: `body` with every audience clause `admitted(...)` built for `who`
+    """Benchmark only: `body` with every audience clause `withheld(...)` built for `who`
     removed, i.e. the request of a viewer who may see everything. Never a product path."""
-    clauses = [admitted(c, who) for c in ("seeListing", *(f"see.{f}" for f in CONTROLLED_FIELDS))]
+    clauses = [withheld(name, who) for name in ("listing", *CONTROLLED_FIELDS)]
 
     def strip(node: Any) -> Any:
         if isinstance(node, list):

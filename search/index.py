@@ -3,6 +3,7 @@ and rebuild-into-a-new-index-then-swap, so searches never meet a missing or half
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,17 +13,33 @@ from elasticsearch.helpers import async_bulk
 
 __all__ = ["apply_documents", "ensure_index", "rebuild_index"]
 
+log = logging.getLogger("hanaro.search")
+
 
 async def ensure_index(client: AsyncElasticsearch, alias: str, body: dict[str, Any]) -> str:
-    """Make sure `alias` points at an index; create a fresh one when it does not."""
+    """Make sure `alias` points at an index of `body`'s mapping `_meta` (its document format);
+    create a fresh one when it does not. An index of another format is replaced by an empty
+    one and deleted: its documents may lack what searches check (the audience markers), and
+    an empty index finds less, never more, until `hanaro reindex` fills it."""
     try:
-        current = await client.indices.get_alias(name=alias)
-        return next(iter(current.body))
+        old = list((await client.indices.get_alias(name=alias)).body)
     except NotFoundError:
-        name = f"{alias}-{time.time_ns()}"
-        await client.indices.create(index=name, body=body)
-        await client.indices.put_alias(index=name, name=alias)
-        return name
+        old = []
+    if old:
+        mappings = (await client.indices.get_mapping(index=old)).body
+        wanted = body["mappings"].get("_meta")
+        if all(m["mappings"].get("_meta") == wanted for m in mappings.values()):
+            return old[0]
+        log.warning(
+            "search index %s has another document format than %s: replaced by an empty "
+            "index until `hanaro reindex`",
+            ", ".join(old),
+            wanted,
+        )
+    name = f"{alias}-{time.time_ns()}"
+    await client.indices.create(index=name, body=body)
+    await _move_alias(client, alias, old, name)
+    return name
 
 
 async def apply_documents(
@@ -81,9 +98,14 @@ async def rebuild_index(
         old = list((await client.indices.get_alias(name=alias)).body)
     except NotFoundError:
         old = []
+    await _move_alias(client, alias, old, name)
+    return name, total
+
+
+async def _move_alias(client: AsyncElasticsearch, alias: str, old: list[str], name: str) -> None:
+    """Point `alias` from the `old` indexes to `name` in one call, then drop them."""
     actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
     actions.append({"add": {"index": name, "alias": alias}})
     await client.indices.update_aliases(actions=actions)
     for index in old:
         await client.indices.delete(index=index)
-    return name, total

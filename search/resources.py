@@ -19,6 +19,7 @@ from search.engine import SearchUnavailable
 
 __all__ = [
     "CONTROLLED_FIELDS",
+    "DOCUMENT_FORMAT",
     "Near",
     "Person",
     "ResourceSearch",
@@ -26,7 +27,6 @@ __all__ = [
     "SearchResult",
     "Searcher",
     "Vocabulary",
-    "admitted",
     "audience_tokens",
     "index_body",
     "principals",
@@ -34,6 +34,8 @@ __all__ = [
     "search_body",
     "search_resources",
     "with_ancestors",
+    "withheld",
+    "withheld_from",
 ]
 
 _TEXT_FIELDS = ("name", "description", "eligibilityNotes")
@@ -48,6 +50,15 @@ CONTROLLED_FIELDS = (
     "eligibility",
     "internalNotes",
 )
+# The shape of the documents, kept in the mapping's `_meta` so that `search.index.ensure_index`
+# can tell an index written by an older version: the audience checks exclude what
+# `withheldFrom` names, so a document without it would be withheld from no one.
+DOCUMENT_FORMAT = 2
+# What has an audience: the listing and every controlled field.
+_AUDIENCE_NAMES = ("listing", *CONTROLLED_FIELDS)
+# Principals every viewer of a kind holds (anonymous, staff), narrowest kind last; the other
+# principals (`inst:`, `region:`) name one institution or region.
+_GENERIC = ("public", "staff")
 
 
 @dataclass(frozen=True)
@@ -95,11 +106,17 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
             "capacityAvailable": {"type": "integer"},
             "location": {"type": "geo_point"},
             # Who may see the listing and each controlled field, as principal tokens (see
-            # `principals`): one `terms` filter per check instead of nested audience logic.
+            # `principals`), and which kinds of viewer that audience leaves out as such (see
+            # `withheld_from`): the search excludes the few documents withheld from a viewer
+            # instead of filtering for the many it may see.
             "seeListing": {"type": "keyword"},
             "see": {
                 "type": "object",
                 "properties": {name: {"type": "keyword"} for name in CONTROLLED_FIELDS},
+            },
+            "withheldFrom": {
+                "type": "object",
+                "properties": {name: {"type": "keyword"} for name in _AUDIENCE_NAMES},
             },
             "version": {"type": "long"},
             "updatedAt": {"type": "keyword"},
@@ -123,7 +140,7 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
                 },
             }
         },
-        "mappings": {"properties": properties},
+        "mappings": {"_meta": {"documentFormat": DOCUMENT_FORMAT}, "properties": properties},
     }
 
 
@@ -147,6 +164,15 @@ def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict
     if address.get("lat") is not None and address.get("lon") is not None:
         location = {"lat": address["lat"], "lon": address["lon"]}
     visibility = record["visibility"]
+    see = {
+        name: audience_tokens(
+            audience, record["providerId"], record["regions"], visibility["partners"]
+        )
+        for name, audience in visibility["fields"].items()
+    }
+    see_listing = audience_tokens(
+        visibility["listing"], record["providerId"], record["regions"], visibility["partners"]
+    )
     return {
         "id": record["id"],
         "name": record["name"],
@@ -172,14 +198,11 @@ def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict
         "disabilityRequired": bool(eligibility.get("disabilityRequired")),
         "capacityAvailable": capacity.get("available"),
         "location": location,
-        "seeListing": audience_tokens(
-            visibility["listing"], record["providerId"], record["regions"], visibility["partners"]
-        ),
-        "see": {
-            name: audience_tokens(
-                audience, record["providerId"], record["regions"], visibility["partners"]
-            )
-            for name, audience in visibility["fields"].items()
+        "seeListing": see_listing,
+        "see": see,
+        "withheldFrom": {
+            name: withheld_from(see_listing if name == "listing" else see.get(name, []))
+            for name in _AUDIENCE_NAMES
         },
         "version": record["version"],
         "updatedAt": record.get("updatedAt"),
@@ -311,14 +334,28 @@ def principals(who: Searcher) -> list[str]:
     return held + [f"region:{code}" for code in who.region_codes]
 
 
-def admitted(column: str, who: Searcher) -> dict[str, Any]:
-    """Documents whose audience tokens in `column` admit `who`: the index-side twin of the
-    graph's listing condition (`graph.access.RESOURCE_LISTED`)."""
-    return {"terms": {column: principals(who)}}
+def withheld_from(tokens: list[str]) -> list[str]:
+    """The kinds of viewer an audience leaves out unless one of their own principals is in
+    `tokens`: `public` (anonymous viewers) and `staff` (staff as such). Indexed beside the
+    tokens, it lets a search exclude the documents a viewer may not see, which on every
+    audience but PUBLIC and AUTHENTICATED are few, instead of filtering for the many it may."""
+    held = set(tokens)
+    return [kind for i, kind in enumerate(_GENERIC) if held.isdisjoint(_GENERIC[: i + 1])]
 
 
-def _field_admitted(name: str, who: Searcher) -> dict[str, Any]:
-    return admitted(f"see.{name}", who)
+def withheld(name: str, who: Searcher) -> dict[str, Any]:
+    """Documents whose audience for `name` (`listing` or a controlled field) does not admit
+    `who`, for `must_not`: the index-side twin of the graph's audience conditions
+    (`graph.access`). A document is admitted when its tokens hold one of `principals(who)`:
+    a generic one (exactly when `withheldFrom` does not name the viewer's kind) or one of its
+    own."""
+    column = "seeListing" if name == "listing" else f"see.{name}"
+    kind = "staff" if who.staff else "public"
+    closed: dict[str, Any] = {"term": {f"withheldFrom.{name}": kind}}
+    own = [p for p in principals(who) if p not in _GENERIC]
+    if not own:
+        return closed
+    return {"bool": {"filter": [closed], "must_not": [{"terms": {column: own}}]}}
 
 
 def query_terms(text: str) -> tuple[list[str], list[str], list[str]]:
@@ -387,7 +424,7 @@ def _text_query(text: str, who: Searcher, nori: bool) -> tuple[dict[str, Any], l
             "boost": FIELD_BOOST[name],
         }
         if governed_by is not None:
-            part["filter"] = [_field_admitted(governed_by, who)]
+            part["must_not"] = [withheld(governed_by, who)]
         clauses.append({"bool": {**part, "_name": f"text:{name}"}})
         if name in _TEXT_FIELDS:
             highlight += [name, f"{name}.en", f"{name}.uni"]
@@ -411,7 +448,7 @@ def _person_clauses(person: Person, who: Searcher) -> tuple[list[dict[str, Any]]
     """Exclusions for what the person's known attributes rule out, and the filter of resources
     they fit. Only eligibility the viewer may see is used: hidden rules exclude nothing and
     fit no one (they rank as unknown)."""
-    visible = _field_admitted("eligibility", who)
+    hidden = withheld("eligibility", who)
     ruled_out: list[dict[str, Any]] = []
     unknown_rules: list[dict[str, Any]] = []
     if person.age is not None:
@@ -441,21 +478,19 @@ def _person_clauses(person: Person, who: Searcher) -> tuple[list[dict[str, Any]]
     elif person.disability is None:
         unknown_rules.append({"term": {"disabilityRequired": True}})
     exclusions = (
-        [{"bool": {"filter": [visible], "should": ruled_out, "minimum_should_match": 1}}]
+        [{"bool": {"should": ruled_out, "minimum_should_match": 1, "must_not": [hidden]}}]
         if ruled_out
         else []
     )
-    fits = {"bool": {"filter": [visible], "must_not": unknown_rules}}
+    # Only negative clauses: the query DSL makes that "every document but" (match_all).
+    fits = {"bool": {"must_not": [*unknown_rules, hidden]}}
     return exclusions, fits
 
 
 def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) -> dict[str, Any]:
     """The whole search request: filters (all behind the viewer's audiences), the ranking
     bands, highlights and facets."""
-    filters: list[dict[str, Any]] = [
-        admitted("seeListing", who),
-        {"terms": {"status": search.statuses}},
-    ]
+    filters: list[dict[str, Any]] = [{"terms": {"status": search.statuses}}]
     for field_name, values in (
         ("kind", search.kinds),
         ("providerSector", search.sectors),
@@ -465,7 +500,7 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
         if values is not None:
             filters.append({"terms": {field_name: values}})
     must: list[dict[str, Any]] = []
-    must_not: list[dict[str, Any]] = []
+    must_not: list[dict[str, Any]] = [withheld("listing", who)]
     should: list[dict[str, Any]] = []
     highlight_fields: list[str] = []
 
@@ -481,7 +516,7 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
     if search.near is not None:
         near = search.near
         filters.append(_geo_within(near.lat, near.lon, near.radius_km))
-        filters.append(_field_admitted("address", who))
+        must_not.append(withheld("address", who))
     if search.origin is not None:
         lat, lon = search.origin
         # The address audience is checked once around the rings, not once per ring.
@@ -489,26 +524,24 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
         should.append(
             {
                 "bool": {
-                    "filter": [_field_admitted("address", who)],
                     "should": rings,
                     "minimum_should_match": 1,
+                    "must_not": [withheld("address", who)],
                 }
             }
         )
     if search.has_capacity is not None:
         available = {"gt": 0} if search.has_capacity else {"lte": 0}
         filters.append({"range": {"capacityAvailable": available}})
-        filters.append(_field_admitted("capacity", who))
+        must_not.append(withheld("capacity", who))
     if search.person is not None:
         exclusions, fits = _person_clauses(search.person, who)
         must_not += exclusions
         should.append(_boost(fits, ELIGIBLE_STEP, "eligible"))
 
-    query: dict[str, Any] = {"bool": {"filter": filters}}
+    query: dict[str, Any] = {"bool": {"filter": filters, "must_not": must_not}}
     if must:
         query["bool"]["must"] = must
-    if must_not:
-        query["bool"]["must_not"] = must_not
     if should:
         query["bool"]["should"] = should
     body: dict[str, Any] = {

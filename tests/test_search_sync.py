@@ -8,7 +8,8 @@ import time
 
 from graph.resources import upsert_resources
 from search.engine import make_search_client
-from search.resources import with_ancestors
+from search.index import ensure_index
+from search.resources import index_body, with_ancestors
 from server.runtime import running
 from tests.test_resources_api import REGISTER, UPDATE, resource_input
 
@@ -133,3 +134,22 @@ async def test_replayed_and_out_of_order_events_change_nothing(api):
 def test_with_ancestors():
     parents = {"a": None, "b": "a", "c": "b", "d": "a"}
     assert with_ancestors(["c", "d"], parents) == ["c", "b", "a", "d"]
+
+
+async def test_an_index_of_an_older_document_format_is_replaced_by_an_empty_one(backends):
+    """Documents written before `withheldFrom` existed would be withheld from no one: an index
+    without the current format in its `_meta` is replaced (finding less, never more) until
+    `hanaro reindex`; an index of the current format is kept."""
+    client, alias = backends.search, f"{backends.settings.search_index}-format"
+    body = index_body()
+    old = f"{alias}-1"
+    await client.indices.create(
+        index=old, body={**body, "mappings": {"properties": body["mappings"]["properties"]}}
+    )
+    await client.index(index=old, id="r", document={"id": "r", "seeListing": ["x"]}, refresh=True)
+    await client.indices.put_alias(index=old, name=alias)
+    name = await ensure_index(client, alias, body)
+    assert name != old and not await client.indices.exists(index=old)
+    assert (await client.count(index=alias))["count"] == 0
+    assert await ensure_index(client, alias, body) == name
+    await client.indices.delete(index=name)
