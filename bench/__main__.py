@@ -1,6 +1,6 @@
-"""`python -m bench` (or `make bench`): run the benchmark scenarios on embedded engines that
-the benchmark starts itself (fresh ones per scenario, so that one scenario's data does not
-weigh on the next), print a table and write JSON to bench/results/."""
+"""`python -m bench` (or `make bench`): generate a data set at the chosen scale
+(`bench.generate`) on embedded engines the benchmark starts itself, run the scenarios against
+it, print a table and write JSON to bench/results/."""
 
 from __future__ import annotations
 
@@ -13,53 +13,47 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from bench.generate import SCALES, Scale, Synthetic, load
+from bench.measure import peak_memory_mb
+from bench.reads import run_reads
 from bench.recipients import run_recipients
 from bench.search import run_search
-from bench.visibility import run_visibility
 from server.engines import open_backends
 from server.runtime import Runtime, running
 from server.settings import Settings
 
-SCALES = {"tiny": (20, 0), "small": (300, 9), "medium": (500, 40)}  # (repeat, extra copies)
-# Search: (resources, timed rounds); rounds are few at medium because the embedded engine takes
-# seconds per search there (docs/benchmarks.md).
-SEARCH_SCALES = {"tiny": (5_000, 10), "small": (20_000, 30), "medium": (100_000, 20)}
-Scenario = Callable[[Runtime, str, Callable[[str], None]], Awaitable[dict[str, Any]]]
+
+@dataclass(frozen=True)
+class Rounds:
+    """Timed repetitions per scale: reads, search rounds (few at medium: the embedded search
+    engine takes a second or more per query there), 360° views, referrals per client setting."""
+
+    reads: int
+    search: int
+    view_360: int
+    referrals: int
 
 
-async def _visibility(runtime: Runtime, scale: str, progress: Callable[[str], None]) -> Any:
-    repeat, copies = SCALES[scale]
-    return await run_visibility(runtime, repeat=repeat, copies=copies, progress=progress)
-
-
-async def _search(runtime: Runtime, scale: str, progress: Callable[[str], None]) -> Any:
-    count, repeat = SEARCH_SCALES[scale]
-    return await run_search(runtime, count=count, repeat=repeat, progress=progress)
-
-
-# Recipients: (bulk-loaded recipients, 360° repetitions, referrals per client setting).
-RECIPIENT_SCALES = {
-    "tiny": (2_000, 20, 20),
-    "small": (20_000, 100, 100),
-    "medium": (200_000, 200, 200),
+ROUNDS = {
+    "tiny": Rounds(reads=20, search=5, view_360=20, referrals=20),
+    "small": Rounds(reads=300, search=30, view_360=100, referrals=100),
+    "medium": Rounds(reads=300, search=10, view_360=200, referrals=200),
 }
-
-
-async def _recipients(runtime: Runtime, scale: str, progress: Callable[[str], None]) -> Any:
-    people, repeat, referrals = RECIPIENT_SCALES[scale]
-    return await run_recipients(
-        runtime, people=people, repeat=repeat, referrals=referrals, progress=progress
-    )
-
+Progress = Callable[[str], None]
+Scenario = Callable[[Runtime, Synthetic, Rounds, Progress], Awaitable[dict[str, Any]]]
 
 SCENARIOS: dict[str, Scenario] = {
-    "visibility": _visibility,
-    "search": _search,
-    "recipients": _recipients,
+    "reads": lambda rt, data, n, progress: run_reads(rt, data, repeat=n.reads, progress=progress),
+    "search": lambda rt, data, n, progress: run_search(
+        rt, data, repeat=n.search, progress=progress
+    ),
+    "recipients": lambda rt, data, n, progress: run_recipients(
+        rt, data, repeat=n.view_360, referrals=n.referrals, progress=progress
+    ),
 }
 
 
@@ -67,7 +61,16 @@ def _print(line: str) -> None:
     print(line, flush=True)
 
 
-async def run_scenario(name: str, scale: str) -> dict[str, Any]:
+async def run(
+    scale: str,
+    scenarios: list[str],
+    progress: Progress = _print,
+    *,
+    rounds: Rounds | None = None,
+    size: Scale | None = None,
+) -> dict[str, Any]:
+    """Fresh engines in a temporary data dir, the generated data, then each scenario;
+    `rounds` and `size` override the scale's (tests run a smaller set)."""
     with tempfile.TemporaryDirectory(prefix="hanaro-bench-") as data_dir:
         settings = replace(
             Settings.from_env(), data_dir=Path(data_dir), neo4j_uri=None, elasticsearch_url=None
@@ -75,28 +78,39 @@ async def run_scenario(name: str, scale: str) -> dict[str, Any]:
         backends = await open_backends(settings)
         try:
             async with running(backends) as runtime:
-                _print(f"{name} scenario ({scale})")
-                return await SCENARIOS[name](runtime, scale, _print)
+                synthetic = Synthetic(size or SCALES[scale])
+                progress(f"generating {synthetic.scale} ({scale})")
+                loaded = await load(runtime, synthetic, progress)
+                results: dict[str, Any] = {"load": loaded.report()}
+                for name in scenarios:
+                    progress(f"{name} scenario ({scale})")
+                    results[name] = await SCENARIOS[name](
+                        runtime, synthetic, rounds or ROUNDS[scale], progress
+                    )
+                results["peak_memory_mb"] = peak_memory_mb(runtime)
+                return results
         finally:
             await backends.close()
 
 
-async def main(scale: str, out: Path, scenarios: list[str] | None = None) -> dict[str, Any]:
+async def main(scale: str, out: Path, scenarios: list[str]) -> dict[str, Any]:
     # Other processes on the machine skew every figure; the load average says how busy it was.
     load_before = os.getloadavg()[0]
-    results = {name: await run_scenario(name, scale) for name in scenarios or list(SCENARIOS)}
+    started = time.perf_counter()
+    results = await run(scale, scenarios)
     report = {
         "scale": scale,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}",
         "load_average_1m": {"before": load_before, "after": os.getloadavg()[0]},
+        "minutes": (time.perf_counter() - started) / 60,
         "results": results,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print_table(results)
-    print(f"\nwritten to {out}")
+    print(f"\n{report['minutes']:.1f} minutes; written to {out}")
     return report
 
 

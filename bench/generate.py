@@ -150,8 +150,9 @@ class Synthetic:
         # need code -> [(resource id, provider id)] of ACTIVE resources, filled as they are made
         self.serving: dict[str, list[tuple[str, str]]] = {}
 
-    def _rng(self, part: str, start: int) -> random.Random:
-        return random.Random(f"{self.seed}:{self.today}:{part}:{start}")
+    def _rng(self, part: str, n: int) -> random.Random:
+        """One generator per record, so that a record does not depend on batch boundaries."""
+        return random.Random(f"{self.seed}:{self.today}:{part}:{n}")
 
     def _institutions(self) -> list[dict[str, Any]]:
         rng = self._rng("institutions", 0)
@@ -174,9 +175,13 @@ class Synthetic:
             })  # fmt: skip
         return rows[: self.scale.institutions]
 
+    def resource_id(self, n: int) -> str:
+        """The id of resource number `n` (the demo set's own ids come first)."""
+        demo = self.demo.resources
+        return demo[n]["id"] if n < len(demo) else f"res_g{n:07d}"
+
     def resources(self, start: int, stop: int) -> list[dict[str, Any]]:
         """Resources number `start` to `stop`: the demo set first, then relocated copies."""
-        rng = self._rng("resources", start)
         rows, demo = [], self.demo.resources
         demo_providers = {i["id"]: i for i in self.demo.institutions}
         now, _ = _stamp(self.now)
@@ -186,6 +191,7 @@ class Synthetic:
             if copy == 0:
                 record = demo_resource_record(row, i, now)
             else:
+                rng = self._rng("resource", n)
                 record = self._relocated(row, demo_providers[row["providerId"]], n, rng, now)
             if record["status"] == "ACTIVE":
                 for need in record["needs"]:
@@ -204,7 +210,7 @@ class Synthetic:
             return text.replace(before, after) if text else text
 
         changed = dict(
-            row, id=f"res_g{n:07d}", providerId=provider["id"], name=moved(row["name"]),
+            row, id=self.resource_id(n), providerId=provider["id"], name=moved(row["name"]),
             description=moved(row["description"]),
             regions=[provider["regionCode"] if code == old["regionCode"] else code
                      for code in row["regions"]],
@@ -241,10 +247,9 @@ class Synthetic:
     def people(self, start: int, stop: int) -> People:
         """Recipients number `start` to `stop` with their history. Needs the resources first
         (enrollments and referrals point at resources that serve the recipient's needs)."""
-        rng = self._rng("people", start)
         batch = People()
         for n in range(start, stop):
-            self._person(rng, n, batch)
+            self._person(self._rng("person", n), n, batch)
         return batch
 
     def _days_ago(self, rng: random.Random, low: int, high: int) -> datetime:

@@ -1,25 +1,143 @@
-"""The benchmark code runs at tiny scale in the suite so it cannot rot (timings are not
-asserted here; `make bench` reports them)."""
+"""The benchmark code runs on a small generated data set in the suite so it cannot rot
+(timings are not asserted here; `make bench` reports them), and the generator's data is
+checked: deterministic, and the access it implies is the access the product grants."""
 
 from __future__ import annotations
 
 import json
 import math
 
-from bench.search import QUERIES, engine_search, run_search, without_audiences
-from bench.visibility import run_visibility
+import pytest
+
+from bench.__main__ import SCENARIOS, Rounds, run
+from bench.generate import Scale, Synthetic, load
+from bench.measure import busy_seconds
+from bench.search import QUERIES, engine_search, without_audiences
 from search.resources import Searcher, search_body
-from server.demo_data import build_demo_dataset
+
+SMALL = Scale(institutions=120, resources=800, recipients=700)
+ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3)
 
 
-async def test_visibility_benchmark_runs(runtime):
+def _timing(value: dict[str, float]) -> bool:
+    return 0 < value["p50_ms"] <= value["p95_ms"] <= value["p99_ms"]
+
+
+def test_generator_is_deterministic_and_batches_stand_alone():
+    first, second = Synthetic(SMALL), Synthetic(SMALL)
+    assert first.institutions == second.institutions
+    assert len(first.institutions) == 120 and len({i["id"] for i in first.institutions}) == 120
+    assert first.resources(0, 800) == second.resources(0, 800)
+    assert first.people(300, 400) == second.people(300, 400)
+    assert first.resource_id(799) == first.resources(799, 800)[0]["id"]
+    with pytest.raises(ValueError, match="institutions"):
+        Synthetic(Scale(institutions=10, resources=1, recipients=1))
+
+
+def test_relocated_resources_follow_their_new_provider():
+    data = Synthetic(SMALL)
+    providers = {i["id"]: i for i in data.institutions}
+    demo_kinds = {i["id"]: i["kind"] for i in data.demo.institutions}
+    originals = {r["name"]: r for r in data.demo.resources}
+    moved = data.resources(600, 800)
+    assert all(r["id"].startswith("res_g") for r in moved)
+    for record in moved:
+        original = data.demo.resources[int(record["id"][5:]) % len(data.demo.resources)]
+        provider = providers[record["providerId"]]
+        assert provider["kind"] == demo_kinds[original["providerId"]]
+        old_home = next(i for i in data.demo.institutions if i["id"] == original["providerId"])
+        if old_home["regionCode"] in original["regions"]:  # served its provider's 읍면동
+            assert provider["regionCode"] in record["regions"]
+    # Some copies went to an institution in another 읍면동 and took its name along.
+    assert [r for r in moved if r["name"] not in originals]
+
+
+async def test_loaded_history_grants_what_the_product_would(runtime, api):
+    """Case participants and accepted referrals' targets read the recipient; outsiders get
+    what an unknown id gets; every generated record is in the graph."""
+    data = Synthetic(SMALL)
     lines: list[str] = []
-    results = await run_visibility(runtime, repeat=3, copies=1, progress=lines.append)
-    assert results["resources"] == 2 * len(build_demo_dataset().resources)
-    for key in ("cypher_with_listing", "cypher_without", "graphql_resources_50"):
-        assert results[key]["n"] == 3 and results[key]["p50_ms"] > 0
-    assert "enforcement_overhead_p50_percent" in results
-    assert any("loaded" in line for line in lines)
+    loaded = await load(runtime, data, lines.append, every=0.0)
+    people = data.people(0, SMALL.recipients)  # the same batches, made again
+    counts = {
+        "Recipient": len(people.recipients), "Case": len(people.cases),
+        "CaseNote": len(people.notes), "Referral": len(people.referrals),
+        "Enrollment": len(people.enrollments), "Assessment": len(people.assessments),
+        "Consent": len(people.consents), "Resource": 800, "Institution": 120,
+    }  # fmt: skip
+    assert loaded.nodes == counts
+    assert all(counts.values())
+    report = loaded.report()
+    assert report["nodes_total"] == sum(counts.values()) and report["graph_nodes_per_s"] > 0
+    assert any("search index" in line or "resources" in line for line in lines)
+    indexed = await runtime.backends.search.count(index=runtime.services.search_alias)
+    assert indexed["count"] == 800
+
+    query = "query($id: ID!) { recipient(id: $id) { id needs { code } cases { status } } }"
+    open_case = next(c for c in people.cases if c["status"] != "CLOSED" and c["participants"])
+    token = api.token(open_case["participants"][0], "CASEWORKER")
+    seen = await api.ok(query, {"id": open_case["recipientId"]}, token=token)
+    assert seen["recipient"]["id"] == open_case["recipientId"]
+
+    accepted = next(r for r in people.referrals if r["status"] in ("ACCEPTED", "IN_PROGRESS"))
+    involved = {accepted["toInstitutionId"], accepted["fromInstitutionId"]}
+    token = api.token(accepted["toInstitutionId"], "CASEWORKER")
+    seen = await api.ok(query, {"id": accepted["recipientId"]}, token=token)
+    assert seen["recipient"]["needs"]  # NEEDS is shared by every generated referral
+
+    person = next(p for p in people.recipients if p["id"] == accepted["recipientId"])
+    members = set(person["caseInstitutions"]) | {person["registeredBy"]} | involved
+    granted = {g.split("|")[0].removeprefix("inst:") for g in person["consentGrants"]}
+    outsider = next(i["id"] for i in data.institutions if i["id"] not in members | granted)
+    token = api.token(outsider, "CASEWORKER")
+    hidden = await api.ok(query, {"id": accepted["recipientId"]}, token=token)
+    unknown = await api.ok(query, {"id": "rcp_g9999999"}, token=token)
+    assert hidden == unknown == {"recipient": None}
+
+
+async def test_every_scenario_runs_on_generated_data(runtime):
+    data = Synthetic(SMALL)
+    lines: list[str] = []
+    await load(runtime, data, lines.append)
+    results = {
+        name: await scenario(runtime, data, ROUNDS, lines.append)
+        for name, scenario in SCENARIOS.items()
+    }
+    reads = results["reads"]
+    for key in ("resource_graphql", "resource_engine", "resources_50_graphql"):
+        assert reads[key]["n"] == 3 and _timing(reads[key]), key
+    assert reads["resources_10_round_trips"] == reads["resources_50_round_trips"] > 0
+    assert math.isfinite(reads["enforcement_overhead_p50_percent"])
+    assert reads["resource_engine"]["p50_ms"] <= reads["resource_graphql"]["p50_ms"]
+
+    search = results["search"]
+    assert search["index_docs"] == 800
+    assert search["engine_body_is_product_body"] and search["audience_clauses_removed"]
+    assert all(total > 0 for total in search["total_counts"].values())
+    assert search["graphql_unavailable"] == dict.fromkeys(QUERIES, 0)
+    assert search["graphql_all"]["n"] == 2 * len(QUERIES) and _timing(search["graphql_all"])
+    assert math.isfinite(search["search_visibility_overhead_p50_percent"])
+
+    people = results["recipients"]
+    assert people["scan_per_s"] > 0 and people["scan_recommendations"] > 0
+    assert _timing(people["view_360_graphql"]) and people["view_360_round_trips"] <= 12
+    assert 0 < people["view_360_engine"]["p50_ms"] <= people["view_360_graphql"]["p50_ms"]
+    for clients in (1, 8):
+        for step in ("create", "accept"):
+            figures = people[f"{step}_referral_{clients}"]
+            assert figures["n"] == 3 and figures["per_s"] > 0
+    assert any("membership scan" in line for line in lines)
+
+
+async def test_the_command_starts_its_own_engines_and_reports_their_memory():
+    results = await run(
+        "tiny", ["reads"], lambda _: None, rounds=ROUNDS,
+        size=Scale(institutions=80, resources=600, recipients=100),
+    )  # fmt: skip
+    assert results["load"]["nodes"]["Resource"] == 600
+    memory = results["peak_memory_mb"]
+    assert all(value is not None and value > 10 for value in memory.values()), memory
+    assert results["reads"]["resource_graphql"]["n"] == 3
 
 
 def test_without_audiences_removes_every_audience_clause():
@@ -27,30 +145,13 @@ def test_without_audiences_removes_every_audience_clause():
     for variants in QUERIES.values():
         for criteria in variants:
             body = search_body(engine_search(criteria, (33.39, 126.28)), who)
-            assert "seeListing" in json.dumps(body)
+            assert "withheldFrom" in json.dumps(body)
             stripped = json.dumps(without_audiences(body, who))
-            for column in ('"seeListing"', '"see.', "ins_bench"):
+            for column in ("withheldFrom", '"seeListing"', '"see.', "ins_bench"):
                 assert column not in stripped
 
 
-async def test_search_benchmark_runs(runtime):
-    """More resources than the demo set, so that the varied copies are loaded too."""
-    lines: list[str] = []
-    count, rounds = 700, 2
-    results = await run_search(runtime, count=count, repeat=rounds, progress=lines.append)
-    assert results["resources"] == results["indexed"] == results["index_docs"] == count
-    assert results["graph_load_per_s"] > 0 and results["index_per_s"] > 0
-    assert results["engine_body_is_product_body"] and results["audience_clauses_removed"]
-    assert all(total > 0 for total in results["total_counts"].values())
-    assert results["graphql_unavailable"] == dict.fromkeys(QUERIES, 0)
-    timed = [f"graphql_{kind}" for kind in QUERIES]
-    timed += ["engine_with_visibility", "engine_without_visibility", "engine_floor"]
-    for key in [*timed, "graphql_all"]:
-        value = results[key]
-        assert 0 < value["p50_ms"] <= value["p95_ms"] <= value["p99_ms"], key
-    assert results["graphql_all"]["n"] == rounds * len(QUERIES)
-    assert results["engine_with_visibility"]["n"] == rounds * len(QUERIES)
-    for key in ("search_visibility_overhead_p50_percent", "graphql_engine_ratio_p50"):
-        assert math.isfinite(results[key])
-    assert results["graphql_engine_ratio_p50"] > 0
-    assert any("loaded" in line for line in lines)
+def test_busy_seconds_counts_overlapping_statements_once():
+    assert busy_seconds([(0.0, 1.0), (0.5, 1.5), (3.0, 4.0)]) == 2.5
+    assert busy_seconds([(0.0, 2.0), (0.5, 1.0)]) == 2.0
+    assert busy_seconds([]) == 0.0

@@ -1,0 +1,140 @@
+"""How the scenarios measure: percentiles, graph time inside a request, requests through the
+app, and each process's peak memory."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+import os
+import resource
+import statistics
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from server.app import create_app
+from server.auth import issue_token
+from server.runtime import Runtime
+
+__all__ = [
+    "api_client",
+    "busy_seconds",
+    "engine_time",
+    "graphql_ok",
+    "peak_memory_mb",
+    "percentiles",
+    "staff_token",
+]
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """Median and nearest-rank p95/p99, so that p50 <= p95 <= p99 holds for any sample."""
+    ordered = sorted(samples)
+
+    def rank(p: float) -> float:
+        return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
+
+    return {
+        "p50_ms": statistics.median(ordered),
+        "p95_ms": rank(0.95),
+        "p99_ms": rank(0.99),
+        "n": len(ordered),
+    }
+
+
+_measured: contextvars.ContextVar[list[tuple[float, float]] | None] = contextvars.ContextVar(
+    "measured", default=None
+)
+
+
+@contextlib.contextmanager
+def engine_time(runtime: Runtime) -> Iterator[list[tuple[float, float]]]:
+    """(start, end) of each graph statement of this task (and the tasks it starts) while the
+    block runs; the server's background loops (search sync, referral sweep) do not count."""
+    graph = runtime.services.graph
+    original = graph.run
+    spent: list[tuple[float, float]] = []
+
+    async def timed(*args: Any, **kwargs: Any) -> Any:
+        bucket = _measured.get()
+        started = time.perf_counter()
+        try:
+            return await original(*args, **kwargs)
+        finally:
+            if bucket is not None:
+                bucket.append((started, time.perf_counter()))
+
+    graph.run = timed  # type: ignore[method-assign]
+    token = _measured.set(spent)
+    try:
+        yield spent
+    finally:
+        _measured.reset(token)
+        graph.run = original  # type: ignore[method-assign]
+
+
+def busy_seconds(intervals: list[tuple[float, float]]) -> float:
+    """Wall time during which at least one statement was in flight: a request's loaders run
+    statements concurrently, so summing them would count the overlap twice."""
+    total, end = 0.0, float("-inf")
+    for start, stop in sorted(intervals):
+        if stop > end:
+            total += stop - max(start, end)
+            end = stop
+    return total
+
+
+@contextlib.asynccontextmanager
+async def api_client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    """The server's ASGI app in this process, so that graph time can be taken per request."""
+    transport = httpx.ASGITransport(app=create_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        yield client
+
+
+def staff_token(runtime: Runtime, institution_id: str, role: str = "CASEWORKER") -> str:
+    return issue_token(
+        runtime.secret, subject=f"bench-{institution_id}", institution_id=institution_id,
+        roles=[role], ttl_seconds=3 * 3600,
+    )  # fmt: skip
+
+
+async def graphql_ok(client: httpx.AsyncClient, token: str, query: str, variables: Any) -> Any:
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    body = response.json()
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL error in the benchmark: {body['errors'][0]}")
+    return body["data"]
+
+
+def _high_water_mb(pid: int) -> float | None:
+    """Peak resident set (VmHWM) of a live process, from /proc (Linux)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+def peak_memory_mb(runtime: Runtime) -> dict[str, float | None]:
+    """Peak resident memory of the server (this process: the app runs in it), the graph
+    engine and the search engine, when they are children this process started."""
+    backends = runtime.backends
+    own = _high_water_mb(os.getpid())
+    if own is None:  # not Linux: ru_maxrss is in KiB there too, except on macOS (bytes)
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "server": own,
+        "graph_engine": _high_water_mb(backends.falkordb.process.pid)
+        if backends.falkordb
+        else None,
+        "search_engine": _high_water_mb(backends.osmem.process.pid) if backends.osmem else None,
+    }
