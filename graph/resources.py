@@ -20,6 +20,7 @@ __all__ = [
     "RESOURCE_FILTER",
     "count_resources",
     "filter_params",
+    "first_window",
     "from_properties",
     "insert_resource",
     "list_resources",
@@ -137,7 +138,18 @@ RESOURCE_FILTER = """($needs IS NULL OR any(code IN r.needCodes WHERE code IN $n
   AND ($hsdsTerms IS NULL OR any(term IN coalesce(r.hsdsTermIds, []) WHERE term IN $hsdsTerms))
   AND ($modifiedAfter IS NULL OR r.updatedAt >= $modifiedAfter)"""
 
+# Cursor pages: the next `$window` matching resources in id order, with the listing checked
+# on those rows only (FalkorDB sorts by scanning every match, so a check before the sort runs
+# on the whole label); `props` is null for rows the viewer may not see.
 LIST_RESOURCES = f"""MATCH (r:Resource)
+WHERE r.id > $after AND {RESOURCE_FILTER}
+WITH r ORDER BY r.id LIMIT $window
+WITH r, {RESOURCE_LISTED} AS listed
+RETURN r.id AS id, CASE WHEN listed THEN properties(r) ELSE null END AS props
+ORDER BY id"""
+
+# Offset pages (HSDS page numbers): rows to skip are listed rows, so the check comes first.
+LIST_RESOURCES_AT_OFFSET = f"""MATCH (r:Resource)
 WHERE r.id > $after AND {RESOURCE_FILTER} AND {RESOURCE_LISTED}
 WITH r ORDER BY r.id SKIP $skip LIMIT $pageSize
 {_RESOURCE_RETURN}"""
@@ -155,6 +167,11 @@ def filter_params(filters: dict[str, Any]) -> dict[str, Any]:
     return {key: filters.get(key) for key in FILTER_KEYS}
 
 
+def first_window(limit: int) -> int:
+    """Rows a cursor page reads first: the page and a margin for rows the viewer may not see."""
+    return limit + max(8, limit // 4)
+
+
 async def list_resources(
     graph: GraphEngine,
     viewer: Viewer,
@@ -166,15 +183,24 @@ async def list_resources(
 ) -> list[dict[str, Any]]:
     """A page of listed resources in id order, after the id `after` and `skip` rows. `filters`
     hold already-expanded code lists (`needs` with narrower needs, `regions` with the regions
-    above and below), HSDS taxonomy term ids (`hsdsTerms`) and an ISO time (`modifiedAfter`)."""
-    params = {
-        **filter_params(filters),
-        **listing_params(viewer),
-        "after": after,
-        "skip": skip,
-        "pageSize": limit,
-    }
-    return _records(await graph.run(LIST_RESOURCES, params))
+    above and below), HSDS taxonomy term ids (`hsdsTerms`) and an ISO time (`modifiedAfter`).
+
+    Cursor pages read a window a little larger than the page and, when too few of its rows
+    are listed to the viewer, the next (four times larger) window after it: one round trip
+    unless most matches are hidden from the viewer."""
+    params = {**filter_params(filters), **listing_params(viewer), "after": after}
+    if skip:
+        params |= {"skip": skip, "pageSize": limit}
+        return _records(await graph.run(LIST_RESOURCES_AT_OFFSET, params))
+    shown: list[dict[str, Any]] = []
+    window = first_window(limit)
+    while True:
+        rows = await graph.run(LIST_RESOURCES, {**params, "window": window})
+        shown += [row["props"] for row in rows if row["props"] is not None]
+        if len(shown) >= limit or len(rows) < window:
+            return [from_properties(props) for props in shown[:limit]]
+        params["after"] = rows[-1]["id"]
+        window *= 4
 
 
 async def count_resources(graph: GraphEngine, viewer: Viewer, filters: dict[str, Any]) -> int:

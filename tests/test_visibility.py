@@ -382,3 +382,32 @@ async def test_hidden_resource_errors_look_like_missing_ones(api):
     assert hidden["message"].replace(resource["id"], "ID") == missing["message"].replace(
         "res_000000000000", "ID"
     )
+
+
+async def test_pages_skip_runs_of_hidden_resources_without_losing_or_leaking_any(api):
+    """A cursor page reads a window of matches and checks the listing on it; when most are
+    hidden it reads larger windows after it, so pages stay full and in id order."""
+    from graph.engine import round_trips
+
+    owner = api.token("ins_owner01", "REGISTRANT")
+    public: list[str] = []
+    for i in range(36):
+        listing = "PUBLIC" if i % 9 == 4 else "OWNER"
+        created = await register(api, owner, name=f"r{i}", visibility={"listing": listing})
+        if listing == "PUBLIC":
+            public.append(created["id"])
+    query = """query($after: String) { resources(first: 2, after: $after) {
+        edges { node { id } } pageInfo { hasNextPage endCursor } } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        counter = round_trips()
+        page = (await api.ok(query, {"after": after}))["resources"]
+        assert counter.count <= 4  # windows grow fourfold: 11, 44 rows
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == sorted(public) and len(seen) == 4
+    everything = await api.ok("{ resources(first: 50) { edges { node { id } } } }", token=owner)
+    assert len(everything["resources"]["edges"]) == 36
