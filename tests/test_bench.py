@@ -114,6 +114,9 @@ async def test_every_scenario_runs_on_generated_data(runtime):
     assert search["index_docs"] == 800
     assert search["engine_body_is_product_body"] and search["audience_clauses_removed"]
     assert all(total > 0 for total in search["total_counts"].values())
+    # A search costs the same few graph statements whatever the query kind.
+    assert set(search["graph_round_trips"]) == set(QUERIES)
+    assert all(1 <= trips <= 2 for trips in search["graph_round_trips"].values())
     assert search["graphql_unavailable"] == dict.fromkeys(QUERIES, 0)
     assert search["graphql_all"]["n"] == 2 * len(QUERIES) and _timing(search["graphql_all"])
     assert math.isfinite(search["search_visibility_overhead_p50_percent"])
