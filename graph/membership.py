@@ -165,9 +165,10 @@ async def scan_state(graph: GraphEngine, scan_id: str) -> str | None:
     return rows[0]["after"] if rows else None
 
 
+# Cleared, not deleted: see graph/outbox.py on node deletes under FalkorDB.
 CLEAR_SCAN_STATE = """MATCH (s:ScanState {id: $scanId})
-DELETE s
-RETURN count(*) AS cleared"""
+SET s.after = null
+RETURN count(s) AS cleared"""
 
 
 async def clear_scan_state(graph: GraphEngine, scan_id: str) -> None:
