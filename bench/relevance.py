@@ -55,9 +55,8 @@ async def load_corpus(runtime: Runtime) -> int:
         records.append(record)
     for start in range(0, len(records), 500):
         batch = records[start : start + 500]
-        events = [f"evt_rel{start + i:06d}" for i in range(len(batch))]
-        await upsert_resources(graph, batch, event_ids=events, now_ms=0)
-    await graph.run("MATCH (o:OutboxEvent) DELETE o", write=True)
+        await upsert_resources(graph, batch, now_ms=0)
+    await graph.run("MATCH (o:OutboxMarker) SET o.pendingSince = null", write=True)
     await rebuild_from_graph(runtime.sync, nori=runtime.settings.search_nori)
     return len(records)
 

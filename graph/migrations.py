@@ -11,7 +11,7 @@ from graph.needs import load_need_seed, seed_needs
 from graph.programs import load_program_seed, seed_programs
 from graph.regions import load_region_seed, seed_regions
 
-__all__ = ["INDEXES", "UNIQUE_KEYS", "migrate", "neo4j_ddl"]
+__all__ = ["INDEXES", "LEGACY_OUTBOX", "UNIQUE_KEYS", "migrate", "neo4j_ddl"]
 
 # (label, property) pairs that identify a node.
 UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
@@ -30,7 +30,7 @@ UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
     ("AuditEvent", "id"),
     ("Recommendation", "id"),
     ("ScanState", "id"),
-    ("OutboxEvent", "id"),
+    ("OutboxMarker", "entityId"),
     # Open Referral HSDS ids (UUIDs) of exchanged records and of imported taxonomies.
     ("Resource", "hsdsId"),
     ("Institution", "hsdsId"),
@@ -43,7 +43,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Resource", "providerId"),
     ("Resource", "status"),
     ("Institution", "regionCode"),
-    ("OutboxEvent", "createdAt"),
+    ("OutboxMarker", "pendingSince"),
     ("Recipient", "idHash"),
     ("Recipient", "regionCode"),
     ("AuditEvent", "entityId"),
@@ -92,6 +92,21 @@ async def _falkordb_schema(graph: FalkorDBEngine) -> None:
             )  # fmt: skip
 
 
+# Graphs written before outbox markers hold one OutboxEvent per write: each resource they name
+# becomes pending (since its oldest event), then the events go. Runs before the server serves,
+# so no write interleaves with the deletes (see graph/outbox.py for why that matters).
+LEGACY_OUTBOX = """MATCH (o:OutboxEvent)
+WITH o.entity AS entity, o.entityId AS entityId, min(o.createdAt) AS since
+MERGE (m:OutboxMarker {entityId: entityId})
+SET m.entity = entity, m.seq = coalesce(m.seq, 0) + 1,
+    m.pendingSince = coalesce(m.pendingSince, since)
+RETURN count(m) AS converted"""
+
+DROP_LEGACY_OUTBOX = """MATCH (o:OutboxEvent)
+DELETE o
+RETURN count(*) AS dropped"""
+
+
 async def migrate(graph: GraphEngine) -> None:
     """Create constraints and indexes, then upsert the regions, the need taxonomy and the
     programmes (whose rules are checked first: a bad rule raises `RuleFileError`)."""
@@ -100,6 +115,8 @@ async def migrate(graph: GraphEngine) -> None:
     else:
         for statement in neo4j_ddl():
             await graph.run(statement, write=True)
+    await graph.run(LEGACY_OUTBOX, write=True)
+    await graph.run(DROP_LEGACY_OUTBOX, write=True)
     regions = load_region_seed()
     needs = load_need_seed()
     await seed_regions(graph, regions)

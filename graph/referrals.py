@@ -19,6 +19,7 @@ from typing import Any
 
 from graph.engine import GraphEngine, Row, load_rows
 from graph.recipients import audited, entitlement
+from graph.resources import _OUTBOX_MARK
 
 __all__ = [
     "accept_referral",
@@ -108,7 +109,7 @@ ACCEPT_REFERRAL = f"""{_guarded("toInstitutionId")}
 {_FINISH}"""
 
 # Accepting a referral that names a resource also takes one of its free places, when the
-# resource counts them, and appends the resource's outbox event so search learns the count.
+# resource counts them, and marks the resource in the search outbox so search learns the count.
 ACCEPT_REFERRAL_TAKING_SLOT = f"""{_guarded("toInstitutionId")}
 MATCH (r:Resource {{id: f.resourceId}})
 SET r.lock = true
@@ -118,8 +119,7 @@ WHERE NOT counted OR r.capAvailable > 0
 SET r.capUpdatedAt = CASE WHEN counted THEN $now ELSE r.capUpdatedAt END,
     r.version = CASE WHEN counted THEN r.version + 1 ELSE r.version END,
     r.capAvailable = CASE WHEN counted THEN r.capAvailable - 1 ELSE null END
-CREATE (:OutboxEvent {{id: $eventId, entity: 'Resource', entityId: r.id, version: r.version,
-    createdAt: $nowMs}})
+{_OUTBOX_MARK}
 {_APPLY}, p.referralGrants = coalesce(p.referralGrants, []) + $grants
 {_FINISH}"""
 

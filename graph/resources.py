@@ -1,5 +1,5 @@
 """Resources (자원): storage shape, reads under the listing condition, and single-statement
-writes that also append their outbox event.
+writes that also mark the resource pending in the search outbox (graph/outbox.py).
 
 Resources are stored flat (graph properties cannot hold maps); `to_properties` and
 `from_properties` convert between the flat node and the nested record the resolvers use.
@@ -209,8 +209,11 @@ async def count_resources(graph: GraphEngine, viewer: Viewer, filters: dict[str,
     return rows[0]["total"]
 
 
-_OUTBOX_CREATE = """CREATE (:OutboxEvent {id: $eventId, entity: 'Resource', entityId: r.id,
-    version: r.version, createdAt: $nowMs})"""
+# Marks `r` pending for the search-sync loop; `pendingSince` keeps the oldest unapplied write.
+# A fragment (shared with graph/referrals.py), so private: statements are checked whole.
+_OUTBOX_MARK = """MERGE (o:OutboxMarker {entityId: r.id})
+SET o.entity = 'Resource', o.seq = coalesce(o.seq, 0) + 1,
+    o.pendingSince = coalesce(o.pendingSince, $nowMs)"""
 
 INSERT_RESOURCE = f"""MATCH (p:Institution {{id: $providerId}})
 OPTIONAL MATCH (n:Need) WHERE n.code IN $needCodes
@@ -221,7 +224,7 @@ WHERE size(needs) = size($needCodes) AND size(regions) = size($regionCodes)
 CREATE (r:Resource)
 SET r = $props
 CREATE (p)-[:PROVIDES]->(r)
-{_OUTBOX_CREATE}
+{_OUTBOX_MARK}
 WITH r, needs, regions
 UNWIND needs AS n
 CREATE (r)-[:ADDRESSES]->(n)
@@ -233,16 +236,15 @@ WITH r, count(*) AS linkedRegions
 
 
 async def insert_resource(
-    graph: GraphEngine, record: dict[str, Any], *, event_id: str, now_ms: int
+    graph: GraphEngine, record: dict[str, Any], *, now_ms: int
 ) -> dict[str, Any] | None:
-    """Create the resource, its need and region links and its outbox event in one atomic
+    """Create the resource, its need and region links and its outbox mark in one atomic
     statement. Returns None (and writes nothing) when the provider or a code is unknown."""
     params = {
         "providerId": record["providerId"],
         "needCodes": record["needs"],
         "regionCodes": record["regions"],
         "props": to_properties(record),
-        "eventId": event_id,
         "nowMs": now_ms,
     }
     rows = await graph.run(INSERT_RESOURCE, params, write=True)
@@ -263,7 +265,7 @@ DELETE old
 WITH DISTINCT r, needs, regions
 SET r += $props, r.version = r.version + 1, r.needCodes = [n IN needs | n.code],
     r.servedRegionCodes = [g IN regions | g.code]
-{_OUTBOX_CREATE}
+{_OUTBOX_MARK}
 WITH r, needs, regions
 UNWIND needs AS n
 CREATE (r)-[:ADDRESSES]->(n)
@@ -281,11 +283,10 @@ async def update_resource(
     expected_version: int,
     changes: dict[str, Any],
     *,
-    event_id: str,
     now_ms: int,
 ) -> dict[str, Any] | None:
     """Apply `changes` (a partial record) if the version still matches and the resource belongs
-    to `provider_id`, bumping the version and appending the outbox event atomically. Need and
+    to `provider_id`, bumping the version and marking it in the outbox atomically. Need and
     region links are rewritten from `changes` or kept. None means nothing was written."""
     props = to_properties({k: v for k, v in changes.items() if k not in {"needs", "regions"}})
     params = {
@@ -295,7 +296,6 @@ async def update_resource(
         "needCodes": changes.get("needs"),
         "regionCodes": changes.get("regions"),
         "props": props,
-        "eventId": event_id,
         "nowMs": now_ms,
     }
     rows = await graph.run(UPDATE_RESOURCE, params, write=True)
@@ -305,7 +305,7 @@ async def update_resource(
 SET_STATUS = f"""MATCH (r:Resource {{id: $id}})
 WHERE r.providerId = $providerId AND ($expectedVersion IS NULL OR r.version = $expectedVersion)
 SET r.status = $status, r.version = r.version + 1, r.updatedAt = $now
-{_OUTBOX_CREATE}
+{_OUTBOX_MARK}
 WITH r
 {_RESOURCE_RETURN}"""
 
@@ -318,7 +318,6 @@ async def set_resource_status(
     expected_version: int | None,
     *,
     now: str,
-    event_id: str,
     now_ms: int,
 ) -> dict[str, Any] | None:
     params = {
@@ -327,7 +326,6 @@ async def set_resource_status(
         "status": status,
         "expectedVersion": expected_version,
         "now": now,
-        "eventId": event_id,
         "nowMs": now_ms,
     }
     rows = await graph.run(SET_STATUS, params, write=True)
@@ -345,9 +343,9 @@ async def resource_state(graph: GraphEngine, viewer: Viewer, resource_id: str) -
     return rows[0] if rows else None
 
 
-UPSERT_RESOURCES = """UNWIND $rows AS row
-MATCH (p:Institution {id: row.providerId})
-MERGE (r:Resource {id: row.props.id})
+UPSERT_RESOURCES = f"""UNWIND $rows AS row
+MATCH (p:Institution {{id: row.providerId}})
+MERGE (r:Resource {{id: row.props.id}})
 SET r += row.props
 MERGE (p)-[:PROVIDES]->(r)
 WITH r, row
@@ -360,25 +358,23 @@ WITH DISTINCT r, row
 MATCH (g:Region) WHERE g.code IN row.regions
 CREATE (r)-[:SERVES]->(g)
 WITH DISTINCT r, row
-CREATE (:OutboxEvent {id: row.eventId, entity: 'Resource', entityId: r.id,
-    version: r.version, createdAt: $nowMs})
+{_OUTBOX_MARK}
 RETURN count(r) AS upserted"""
 
 
 async def upsert_resources(
-    graph: GraphEngine, records: list[dict[str, Any]], *, event_ids: list[str], now_ms: int
+    graph: GraphEngine, records: list[dict[str, Any]], *, now_ms: int
 ) -> int:
     """Bulk path (demo data, imports, benchmarks): idempotent on the resource id; each resource
-    gets its outbox event in the same statement."""
+    gets its outbox mark in the same statement."""
     rows = [
         {
             "providerId": record["providerId"],
             "needs": record["needs"],
             "regions": record["regions"],
             "props": to_properties(record),
-            "eventId": event_id,
         }
-        for record, event_id in zip(records, event_ids, strict=True)
+        for record in records
     ]
     result = await graph.run(UPSERT_RESOURCES, {"rows": rows, "nowMs": now_ms}, write=True)
     return result[0]["upserted"] if result else 0
@@ -396,7 +392,7 @@ CREATE (:AuditEvent {{id: $auditId, occurredAt: $now, actor: $actor, institution
     before: {_VISIBILITY_BEFORE},
     beforePartners: r.partners, after: $after, afterPartners: $partners}})
 SET r += $props, r.version = r.version + 1, r.updatedAt = $now
-{_OUTBOX_CREATE}
+{_OUTBOX_MARK}
 WITH r
 {_RESOURCE_RETURN}"""
 
@@ -411,11 +407,10 @@ async def set_resource_visibility(
     actor: str,
     now: str,
     audit_id: str,
-    event_id: str,
     now_ms: int,
 ) -> dict[str, Any] | None:
     """Replace the visibility settings, append an AuditEvent with the settings before and
-    after, and the outbox event — one atomic statement. None: nothing was written."""
+    after, and the outbox mark — one atomic statement. None: nothing was written."""
     props = to_properties({"visibility": visibility})
     after = [f"listing={visibility['listing']}"] + [
         f"{name}={audience}" for name, audience in visibility["fields"].items()
@@ -430,7 +425,6 @@ async def set_resource_visibility(
         "actor": actor,
         "now": now,
         "auditId": audit_id,
-        "eventId": event_id,
         "nowMs": now_ms,
     }
     rows = await graph.run(SET_VISIBILITY, params, write=True)

@@ -341,7 +341,6 @@ async def change_referral(
             for c in state["sharedCategories"]
         ],
         "grantSuffix": f"|{referral_id}",
-        "eventId": f"evt_{uuid.uuid4().hex[:20]}",
     }
     audit = {
         **referral_audit(ctx, transition.operation, list(recipients_repo.CATEGORIES), now),

@@ -292,7 +292,7 @@ async def register_resource(
         "visibility": _check_visibility(data.get("visibility")),
         **(exchange or {}),
     }
-    created = await repo.insert_resource(ctx.graph, record, event_id=new_id("evt"), now_ms=now_ms())
+    created = await repo.insert_resource(ctx.graph, record, now_ms=now_ms())
     ctx.services.notify_write()
     if created is None:
         # Codes were checked against the catalogues, so only the provider can be missing.
@@ -356,7 +356,6 @@ async def update_resource(
         ctx.viewer.institution_id or "",
         expected_version,
         changes,
-        event_id=new_id("evt"),
         now_ms=now_ms(),
     )
     return await _written(ctx, updated, resource_id, expected_version)
@@ -374,7 +373,6 @@ async def set_resource_status(
         status,
         expected_version,
         now=iso_now(),
-        event_id=new_id("evt"),
         now_ms=now_ms(),
     )
     return await _written(ctx, updated, resource_id, expected_version)
@@ -420,7 +418,6 @@ async def set_resource_visibility(
         actor=ctx.viewer.subject or "",
         now=iso_now(),
         audit_id=new_id("aud"),
-        event_id=new_id("evt"),
         now_ms=now_ms(),
     )
     return await _written(ctx, updated, resource_id, expected_version)

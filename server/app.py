@@ -147,7 +147,7 @@ def create_app(runtime: Runtime) -> Starlette:
     async def metrics(_: Request) -> Response:
         m = runtime.sync.metrics
         lines = [
-            "# HELP hanaro_search_sync_applied_events_total Outbox events applied to the index.",
+            "# HELP hanaro_search_sync_applied_events_total Resource changes applied to the index.",
             "# TYPE hanaro_search_sync_applied_events_total counter",
             f"hanaro_search_sync_applied_events_total {m.applied_events}",
             "# HELP hanaro_search_sync_failed_batches_total Failed sync passes (retried).",

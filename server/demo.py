@@ -11,7 +11,7 @@ from graph.institutions import upsert_institutions
 from graph.migrations import migrate
 from graph.resources import upsert_resources
 from resolvers.resources import DEFAULT_FIELD_AUDIENCES
-from resolvers.stamps import iso_now, new_id, now_ms
+from resolvers.stamps import iso_now, now_ms
 from server.auth import issue_token
 from server.demo_data import DemoDataset, build_demo_dataset
 from server.demo_people import COUNT, load_demo_recipients
@@ -54,9 +54,7 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
     records = [demo_resource_record(row, i, now) for i, row in enumerate(data.resources)]
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
-        await upsert_resources(
-            graph, batch, event_ids=[new_id("evt") for _ in batch], now_ms=now_ms()
-        )
+        await upsert_resources(graph, batch, now_ms=now_ms())
     people = await load_demo_recipients(graph, data)
     referrals = await load_demo_referrals(graph, data)
     return {

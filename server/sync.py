@@ -1,8 +1,9 @@
 """The search-sync loop: joins the graph's outbox to the index's bulk apply.
 
-Events are read in (time, version) order, the current state of each named resource is indexed
-(so replaying an event, or seeing them out of order, changes nothing), and only then are the
-events deleted. While search is down the events wait in the graph; nothing is lost."""
+Pending resources are read oldest first, the current state of each is indexed (so applying a
+resource twice, or after a newer write, changes nothing: versions are external) and only then
+are their outbox markers cleared, unless written again meanwhile. While search is down the
+markers stay pending in the graph; nothing is lost."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 
 from graph.engine import GraphEngine
-from graph.outbox import all_resource_ids, delete_events, pending_events, resources_for_index
+from graph.outbox import all_resource_ids, mark_applied, pending_changes, resources_for_index
 from search.index import apply_documents, rebuild_index
 from search.resources import Vocabulary, index_body, resource_document
 
@@ -59,24 +60,24 @@ class SearchSync:
         return [resource_document(r, self.vocabulary) for r in records]
 
     async def apply_pending(self) -> int:
-        """One pass: apply up to BATCH events. Returns how many were applied."""
-        events = await pending_events(self.graph, BATCH)
-        if not events:
+        """One pass: apply up to BATCH pending resources. Returns how many were applied."""
+        changes = await pending_changes(self.graph, BATCH)
+        if not changes:
             return 0
-        ids = list(dict.fromkeys(e["entityId"] for e in events if e["entity"] == "Resource"))
+        ids = [c["entityId"] for c in changes if c["entity"] == "Resource"]
         records = await resources_for_index(self.graph, ids)
         present = {r["id"] for r in records}
         await apply_documents(
             self.search, self.alias, self.documents(records), [i for i in ids if i not in present]
         )
-        await delete_events(self.graph, [e["id"] for e in events])
+        await mark_applied(self.graph, changes)
         now = time.time() * 1000
-        lag = max(0.0, now - min(e["createdAt"] for e in events))
-        self.metrics.applied_events += len(events)
+        lag = max(0.0, now - min(c["pendingSince"] for c in changes))
+        self.metrics.applied_events += len(changes)
         self.metrics.last_lag_ms = lag
         self.metrics.max_lag_ms = max(self.metrics.max_lag_ms, lag)
         self.metrics.lags = [*self.metrics.lags[-999:], lag]
-        return len(events)
+        return len(changes)
 
     def poke(self) -> None:
         """Wake the loop now (after a write) instead of at the next interval."""

@@ -35,7 +35,8 @@ def test_the_collector_finds_the_statements():
     names = {name for name, _ in STATEMENTS}
     assert "graph.resources.INSERT_RESOURCE" in names
     assert "graph.resources.LIST_RESOURCES" in names
-    assert "graph.outbox.PENDING_EVENTS" in names
+    assert "graph.outbox.PENDING_CHANGES" in names
+    assert "graph.outbox.MARK_APPLIED" in names
     assert len(STATEMENTS) >= 20
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from graph.outbox import pending_events
+from graph.outbox import pending_changes
 from tests.test_resources_api import register
 
 SEARCH = """query($input: ResourceSearchInput!) {
@@ -31,10 +31,10 @@ SEARCH = """query($input: ResourceSearchInput!) {
 
 
 async def settled(runtime: Any, timeout: float = 5.0) -> None:
-    """Wait until the sync loop has applied every outbox event to the index."""
+    """Wait until the sync loop has applied every pending resource to the index."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while await pending_events(runtime.backends.graph, 1):
+    while await pending_changes(runtime.backends.graph, 1):
         assert loop.time() < deadline, "the search index did not catch up"
         await asyncio.sleep(0.02)
 

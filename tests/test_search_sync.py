@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+from graph.migrations import migrate
+from graph.outbox import mark_applied, pending_changes
 from graph.resources import upsert_resources
 from search.engine import make_search_client
 from search.index import ensure_index
@@ -77,10 +79,8 @@ async def test_index_is_rebuilt_from_the_graph_at_start(backends, api):
                 "internalNotes",
             )
         }
-    await upsert_resources(
-        backends.graph, records, event_ids=[f"evt_b{i}" for i in range(30)], now_ms=0
-    )
-    await backends.graph.run("MATCH (o:OutboxEvent) DELETE o", write=True)
+    await upsert_resources(backends.graph, records, now_ms=0)
+    await backends.graph.run("MATCH (o:OutboxMarker) SET o.pendingSince = null", write=True)
     # A second server start on the same graph rebuilds the (in-memory) index from the graph.
     async with running(backends) as second:
         count = await second.backends.search.count(index=second.settings.search_index)
@@ -99,8 +99,9 @@ async def test_search_down_then_up_loses_no_update(api):
         await api.ok(UPDATE, {"id": created["id"], "v": 1, "input": {"name": "v2"}}, token)
         await asyncio.sleep(0.3)
         assert sync.metrics.failed_batches >= 1
-        pending = await runtime.backends.graph.run("MATCH (o:OutboxEvent) RETURN count(o) AS n")
-        assert pending[0]["n"] == 2
+        # Two writes to one resource: one pending marker, its oldest write's time kept.
+        pending = await pending_changes(runtime.backends.graph, 10)
+        assert [(p["entityId"], p["seq"]) for p in pending] == [(created["id"], 2)]
         assert await indexed(runtime, created["id"]) is None
     finally:
         sync.search = live
@@ -108,27 +109,63 @@ async def test_search_down_then_up_loses_no_update(api):
     sync.poke()
     await wait_indexed(runtime, created["id"], 2, timeout=10)
     assert (await indexed(runtime, created["id"]))["name"] == "v2"
-    pending = await runtime.backends.graph.run("MATCH (o:OutboxEvent) RETURN count(o) AS n")
-    assert pending[0]["n"] == 0
+    assert await pending_changes(runtime.backends.graph, 10) == []
 
 
-async def test_replayed_and_out_of_order_events_change_nothing(api):
+async def test_applying_a_resource_again_or_late_changes_nothing(api):
     runtime = api.runtime
     token = api.token("ins_owner01", "REGISTRANT")
     created = (await api.ok(REGISTER, {"input": resource_input()}, token))["registerResource"]
     await api.ok(UPDATE, {"id": created["id"], "v": 1, "input": {"name": "v2"}}, token)
     await wait_indexed(runtime, created["id"], 2)
-    # Replay an old event (version 1) after the newer one: the index keeps version 2.
+    # Mark it pending again with an old time: applied again, the index keeps version 2.
     await runtime.backends.graph.run(
-        "CREATE (:OutboxEvent {id: 'evt_replay1', entity: 'Resource', entityId: $id, "
-        "version: 1, createdAt: 0})",
+        "MATCH (o:OutboxMarker {entityId: $id}) SET o.pendingSince = 0, o.seq = o.seq + 1",
         {"id": created["id"]},
         write=True,
     )
-    await runtime.sync.apply_pending()
-    await runtime.sync.apply_pending()
+    assert await runtime.sync.apply_pending() >= 1
     doc = await indexed(runtime, created["id"])
     assert doc["version"] == 2 and doc["name"] == "v2"
+    assert await pending_changes(runtime.backends.graph, 10) == []
+
+
+async def test_a_write_during_a_pass_stays_pending(api):
+    """The pass read the marker before the write: clearing it must not drop the write."""
+    runtime = api.runtime
+    graph = runtime.backends.graph
+    await runtime.sync.stop()
+    token = api.token("ins_owner01", "REGISTRANT")
+    created = (await api.ok(REGISTER, {"input": resource_input()}, token))["registerResource"]
+    read = await pending_changes(graph, 10)
+    assert [(c["entityId"], c["seq"]) for c in read] == [(created["id"], 1)]
+    await api.ok(UPDATE, {"id": created["id"], "v": 1, "input": {"name": "v2"}}, token)
+    await mark_applied(graph, read)
+    still = await pending_changes(graph, 10)
+    assert [(c["entityId"], c["seq"]) for c in still] == [(created["id"], 2)]
+    assert still[0]["pendingSince"] == read[0]["pendingSince"]  # lag counts from the first
+    assert await runtime.sync.apply_pending() == 1
+    assert (await indexed(runtime, created["id"]))["name"] == "v2"
+    assert await pending_changes(graph, 10) == []
+
+
+async def test_outbox_events_of_an_older_version_become_pending_markers(backends):
+    graph = backends.graph
+    await graph.run(
+        "CREATE (:OutboxEvent {id: 'evt_1', entity: 'Resource', entityId: 'res_legacy01', "
+        "version: 1, createdAt: 20}), "
+        "(:OutboxEvent {id: 'evt_2', entity: 'Resource', entityId: 'res_legacy01', "
+        "version: 2, createdAt: 10})",
+        write=True,
+    )
+    await migrate(graph)
+    await migrate(graph)  # idempotent: nothing left to convert
+    pending = await pending_changes(graph, 10)
+    assert [(c["entityId"], c["seq"], c["pendingSince"]) for c in pending] == [
+        ("res_legacy01", 1, 10)
+    ]
+    left = await graph.run("MATCH (o:OutboxEvent) RETURN count(o) AS n")
+    assert left[0]["n"] == 0
 
 
 def test_with_ancestors():

@@ -1,7 +1,7 @@
 """Importing HSDS documents: each record is validated against the HSDS schema first, then
 registered through the API's own paths: `register_resource` / `update_resource` /
 `set_resource_status` as a registrant of the providing institution (input checks, visibility
-defaults, one statement with its outbox event), institutions through the directory's bulk
+defaults, one statement with its outbox mark), institutions through the directory's bulk
 path; every record imported appends an `HSDS_IMPORT` AuditEvent naming the actor.
 
 Idempotent on HSDS ids: a record imported before is found by its HSDS id and updated only
