@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from bench.generate import Scale, Synthetic, load
 from graph.migrations import migrate
 from graph.outbox import mark_applied, pending_changes
 from graph.resources import upsert_resources
@@ -190,3 +191,14 @@ async def test_an_index_of_an_older_document_format_is_replaced_by_an_empty_one(
     assert (await client.count(index=alias))["count"] == 0
     assert await ensure_index(client, alias, body) == name
     await client.indices.delete(index=name)
+
+
+async def test_bulk_writes_while_the_loop_applies_leave_the_outbox_readable(runtime):
+    """The load that broke the outbox on FalkorDB while applied events were deleted (new nodes
+    took the deleted ids under the old label): people written while resources are indexed."""
+    data = Synthetic(Scale(institutions=200, resources=3000, recipients=4000))
+    await load(runtime, data, lambda line: None, every=60.0)
+    assert runtime.sync.metrics.failed_batches == 0, runtime.sync.metrics.last_error
+    assert await pending_changes(runtime.backends.graph, 1) == []
+    indexed = await runtime.backends.search.count(index=runtime.services.search_alias)
+    assert indexed["count"] == 3000
