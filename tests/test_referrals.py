@@ -458,3 +458,21 @@ async def test_the_inbox_costs_a_bounded_number_of_round_trips(api, tokens, cons
     assert all(e["node"]["resource"]["capacity"]["available"] == 4 for e in inbox["edges"])
     # viewer, expiry, page, count, details (audited), institutions, resources, recipients
     assert counter.count <= 8
+
+
+async def test_inbox_and_sent_pages_follow_their_cursors(api, tokens, consented):
+    rid, consent = consented
+    sent = [(await send(api, tokens["owner"], rid, consentId=consent))["id"] for _ in range(7)]
+    query = """query($after: String) { BOX(first: 3, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+    for box, token in (("referralsInbox", tokens["partner"]), ("referralsSent", tokens["owner"])):
+        seen, after, pages = [], None, 0
+        while pages < 5:
+            page = (await api.ok(query.replace("BOX", box), {"after": after}, token))[box]
+            pages += 1
+            seen += [edge["node"]["id"] for edge in page["edges"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert page["totalCount"] == 7
+        assert (pages, seen) == (3, sorted(sent, reverse=True)), box
