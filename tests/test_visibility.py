@@ -1,9 +1,11 @@
 """Visibility (공개 범위): registrants set who sees each resource and field, and nothing hidden
 reaches anyone outside its audience by any query path.
 
-The property test generates resources with random settings and checks every response byte
-of every list, search, single and entity path against an oracle written here, independent of
-`graph.access` and of the index's audience query."""
+The property test generates resources with random settings (at registration, or set later on
+resources that enrollments and referrals already point at) and checks every response byte of
+every list, search, single, entity and nested path (institution, enrollment and referral ->
+resource) against an oracle written here, independent of `graph.access` and of the index's
+audience query; search scores and distances may follow an address only where it is shown."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.referral_helpers import CREATE as CREATE_REFERRAL
+from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 from tests.test_search import settled
 
@@ -36,6 +40,8 @@ REGION_CHAINS = {
     "ins_other001": {"5013025000", "50130", "50"},
 }
 SERVABLE = ["5011025000", "5011031000", "50110", "50130", "5013025000", "50"]
+# Where a resource may be: at the test institutions (inside every distance ring) or ~28 km off.
+PLACES = {"near": (33.5, 126.5), "far": (33.25, 126.56)}
 VIEWERS = {
     "anonymous": None,
     "owner caseworker": ("ins_owner01", "CASEWORKER"),
@@ -97,6 +103,10 @@ scenarios = st.fixed_dictionaries(
         "partners": st.lists(
             st.sampled_from(["ins_region01", "ins_partner01", "ins_other001"]), unique=True
         ),
+        "place": st.sampled_from(list(PLACES)),
+        # Registered open, linked from enrollments and referrals, then narrowed with
+        # setResourceVisibility (instead of registered with its settings).
+        "later": st.booleans(),
     }
 )
 
@@ -104,7 +114,7 @@ scenarios = st.fixed_dictionaries(
 SEARCH_ALL = f"""query($input: ResourceSearchInput!) {{ searchResources(input: $input) {{
   totalCount pageInfo {{ hasNextPage endCursor }}
   facets {{ needs {{ code count }} regions {{ code count }} kinds {{ value count }} }}
-  hits {{ resource {{ {ALL_FIELDS} }} distanceKm eligibility highlights {{ field fragments }}
+  hits {{ resource {{ {ALL_FIELDS} }} score distanceKm eligibility highlights {{ field fragments }}
           reasons {{ code message }} }} }} }}"""
 
 
@@ -155,6 +165,17 @@ async def check_search_paths(
     hits, total, facets = await run({})
     assert sorted(h["resource"]["id"] for h in hits) == sorted(s["id"] for s in visible), name
     assert total == len(visible), name
+    # The empty search ranks by distance from the viewer's institution: a hit's score and
+    # distance may follow its place only where the viewer sees its address.
+    by_id = {s["id"]: s for s in visible}
+    scores: dict[str | None, set[float]] = {}
+    for hit in hits:
+        scenario = by_id[hit["resource"]["id"]]
+        place = scenario["place"] if admits(viewer, scenario, "address") else None
+        scores.setdefault(place, set()).add(hit["score"])
+        if place is None:
+            assert hit["distanceKm"] is None, (name, scenario)
+    assert all(len(values) == 1 for values in scores.values()), (name, scores)
     if visible:
         assert facets["needs"] == [{"code": "DAILY_LIVING_MEALS", "count": len(visible)}], name
         served = Counter(code for s in visible for code in s["served"])
@@ -171,8 +192,8 @@ async def check_search_paths(
         {"hasCapacity": True}, [s for s in visible if admits(viewer, s, "capacity")], "capacity"
     )
     near = await expect(
-        {"near": {"lat": 33.4, "lon": 126.3, "radiusKm": 5}},
-        [s for s in visible if admits(viewer, s, "address")],
+        {"near": {"lat": PLACES["near"][0], "lon": PLACES["near"][1], "radiusKm": 5}},
+        [s for s in visible if admits(viewer, s, "address") and s["place"] == "near"],
         "near",
     )
     assert all(h["distanceKm"] == 0 for h in near), name
@@ -183,10 +204,94 @@ async def check_search_paths(
     return bodies
 
 
+ENROLL = """mutation($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { id } }"""
+LINKED_RESOURCE = f"resource {{ {ALL_FIELDS} }}"
+ENROLLMENTS = f"""query($id: ID!) {{ recipient(id: $id) {{
+  enrollments {{ id {LINKED_RESOURCE} }} }} }}"""
+REFERRALS = """query($after: String) {{ {box}(first: 100, after: $after) {{
+  pageInfo {{ hasNextPage endCursor }} edges {{ node {{ id {linked} }} }} }} }}"""
+
+
+async def link(
+    api: Any, resource_id: str, staff: dict[str, str], people: dict[str, str]
+) -> dict[str, set[str]]:
+    """An enrollment in the resource for the recipient of each test institution, and a referral
+    to its owner from each other one; returns their ids with the institutions that hold them."""
+    ids: dict[str, set[str]] = {}
+    for institution, token in staff.items():
+        enrollment = {"recipientId": people[institution], "resourceId": resource_id}
+        enrolled = await api.ok(ENROLL, {"input": {**enrollment, "start": "2026-01-05"}}, token)
+        ids[enrolled["recordEnrollment"]["id"]] = {institution}
+        if institution == "ins_owner01":
+            continue
+        referral = {
+            "recipientId": people[institution],
+            "toInstitutionId": "ins_owner01",
+            "resourceId": resource_id,
+            "needCodes": ["DAILY_LIVING_MEALS"],
+            "message": "도시락 배달 의뢰",
+            "sharedCategories": ["IDENTITY"],
+            "urgent": True,
+            "urgentReason": "결식 위험",
+        }
+        sent = await api.ok(CREATE_REFERRAL, {"input": referral}, token)
+        ids[sent["createReferral"]["id"]] = {institution, "ins_owner01"}
+    return ids
+
+
+async def linked_resources(
+    api: Any, token: str, institution: str, person: str
+) -> tuple[dict[str, dict[str, Any] | None], list[str]]:
+    """The resource of every enrollment of the institution's recipient and of every referral
+    it sent or (the owner) received, by enrollment or referral id; and the response bodies."""
+    found: dict[str, dict[str, Any] | None] = {}
+    body = await api(ENROLLMENTS, {"id": person}, token)
+    assert "errors" not in body, body
+    bodies = [json.dumps(body, ensure_ascii=False)]
+    for row in body["data"]["recipient"]["enrollments"]:
+        found[row["id"]] = row["resource"]
+    box = "referralsInbox" if institution == "ins_owner01" else "referralsSent"
+    query = REFERRALS.format(box=box, linked=LINKED_RESOURCE)
+    after = None
+    while True:
+        body = await api(query, {"after": after}, token)
+        assert "errors" not in body, body
+        bodies.append(json.dumps(body, ensure_ascii=False))
+        page = body["data"][box]
+        found |= {edge["node"]["id"]: edge["node"]["resource"] for edge in page["edges"]}
+        if not page["pageInfo"]["hasNextPage"]:
+            return found, bodies
+        after = page["pageInfo"]["endCursor"]
+
+
+def check_shown(
+    name: str, rel: int, scenario: dict[str, Any], shown: dict[str, Any], texts: list[str]
+) -> None:
+    """A listed resource as one path showed it: every field inside its audience, none outside
+    (and no withheld value in any response)."""
+    assert shown["id"] == scenario["id"], (name, scenario)
+    withheld = []
+    for field_name, value in scenario["values"].items():
+        audience = scenario["audiences"].get(field_name) or DEFAULTS[field_name]
+        if rel >= AUDIENCES.index(audience):
+            assert value in json.dumps(shown, ensure_ascii=False), (name, field_name)
+        else:
+            withheld.append(field_name)
+            assert shown[field_name] is None, (name, field_name, scenario)
+            for text in texts:
+                assert value not in text, (name, field_name, scenario)
+    assert sorted(shown["withheldFields"]) == sorted(withheld), (name, scenario)
+    assert (shown["visibility"] is not None) == (rel == 4), (name, scenario)
+
+
 async def test_hidden_values_and_records_reach_no_one(api):
     tokens = {name: api.token(*viewer) if viewer else None for name, viewer in VIEWERS.items()}
     owner = api.token("ins_owner01", "REGISTRANT")
+    staff = {institution: api.token(institution, "CASEWORKER") for institution in REGION_CHAINS}
+    people = {institution: await new_recipient(api, token) for institution, token in staff.items()}
     created: list[dict[str, Any]] = []
+    links: dict[str, dict[str, Any]] = {}  # enrollment or referral id -> its resource's scenario
+    holders: dict[str, set[str]] = {}  # enrollment or referral id -> institutions that hold it
 
     @settings(
         max_examples=200,
@@ -202,6 +307,12 @@ async def test_hidden_values_and_records_reach_no_one(api):
         marker = uuid.uuid4().hex
         values = secrets_for(marker)
         fields = {FIELDS[k]: v for k, v in scenario["fields"].items()}
+        lat, lon = PLACES[scenario["place"]]
+        visibility = {
+            "listing": scenario["listing"],
+            "fields": [{"field": k, "audience": v} for k, v in scenario["fields"].items()],
+            "partners": scenario["partners"],
+        }
         resource = await register(
             api,
             owner,
@@ -209,17 +320,17 @@ async def test_hidden_values_and_records_reach_no_one(api):
             description=f"{values['description']} zebradesc",
             regions=scenario["served"],
             contact={"phone": "064-000-0000", "person": values["contact"]},
-            address={"text": values["address"], "lat": 33.4, "lon": 126.3},
+            address={"text": values["address"], "lat": lat, "lon": lon},
             capacity={"total": int(values["capacity"]), "available": 1},
             schedule=values["schedule"],
             eligibility={"minAge": 1, "notes": f"{values['eligibility']} zebraelig"},
             internalNotes=values["internalNotes"],
-            visibility={
-                "listing": scenario["listing"],
-                "fields": [{"field": k, "audience": v} for k, v in scenario["fields"].items()],
-                "partners": scenario["partners"],
-            },
+            **({} if scenario["later"] else {"visibility": visibility}),
         )
+        if scenario["later"]:
+            for linked, held_by in (await link(api, resource["id"], staff, people)).items():
+                links[linked], holders[linked] = scenario, held_by
+            await api.ok(SET_VISIBILITY, {"id": resource["id"], "v": 1, **visibility}, owner)
         scenario.update(id=resource["id"], marker=marker, values=values, audiences=fields)
 
     await settled(api.runtime)
@@ -261,6 +372,13 @@ async def test_hidden_values_and_records_reach_no_one(api):
                 after = page["pageInfo"]["endCursor"]
             assert sorted(listed_ids) == sorted(s["id"] for s in visible), name
         bodies += await check_search_paths(api, token, viewer, visible, name)
+        # Nested paths: enrollment.resource and referral.resource, for the staff whose
+        # institution holds the recipient or the referral.
+        linked: dict[str, dict[str, Any] | None] = {}
+        if viewer is not None:
+            linked, linked_bodies = await linked_resources(api, token, viewer[0], people[viewer[0]])
+            bodies += linked_bodies
+            assert set(linked) == {i for i in links if viewer[0] in holders[i]}, name
         for scenario in created:
             one = await api(
                 f"query($id: ID!) {{ resource(id: $id) {{ {ALL_FIELDS} }} }}",
@@ -278,28 +396,19 @@ async def test_hidden_values_and_records_reach_no_one(api):
                 json.dumps(one, ensure_ascii=False),
                 json.dumps(entity, ensure_ascii=False),
             ]
+            through = [shown for i, shown in linked.items() if links[i] is scenario]
             rel = relation(viewer, "ins_owner01", scenario["served"], scenario["partners"])
             listed = rel >= AUDIENCES.index(scenario["listing"])
             if not listed:
                 assert one == {"data": {"resource": None}}, (name, scenario)
                 assert entity == {"data": {"_entities": [None]}}, (name, scenario)
+                assert through == [None] * len(through), (name, scenario)
                 for text in texts:
                     assert scenario["marker"] not in text, (name, scenario)
                 continue
-            shown = one["data"]["resource"]
-            withheld = []
-            for field_name, value in scenario["values"].items():
-                audience = scenario["audiences"].get(field_name) or DEFAULTS[field_name]
-                if rel >= AUDIENCES.index(audience):
-                    assert value in json.dumps(shown, ensure_ascii=False), (name, field_name)
-                else:
-                    withheld.append(field_name)
-                    assert shown[field_name] is None, (name, field_name, scenario)
-                    for text in texts:
-                        assert value not in text, (name, field_name, scenario)
-            assert sorted(shown["withheldFields"]) == sorted(withheld), (name, scenario)
-            assert (shown["visibility"] is not None) == (rel == 4), (name, scenario)
-            assert entity["data"]["_entities"][0]["withheldFields"] == shown["withheldFields"]
+            check_shown(name, rel, scenario, one["data"]["resource"], texts)
+            for shown in [entity["data"]["_entities"][0], *through]:
+                check_shown(name, rel, scenario, shown, [])
 
 
 DEFAULTS = {
