@@ -480,17 +480,43 @@ async def test_set_visibility_is_owner_only_atomic_and_audited(api):
 
 
 async def test_hidden_resource_errors_look_like_missing_ones(api):
+    """Every mutation that names a resource answers an outsider about a hidden one exactly as
+    about an id that does not exist."""
     owner = api.token("ins_owner01", "REGISTRANT")
     resource = await register(api, owner, visibility={"listing": "OWNER"})
-    outsider = api.token("ins_other001", "REGISTRANT")
-    update = """mutation($id: ID!) { updateResource(id: $id, expectedVersion: 1,
-                input: {name: "x"}) { id } }"""
-    hidden = await api.error(update, {"id": resource["id"]}, outsider)
-    missing = await api.error(update, {"id": "res_000000000000"}, outsider)
-    assert hidden["extensions"]["code"] == missing["extensions"]["code"] == "NOT_FOUND"
-    assert hidden["message"].replace(resource["id"], "ID") == missing["message"].replace(
-        "res_000000000000", "ID"
-    )
+    outsider = api.token("ins_other001", "REGISTRANT", "CASEWORKER")
+    person = await new_recipient(api, outsider)
+    referral = {
+        "recipientId": person,
+        "toInstitutionId": "ins_owner01",
+        "needCodes": ["DAILY_LIVING_MEALS"],
+        "message": "도시락 배달 의뢰",
+        "sharedCategories": ["IDENTITY"],
+        "urgent": True,
+        "urgentReason": "결식 위험",
+    }
+    mutations = {
+        "updateResource": """mutation($id: ID!) { updateResource(id: $id, expectedVersion: 1,
+            input: {name: "x"}) { id } }""",
+        "setResourceStatus": """mutation($id: ID!) { setResourceStatus(id: $id,
+            expectedVersion: 1, status: SUSPENDED) { id } }""",
+        "setResourceVisibility": """mutation($id: ID!) { setResourceVisibility(resourceId: $id,
+            expectedVersion: 1, listing: PUBLIC) { id } }""",
+        "recordEnrollment": """mutation($id: ID!, $p: ID!) { recordEnrollment(input: {
+            recipientId: $p, resourceId: $id, start: "2026-01-05"}) { id } }""",
+        "createReferral": """mutation($input: CreateReferralInput!) {
+            createReferral(input: $input) { id } }""",
+    }
+    unknown = "res_000000000000"
+    for name, mutation in mutations.items():
+        answers = []
+        for rid in (resource["id"], unknown):
+            variables = {"id": rid, "p": person, "input": {**referral, "resourceId": rid}}
+            used = {k: v for k, v in variables.items() if f"${k}" in mutation}
+            error = await api.error(mutation, used, outsider)
+            answers.append((error["extensions"], error["message"].replace(rid, "ID")))
+        assert answers[0] == answers[1], (name, answers)
+        assert answers[0][0]["code"] in ("NOT_FOUND", "BAD_USER_INPUT"), (name, answers)
 
 
 async def test_pages_skip_runs_of_hidden_resources_without_losing_or_leaking_any(api):
