@@ -1,7 +1,8 @@
 """Deterministic synthetic data at a chosen scale, loaded through the product's bulk paths.
 
-`python -m bench.generate --scale medium` (or `--institutions/--resources/--recipients`)
-loads into the engines the `HANARO_*` settings name (the embedded ones under
+`python -m bench.generate --scale medium` (or `--institutions/--resources/--recipients`, and
+`--case-share/--referral-share/--assessments-per-recipient/--enrollments-per-recipient` for
+the history) loads into the engines the `HANARO_*` settings name (the embedded ones under
 `HANARO_DATA_DIR` by default) and reports the loading rate; the benchmark (`python -m
 bench`) uses the same `load` on engines it starts itself.
 
@@ -55,9 +56,17 @@ __all__ = ["SCALES", "Loaded", "Scale", "Synthetic", "load"]
 
 @dataclass(frozen=True)
 class Scale:
+    """How much to make. Cases, referrals, assessments and enrollments follow the recipients:
+    the shares of recipients with a case or a referral, and the mean number of assessments and
+    enrollments per recipient."""
+
     institutions: int
     resources: int
     recipients: int
+    case_share: float = 0.08
+    referral_share: float = 0.2
+    assessments_per_recipient: float = 4 / 3
+    enrollments_per_recipient: float = 8 / 7
 
 
 SCALES = {
@@ -79,11 +88,11 @@ _KINDS = {
     "HOSPITAL": (6, "PRIVATE", "의원", "Clinic"),
     "HEALTH_CENTER": (4, "PUBLIC", "보건지소", "Health Subcenter"),
 }
-# Per recipient: how many assessments / enrollments (drawn uniformly from these), and the
-# shares with a case, a referral, a consent (every non-urgent referral has one).
+# Per recipient: how many assessments / enrollments (drawn uniformly from these, then scaled
+# to the Scale's means), and the share of urgent referrals (the others have a consent).
 _ASSESSMENTS = (1, 1, 2)
 _ENROLLMENTS = (0, 0, 1, 1, 1, 2, 3)
-CASE_SHARE, REFERRAL_SHARE, URGENT_SHARE = 0.08, 0.2, 0.25
+URGENT_SHARE = 0.25
 _CASE_STATUS = (("OPEN", 25), ("ACTIVE", 45), ("CLOSED", 30))
 _REFERRAL_STATUS = (
     ("SENT", 15), ("ACCEPTED", 15), ("IN_PROGRESS", 15), ("COMPLETED", 30),
@@ -102,6 +111,17 @@ DAY_MS = 86_400_000
 
 def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
+
+
+def _count(rng: random.Random, choices: tuple[int, ...], mean: float) -> int:
+    """A count drawn from `choices`, scaled so that counts average `mean` (rounded up or down
+    at random in proportion; at the choices' own mean no extra draw is made)."""
+    scaled = rng.choice(choices) * mean * len(choices) / sum(choices)
+    whole = int(scaled)
+    fraction = scaled - whole
+    if fraction < 1e-9 or fraction > 1 - 1e-9:
+        return round(scaled)
+    return whole + (rng.random() < fraction)
 
 
 def _stamp(moment: datetime) -> tuple[str, int]:
@@ -282,7 +302,7 @@ class Synthetic:
             "version": 1, "createdAt": registered, "updatedAt": registered,
         }  # fmt: skip
         needs = list(NEED_SETS[household])[: rng.randint(1, 3)]
-        for step in range(rng.choice(_ASSESSMENTS)):
+        for step in range(_count(rng, _ASSESSMENTS, self.scale.assessments_per_recipient)):
             assessed, _ = _stamp(self._days_ago(rng, 40 * step + 1, 40 * step + 39))
             batch.assessments.append({
                 "id": f"asm_g{n:07d}{step}", "recipientId": rid,
@@ -294,7 +314,7 @@ class Synthetic:
                 person["currentNeeds"], person["lastAssessedAt"] = needs, assessed
         self._enrollments(rng, n, rid, registrar, needs, batch)
         lead = self._case(rng, n, rid, registrar, needs, person, batch)
-        if rng.random() < REFERRAL_SHARE:
+        if rng.random() < self.scale.referral_share:
             self._referral(rng, n, rid, lead or registrar, needs, person, batch)
         batch.recipients.append(person)
 
@@ -306,7 +326,7 @@ class Synthetic:
         self, rng: random.Random, n: int, rid: str, registrar: dict[str, Any],
         needs: list[str], batch: People,
     ) -> None:  # fmt: skip
-        for k in range(rng.choice(_ENROLLMENTS)):
+        for k in range(_count(rng, _ENROLLMENTS, self.scale.enrollments_per_recipient)):
             found = self._serving(rng, needs)
             if found is None:
                 continue
@@ -326,7 +346,7 @@ class Synthetic:
         needs: list[str], person: dict[str, Any], batch: People,
     ) -> dict[str, Any] | None:  # fmt: skip
         """A case for some recipients; returns its lead while the case is not closed."""
-        if rng.random() >= CASE_SHARE:
+        if rng.random() >= self.scale.case_share:
             return None
         programme = rng.choice(sorted(PROGRAMMES))
         lead = (
@@ -566,6 +586,18 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--institutions", type=int, help="override the scale's count")
     parser.add_argument("--resources", type=int, help="override the scale's count")
     parser.add_argument("--recipients", type=int, help="override the scale's count")
+    parser.add_argument(
+        "--case-share", type=float, help="share of recipients with a case (default 0.08)"
+    )
+    parser.add_argument(
+        "--referral-share", type=float, help="share of recipients referred (default 0.2)"
+    )
+    parser.add_argument(
+        "--assessments-per-recipient", type=float, help="mean needs assessments (default 1.33)"
+    )
+    parser.add_argument(
+        "--enrollments-per-recipient", type=float, help="mean enrollments (default 1.14)"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
         "--today", type=date.fromisoformat, default=None,
@@ -580,13 +612,13 @@ async def _main(args: argparse.Namespace) -> None:
     from server.settings import Settings
 
     base = SCALES[args.scale]
-    scale = replace(
-        base,
-        **{k: getattr(args, k) for k in ("institutions", "resources", "recipients")
-           if getattr(args, k) is not None},
-    )  # fmt: skip
-    if min(scale.institutions, scale.resources, scale.recipients) < 0:
-        sys.exit("counts must not be negative")
+    names = ("institutions", "resources", "recipients", "case_share", "referral_share",
+             "assessments_per_recipient", "enrollments_per_recipient")  # fmt: skip
+    scale = replace(base, **{k: getattr(args, k) for k in names if getattr(args, k) is not None})
+    if min(getattr(scale, k) for k in names) < 0:
+        sys.exit("counts, shares and means must not be negative")
+    if max(scale.case_share, scale.referral_share) > 1:
+        sys.exit("--case-share and --referral-share are shares: between 0 and 1")
     try:
         synthetic = Synthetic(scale, seed=args.seed, today=args.today)
     except ValueError as exc:

@@ -34,6 +34,39 @@ def test_generator_is_deterministic_and_batches_stand_alone():
         Synthetic(Scale(institutions=10, resources=1, recipients=1))
 
 
+def test_history_follows_the_chosen_shares_and_means():
+    """The defaults give the documented mix; other shares and means change it in proportion."""
+    counts = {}
+    for name, scale in {
+        "default": SMALL,
+        "more": Scale(
+            institutions=120, resources=800, recipients=700, case_share=0.5,
+            referral_share=0.6, assessments_per_recipient=2.5, enrollments_per_recipient=3.0,
+        ),
+        "none": Scale(
+            institutions=120, resources=800, recipients=700, case_share=0.0,
+            referral_share=0.0, assessments_per_recipient=0.0, enrollments_per_recipient=0.0,
+        ),
+    }.items():  # fmt: skip
+        data = Synthetic(scale)
+        data.resources(0, 800)
+        people = data.people(0, 700)
+        counts[name] = {
+            "cases": len(people.cases) / 700,
+            "referrals": len(people.referrals) / 700,
+            "assessments": len(people.assessments) / 700,
+            "enrollments": len(people.enrollments) / 700,
+            "ids": len({e["id"] for e in people.enrollments}) == len(people.enrollments),
+        }
+    default, more, none = counts["default"], counts["more"], counts["none"]
+    assert 0.04 < default["cases"] < 0.12 and 1.2 < default["assessments"] < 1.45
+    assert 0.4 < more["cases"] < 0.6 and 2.3 < more["assessments"] < 2.7
+    # Referrals and enrollments need a serving resource, so a few draws find none.
+    assert more["referrals"] > 2 * default["referrals"] and 2.6 < more["enrollments"] < 3.4
+    assert none == {"cases": 0, "referrals": 0, "assessments": 0, "enrollments": 0, "ids": True}
+    assert more["ids"] and default["ids"]
+
+
 def test_relocated_resources_follow_their_new_provider():
     data = Synthetic(SMALL)
     providers = {i["id"]: i for i in data.institutions}
