@@ -276,7 +276,6 @@ async def create_referral(ctx: RequestContext, data: dict[str, Any]) -> dict[str
             ErrorCode.CONFLICT,
             "The recipient's consent or your access changed while sending; reload and retry.",
         )
-    ctx.services.notify_write()
     publish(ctx.services, "CREATED", row)
     return referral_record(row)
 
@@ -354,7 +353,8 @@ async def change_referral(
         row = await repo.transition_referral(ctx.graph, _STATEMENTS[action], params, audit)
     if row is None:
         raise await _explain(ctx, transition, referral_id, expected_version)
-    ctx.services.notify_write()
+    if action == "ACCEPT" and state["resourceId"]:
+        ctx.services.notify_write()  # the resource's free places changed: index them now
     publish(ctx.services, "CHANGED", row)
     return referral_record(row)
 
