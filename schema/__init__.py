@@ -6,10 +6,12 @@ from typing import Any
 
 import strawberry
 from graphql import get_named_type
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.schema.config import StrawberryConfig
 
 from schema.cases import CaseMutation
+from schema.document_cache import CACHED_DOCUMENTS, ParsedOnce, ValidationCache
 from schema.errors import ErrorShaping
 from schema.institutions import InstitutionQuery
 from schema.limits import query_limits_rule
@@ -82,7 +84,11 @@ def build_schema(
     base = strawberry.federation.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version="2.7"
     )
-    limits = query_limits_rule(max_depth, max_cost, max_page_size, _default_page_sizes(base))
+    # Built once: the validation cache keys on the rule classes.
+    rules = [
+        query_limits_rule(max_depth, max_cost, max_page_size, _default_page_sizes(base)),
+        max_aliases_rule(30),
+    ]
     return HanaroSchema(
         query=Query,
         mutation=Mutation,
@@ -91,8 +97,9 @@ def build_schema(
         config=StrawberryConfig(),
         extensions=[
             ErrorShaping,
-            lambda: AddValidationRules([limits]),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=5000),
+            lambda: ParsedOnce(maxsize=CACHED_DOCUMENTS),
+            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         ],
     )

@@ -126,9 +126,17 @@ async def test_unknown_fields_and_suggestions(api):
         "{ resources { edges { node { nam } } } }", token=api.token("ins_owner01")
     )
     assert "Did you mean" in staff["message"]
+    # The validated document is cached: asking again gives each caller its own shaping.
+    again = await api.error("{ resources { edges { node { nam } } } }")
+    assert again == anonymous
+    staff_again = await api.error(
+        "{ resources { edges { node { nam } } } }", token=api.token("ins_owner01")
+    )
+    assert staff_again == staff
 
-    syntax = await api.error("{ resources { ")
-    assert syntax["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    for _ in range(2):  # the second time with the text seen before
+        syntax = await api.error("{ resources { ")
+        assert syntax["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
 
 
 async def test_wrong_variable_types(api):
