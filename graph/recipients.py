@@ -55,12 +55,14 @@ WHERE size(allowed) > 0"""
 RECIPIENT_ALLOWED = entitlement()
 
 
-def audited(audit_id: str = "$auditPrefix + p.id") -> str:
+def audited(audit_id: str = "$auditPrefix + p.id", extra: str = "") -> str:
     """The audit event of reading or changing recipient `p`, for a statement that has
-    `allowed` in scope; parameters from `audit_params`."""
+    `allowed` in scope; parameters from `audit_params`. `extra`: more `key: value` pairs,
+    written in the CREATE like the rest (see `graph.engine.inline_properties`)."""
+    more = f", {extra}" if extra else ""
     return f"""CREATE (a:AuditEvent {{id: {audit_id}, entity: 'Recipient', entityId: p.id,
   operation: $operation, actor: $actor, institutionId: $viewerInst, requestId: $requestId,
-  categories: [c IN $requested WHERE c IN allowed], occurredAt: $now}})"""
+  categories: [c IN $requested WHERE c IN allowed], occurredAt: $now{more}}})"""
 
 
 _AUDIT = audited()

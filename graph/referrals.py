@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.engine import GraphEngine, Row, load_rows
+from graph.engine import GraphEngine, Row, inline_properties, load_rows
 from graph.recipients import audited, entitlement
 from graph.resources import _OUTBOX_MARK
 
@@ -45,8 +45,15 @@ _COLUMNS = """f.id AS id, f.recipientId AS recipientId, f.fromInstitutionId AS f
        f.history AS history, f.createdAt AS createdAt, f.expiresAt AS expiresAt,
        f.answeredAt AS answeredAt, f.completedAt AS completedAt, f.updatedAt AS updatedAt"""
 
-_AUDIT = f"""{audited("$auditPrefix + f.id")}
-SET a.referralId = f.id, a.reason = $auditReason"""
+_AUDIT = audited("$auditPrefix + f.id", "referralId: f.id, reason: $auditReason")
+
+# What a new referral stores (`insert_referral` refuses others), written in its CREATE.
+REFERRAL_PROPERTIES = (
+    "id", "recipientId", "fromInstitutionId", "toInstitutionId", "fromRegionCode",
+    "toRegionCode", "resourceId", "caseId", "needCodes", "sharedCategories", "message",
+    "urgent", "urgentReason", "consentId", "status", "version", "sentBy", "createdAt",
+    "createdAtMs", "updatedAt", "expiresAt", "expiresAtMs", "history",
+)  # fmt: skip
 
 # Creating: the sender must be entitled to every shared category, and unless the referral
 # is urgent, a live grant of the named consent must cover the target for each of them.
@@ -57,8 +64,7 @@ WITH p, t, [g IN coalesce(p.consentGrants, []) WHERE g ENDS WITH $consentSuffix
     AND (g STARTS WITH $targetInstKey OR g STARTS WITH $targetKindKey)
     AND toInteger(split(g, '|')[2]) > $nowMs | split(g, '|')[1]] AS covered
 WHERE $urgent OR all(c IN $shared WHERE c IN covered)
-CREATE (f:Referral)
-SET f = $props
+CREATE (f:Referral {inline_properties("props", REFERRAL_PROPERTIES)})
 CREATE (p)-[:REFERRED]->(f)
 CREATE (f)-[:REFERRED_TO]->(t)
 WITH p, f, f.sharedCategories AS allowed
@@ -74,6 +80,9 @@ async def insert_referral(
     audit: dict[str, Any],
 ) -> Row | None:
     """None (nothing written) when the sender's access or the consent does not cover it."""
+    unknown = set(props) - set(REFERRAL_PROPERTIES)
+    if unknown:
+        raise ValueError(f"not in REFERRAL_PROPERTIES, so not stored: {sorted(unknown)}")
     params = {
         "recipientId": props["recipientId"],
         "toInstitutionId": props["toInstitutionId"],

@@ -476,3 +476,14 @@ async def test_inbox_and_sent_pages_follow_their_cursors(api, tokens, consented)
             after = page["pageInfo"]["endCursor"]
         assert page["totalCount"] == 7
         assert (pages, seen) == (3, sorted(sent, reverse=True)), box
+
+
+async def test_a_referral_property_the_insert_does_not_write_is_refused(api):
+    """New referrals are written with their properties in the CREATE (see
+    graph.engine.inline_properties); a key missing from that list must fail loudly, not vanish."""
+    from graph.referrals import insert_referral
+
+    with pytest.raises(ValueError, match="bogus"):
+        await insert_referral(
+            api.runtime.backends.graph, {"recipientId": "rcp_x", "bogus": 1}, {}, {}, {}
+        )
