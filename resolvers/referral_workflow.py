@@ -345,15 +345,14 @@ async def change_referral(
         **referral_audit(ctx, transition.operation, list(recipients_repo.CATEGORIES), now),
         "auditReason": reason,
     }
+    taking_slot = action == "ACCEPT" and bool(state["resourceId"])
     if action == "ACCEPT":
-        row = await repo.accept_referral(
-            ctx.graph, params, audit, taking_slot=bool(state["resourceId"])
-        )
+        row = await repo.accept_referral(ctx.graph, params, audit, taking_slot=taking_slot)
     else:
         row = await repo.transition_referral(ctx.graph, _STATEMENTS[action], params, audit)
     if row is None:
         raise await _explain(ctx, transition, referral_id, expected_version)
-    if action == "ACCEPT" and state["resourceId"]:
+    if taking_slot:
         ctx.services.notify_write()  # the resource's free places changed: index them now
     publish(ctx.services, "CHANGED", row)
     return referral_record(row)

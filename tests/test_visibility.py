@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.referral_helpers import CREATE as CREATE_REFERRAL
+from tests.referral_helpers import referral_input
+from tests.test_membership import ENROLL
 from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 from tests.test_search import settled
@@ -40,6 +42,16 @@ REGION_CHAINS = {
     "ins_other001": {"5013025000", "50130", "50"},
 }
 SERVABLE = ["5011025000", "5011031000", "50110", "50130", "5013025000", "50"]
+
+
+# An urgent referral to the owner (no consent needed), from the recipient `rid`.
+def urgent_to_owner(rid: str, **overrides: Any) -> dict[str, Any]:
+    return referral_input(
+        rid, toInstitutionId="ins_owner01", sharedCategories=["IDENTITY"], urgent=True,
+        urgentReason="결식 위험", **overrides,
+    )  # fmt: skip
+
+
 # Where a resource may be: at the test institutions (inside every distance ring) or ~28 km off.
 PLACES = {"near": (33.5, 126.5), "far": (33.25, 126.56)}
 VIEWERS = {
@@ -204,7 +216,6 @@ async def check_search_paths(
     return bodies
 
 
-ENROLL = """mutation($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { id } }"""
 LINKED_RESOURCE = f"resource {{ {ALL_FIELDS} }}"
 ENROLLMENTS = f"""query($id: ID!) {{ recipient(id: $id) {{
   enrollments {{ id {LINKED_RESOURCE} }} }} }}"""
@@ -224,16 +235,7 @@ async def link(
         ids[enrolled["recordEnrollment"]["id"]] = {institution}
         if institution == "ins_owner01":
             continue
-        referral = {
-            "recipientId": people[institution],
-            "toInstitutionId": "ins_owner01",
-            "resourceId": resource_id,
-            "needCodes": ["DAILY_LIVING_MEALS"],
-            "message": "도시락 배달 의뢰",
-            "sharedCategories": ["IDENTITY"],
-            "urgent": True,
-            "urgentReason": "결식 위험",
-        }
+        referral = urgent_to_owner(people[institution], resourceId=resource_id)
         sent = await api.ok(CREATE_REFERRAL, {"input": referral}, token)
         ids[sent["createReferral"]["id"]] = {institution, "ins_owner01"}
     return ids
@@ -486,15 +488,6 @@ async def test_hidden_resource_errors_look_like_missing_ones(api):
     resource = await register(api, owner, visibility={"listing": "OWNER"})
     outsider = api.token("ins_other001", "REGISTRANT", "CASEWORKER")
     person = await new_recipient(api, outsider)
-    referral = {
-        "recipientId": person,
-        "toInstitutionId": "ins_owner01",
-        "needCodes": ["DAILY_LIVING_MEALS"],
-        "message": "도시락 배달 의뢰",
-        "sharedCategories": ["IDENTITY"],
-        "urgent": True,
-        "urgentReason": "결식 위험",
-    }
     mutations = {
         "updateResource": """mutation($id: ID!) { updateResource(id: $id, expectedVersion: 1,
             input: {name: "x"}) { id } }""",
@@ -511,7 +504,7 @@ async def test_hidden_resource_errors_look_like_missing_ones(api):
     for name, mutation in mutations.items():
         answers = []
         for rid in (resource["id"], unknown):
-            variables = {"id": rid, "p": person, "input": {**referral, "resourceId": rid}}
+            variables = {"id": rid, "p": person, "input": urgent_to_owner(person, resourceId=rid)}
             used = {k: v for k, v in variables.items() if f"${k}" in mutation}
             error = await api.error(mutation, used, outsider)
             answers.append((error["extensions"], error["message"].replace(rid, "ID")))
