@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test lint bench schema clean
+# Engine set that `make demo` / `make serve` start: embedded (FalkorDB + osmem, no Java) or
+# local (Neo4j 5 + OpenSearch 2.19 from Maven Central jars; needs Java 17 and Maven).
+ENGINES ?= $(or $(HANARO_ENGINES),embedded)
+
+.PHONY: install engines demo serve test lint bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +20,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The local engines' jars (once, into local_engines/*/lib) and their compiled launchers.
+engines: $(STAMP)
+	$(BIN)/hanaro engines fetch
+
 demo: $(STAMP)
-	$(BIN)/hanaro demo $(ARGS)
+	$(BIN)/hanaro demo --engines $(ENGINES) $(ARGS)
 
 serve: $(STAMP)
-	$(BIN)/hanaro serve $(ARGS)
+	$(BIN)/hanaro serve --engines $(ENGINES) $(ARGS)
 
-test: $(STAMP)
+# Every test that touches the graph or the index runs on both engine sets (embedded, local).
+test: $(STAMP) engines
 	$(BIN)/ruff check .
 	@$(BIN)/python -m pytest $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
@@ -38,4 +47,5 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache tests/federation/node_modules
+	rm -rf $(VENV) data .pytest_cache tests/federation/node_modules \
+		local_engines/*/lib local_engines/*/classes

@@ -1,6 +1,7 @@
 """`python -m bench` (or `make bench`): generate a data set at the chosen scale
-(`bench.generate`) on embedded engines the benchmark starts itself, run the scenarios against
-it, print a table and write JSON to bench/results/."""
+(`bench.generate`) on each chosen engine set (`--engines embedded,local`), started by the
+benchmark itself, run the scenarios against it, print one table with a column per engine set
+and write JSON to bench/results/."""
 
 from __future__ import annotations
 
@@ -61,6 +62,15 @@ def _print(line: str) -> None:
     print(line, flush=True)
 
 
+# The local engines' memory for a benchmark: the medium scale's graph (~1.5 M nodes) wants a
+# larger page cache and heap than the everyday defaults. The environment still wins.
+BENCH_LOCAL_MEMORY = {
+    "HANARO_LOCAL_NEO4J_HEAP_MB": "4096",
+    "HANARO_LOCAL_NEO4J_PAGECACHE_MB": "3072",
+    "HANARO_LOCAL_OPENSEARCH_HEAP_MB": "3072",
+}
+
+
 async def run(
     scale: str,
     scenarios: list[str],
@@ -68,12 +78,18 @@ async def run(
     *,
     rounds: Rounds | None = None,
     size: Scale | None = None,
+    engines: str = "embedded",
 ) -> dict[str, Any]:
-    """Fresh engines in a temporary data dir, the generated data, then each scenario;
-    `rounds` and `size` override the scale's (tests run a smaller set)."""
+    """Fresh engines of the set `engines` in a temporary data dir, the generated data, then
+    each scenario; `rounds` and `size` override the scale's (tests run a smaller set)."""
     with tempfile.TemporaryDirectory(prefix="hanaro-bench-") as data_dir:
+        env = {**BENCH_LOCAL_MEMORY, **os.environ} if size is None else dict(os.environ)
         settings = replace(
-            Settings.from_env(), data_dir=Path(data_dir), neo4j_uri=None, elasticsearch_url=None
+            Settings.from_env(env),
+            data_dir=Path(data_dir),
+            engines=engines,
+            neo4j_uri=None,
+            elasticsearch_url=None,
         )
         backends = await open_backends(settings)
         try:
@@ -93,11 +109,16 @@ async def run(
             await backends.close()
 
 
-async def main(scale: str, out: Path, scenarios: list[str]) -> dict[str, Any]:
+async def main(
+    scale: str, out: Path, scenarios: list[str], engine_sets: list[str]
+) -> dict[str, Any]:
     # Other processes on the machine skew every figure; the load average says how busy it was.
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    results = await run(scale, scenarios)
+    results: dict[str, Any] = {}
+    for engines in engine_sets:  # one after the other: they would share two cores otherwise
+        _print(f"== engine set {engines}")
+        results[engines] = await run(scale, scenarios, engines=engines)
     report = {
         "scale": scale,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -114,25 +135,33 @@ async def main(scale: str, out: Path, scenarios: list[str]) -> dict[str, Any]:
     return report
 
 
+def cell(value: Any) -> str:
+    """One figure as the table shows it."""
+    if isinstance(value, dict) and "p50_ms" in value:
+        text = f"p50 {value['p50_ms']:.2f} / p95 {value['p95_ms']:.2f} ms"
+        return text + (f", {value['per_s']:.1f}/s" if "per_s" in value else "")
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
+                         for k, v in value.items())  # fmt: skip
+    return f"{value:,.1f}" if isinstance(value, float) else str(value)
+
+
 def print_table(results: dict[str, Any]) -> None:
-    for scenario, values in results.items():
-        print(f"\n{scenario}")
-        for name, value in values.items():
-            if isinstance(value, dict) and "p50_ms" in value:
-                line = f"  {name:28} p50 {value['p50_ms']:8.2f} ms   p95 {value['p95_ms']:8.2f} ms"
-                if "p99_ms" in value:
-                    line += f"   p99 {value['p99_ms']:8.2f} ms"
-                if "per_s" in value:
-                    line += f"   {value['per_s']:8.1f}/s"
-                print(line)
-            elif isinstance(value, dict):
-                print(f"  {name:28} " + ", ".join(f"{k} {v}" for k, v in value.items()))
-            else:
-                print(
-                    f"  {name:28} {value:.1f}"
-                    if isinstance(value, float)
-                    else f"  {name:28} {value}"
-                )
+    """Rows of (scenario, measure), a column per engine set."""
+    sets = list(results)
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for engines, scenarios in results.items():
+        for scenario, values in scenarios.items():
+            for name, value in values.items():
+                rows.setdefault((scenario, name), {})[engines] = cell(value)
+    width = max((len(f"{s} {n}") for s, n in rows), default=20) + 2
+    print("\n" + f"{'':{width}}" + " | ".join(f"{s:44}" for s in sets))
+    last = ""
+    for (scenario, name), cells in rows.items():
+        if scenario != last:
+            print(f"{scenario}")
+            last = scenario
+        print(f"  {name:{width - 2}}" + " | ".join(f"{cells.get(s, '-'):44}" for s in sets))
 
 
 if __name__ == "__main__":
@@ -142,9 +171,17 @@ if __name__ == "__main__":
         "--scenario", choices=[*SCENARIOS, "all"], default="all", help="one scenario, or all"
     )
     parser.add_argument("--out", type=Path, default=None, help="JSON file (bench/results/…)")
+    parser.add_argument(
+        "--engines",
+        default="embedded",
+        help="comma-separated engine sets, run one after the other: embedded, local",
+    )
     args = parser.parse_args()
+    engine_sets = [name.strip() for name in args.engines.split(",") if name.strip()]
+    if not engine_sets or not set(engine_sets) <= {"embedded", "local"}:
+        parser.error("--engines takes embedded, local or both (embedded,local)")
     chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     suffix = "" if args.scenario == "all" else f"-{args.scenario}"
     out = args.out or Path("bench/results") / f"bench-{args.scale}{suffix}.json"
-    asyncio.run(main(args.scale, out, chosen))
+    asyncio.run(main(args.scale, out, chosen, engine_sets))
     sys.exit(0)

@@ -131,10 +131,9 @@ def peak_memory_mb(runtime: Runtime) -> dict[str, float | None]:
     own = _high_water_mb(os.getpid())
     if own is None:  # not Linux: ru_maxrss is in KiB there too, except on macOS (bytes)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    pids = backends.children.pids() if backends.children else {}
     return {
         "server": own,
-        "graph_engine": _high_water_mb(backends.falkordb.process.pid)
-        if backends.falkordb
-        else None,
-        "search_engine": _high_water_mb(backends.osmem.process.pid) if backends.osmem else None,
+        "graph_engine": _high_water_mb(pids["graph"]) if "graph" in pids else None,
+        "search_engine": _high_water_mb(pids["search"]) if "search" in pids else None,
     }

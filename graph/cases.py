@@ -46,8 +46,13 @@ async def open_case(
     return rows[0]["props"] if rows else None
 
 
-# The lead changes its case: the guards every lead-only change shares.
+# The lead changes its case: the guards every lead-only change shares, read after the case's
+# and the recipient's write locks are taken (on Neo4j a guard read before the lock could let
+# two concurrent changes both pass the version check; FalkorDB runs writes one at a time).
 _LEAD_CHANGE = """MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case` {id: $caseId})
+SET k.lock = true, p.lock = true
+REMOVE k.lock, p.lock
+WITH p, k
 WHERE k.leadInstitutionId = $viewerInst AND k.version = $expectedVersion
   AND k.status IN $fromStatuses"""
 

@@ -42,6 +42,14 @@ class GraphEngine(Protocol):
 
     async def ping(self) -> None: ...
 
+    async def describe(self) -> str:
+        """The engine and its version, for operators (`/readyz`)."""
+        ...
+
+    async def drop(self) -> None:
+        """Delete all data of this graph (tests and `demo --reset` only)."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -75,6 +75,17 @@ class FalkorDBEngine:
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             raise GraphUnavailable(f"FalkorDB at {self.address} is unreachable: {exc}") from exc
 
+    async def describe(self) -> str:
+        """`falkordb 4.x.y` (the graph module's version), for `/readyz`."""
+        modules = await self.execute_command("MODULE", "LIST")
+        for module in modules:
+            fields = dict(zip(module[::2], module[1::2], strict=False))
+            name = fields.get(b"name", fields.get("name", b""))
+            if (name.decode() if isinstance(name, bytes) else name) == "graph":
+                version = int(fields.get(b"ver", fields.get("ver", 0)))
+                return f"falkordb {version // 10000}.{version // 100 % 100}.{version % 100}"
+        return "falkordb"
+
     async def drop(self) -> None:
         """Delete the whole graph (tests and `demo --reset` only)."""
         try:

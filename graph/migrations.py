@@ -11,7 +11,7 @@ from graph.needs import load_need_seed, seed_needs
 from graph.programs import load_program_seed, seed_programs
 from graph.regions import load_region_seed, seed_regions
 
-__all__ = ["INDEXES", "LEGACY_OUTBOX", "UNIQUE_KEYS", "migrate", "neo4j_ddl"]
+__all__ = ["INDEXES", "LEGACY_OUTBOX", "UNIQUE_KEYS", "migrate", "neo4j_ddl", "unique_keys"]
 
 # (label, property) pairs that identify a node.
 UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
@@ -70,6 +70,23 @@ def neo4j_ddl() -> list[str]:
     return statements
 
 
+NEO4J_UNIQUE_KEYS = """SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties
+WHERE type IN ['UNIQUENESS', 'NODE_PROPERTY_UNIQUENESS'] AND size(properties) = 1
+RETURN labelsOrTypes[0] AS label, properties[0] AS property"""
+
+
+async def unique_keys(graph: GraphEngine) -> set[tuple[str, str]]:
+    """The (label, property) pairs that a uniqueness constraint holds (FalkorDB: built or being
+    built; a failed constraint does not count)."""
+    if isinstance(graph, FalkorDBEngine):
+        return {
+            (row["label"], row["properties"][0])
+            for row in await graph.run("CALL db.constraints()")
+            if row["status"] in {"OPERATIONAL", "PENDING"} and len(row["properties"]) == 1
+        }
+    return {(row["label"], row["property"]) for row in await graph.run(NEO4J_UNIQUE_KEYS)}
+
+
 async def _falkordb_schema(graph: FalkorDBEngine) -> None:
     """FalkorDB needs a range index under each unique constraint, and creates constraints with
     a command rather than Cypher."""
@@ -81,15 +98,25 @@ async def _falkordb_schema(graph: FalkorDBEngine) -> None:
     for label, prop in UNIQUE_KEYS + INDEXES:
         if (label, prop) not in indexed:
             await graph.run(f"CREATE INDEX FOR (n:`{label}`) ON (n.{prop})", write=True)
-    constrained = {
-        (row["label"], tuple(row["properties"])) for row in await graph.run("CALL db.constraints()")
-    }
+    constrained = await unique_keys(graph)
     for label, prop in UNIQUE_KEYS:
-        if (label, (prop,)) not in constrained:
+        if (label, prop) not in constrained:
             await graph.execute_command(
                 "GRAPH.CONSTRAINT", "CREATE", graph.graph_name,
                 "UNIQUE", "NODE", label, "PROPERTIES", 1, prop,
             )  # fmt: skip
+
+
+NEO4J_SCHEMA_NAMES = "SHOW INDEXES YIELD name RETURN collect(name) AS names"
+
+
+async def _neo4j_schema(graph: GraphEngine) -> None:
+    """Only the missing constraints and indexes are created (each creation is a schema
+    transaction; at every start, and in tests before every test, one look is cheaper)."""
+    present = set((await graph.run(NEO4J_SCHEMA_NAMES))[0]["names"])
+    for statement in neo4j_ddl():
+        if statement.split()[2] not in present:
+            await graph.run(statement, write=True)
 
 
 # Graphs written before outbox markers hold one OutboxEvent per write: each resource they name
@@ -113,8 +140,7 @@ async def migrate(graph: GraphEngine) -> None:
     if isinstance(graph, FalkorDBEngine):
         await _falkordb_schema(graph)
     else:
-        for statement in neo4j_ddl():
-            await graph.run(statement, write=True)
+        await _neo4j_schema(graph)
     await graph.run(LEGACY_OUTBOX, write=True)
     await graph.run(DROP_LEGACY_OUTBOX, write=True)
     regions = load_region_seed()

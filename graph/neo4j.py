@@ -6,11 +6,14 @@ from typing import Any
 
 import neo4j
 from neo4j import AsyncGraphDatabase, RoutingControl
-from neo4j.exceptions import ConstraintError, ServiceUnavailable
+from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
 
 from graph.engine import GraphConstraintError, GraphUnavailable, Row, count_round_trip
 
 __all__ = ["Neo4jEngine"]
+
+_COMPONENTS = "CALL dbms.components() YIELD versions, edition RETURN versions, edition"
+_DELETE_CHUNK = "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
 
 
 class Neo4jEngine:
@@ -20,9 +23,17 @@ class Neo4jEngine:
     dialect = "neo4j"
 
     def __init__(self, *, uri: str, user: str, password: str, database: str) -> None:
+        """Without a user, no credentials are sent (a server with authentication off, such as
+        the local engine on loopback)."""
         self.address = uri
         self._database = database
-        self._driver = AsyncGraphDatabase.driver(uri, auth=(user, password))
+        self._driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=(user, password) if user else None,
+            # The server's query notifications (e.g. "property key does not exist" before the
+            # first write of a property) are for query authors, not for the server's log.
+            notifications_min_severity="OFF",
+        )
 
     async def run(
         self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
@@ -35,7 +46,7 @@ class Neo4jEngine:
                 database_=self._database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
-        except ServiceUnavailable as exc:
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
             raise GraphUnavailable(f"Neo4j at {self.address} is unreachable: {exc}") from exc
         except ConstraintError as exc:
             raise GraphConstraintError(str(exc)) from exc
@@ -46,6 +57,22 @@ class Neo4jEngine:
             await self._driver.verify_connectivity()
         except (ServiceUnavailable, OSError, ValueError) as exc:
             raise GraphUnavailable(f"Neo4j at {self.address} is unreachable: {exc}") from exc
+
+    async def describe(self) -> str:
+        """`neo4j 5.26.30 community`, for `/readyz`."""
+        rows = await self.run(_COMPONENTS)
+        row = rows[0] if rows else {}
+        versions = row.get("versions") or ["?"]
+        return f"neo4j {versions[0]} {row.get('edition', '')}".strip()
+
+    async def drop(self) -> None:
+        """Delete every node (tests and `demo --reset`): Neo4j Community has one database,
+        so tests share it one after the other. Constraints and indexes stay. Deletes in
+        chunks so that a large graph does not need one huge transaction."""
+        while True:
+            rows = await self.run(_DELETE_CHUNK, write=True)
+            if not rows or not rows[0]["deleted"]:
+                return
 
     async def close(self) -> None:
         await self._driver.close()

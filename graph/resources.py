@@ -251,7 +251,17 @@ async def insert_resource(
     return _records(rows)[0] if rows else None
 
 
-UPDATE_RESOURCE = f"""MATCH (r:Resource {{id: $id}})
+# Writes to one resource take its write lock before they read their guards (version, owner):
+# on Neo4j a guard read before the lock lets two concurrent writes with one expectedVersion
+# both pass; FalkorDB runs writes one at a time. The lock property is removed in the same
+# statement, so nothing of it is stored.
+_LOCKED = """MATCH (r:Resource {id: $id})
+SET r.lock = true
+REMOVE r.lock
+WITH r"""
+
+
+UPDATE_RESOURCE = f"""{_LOCKED}
 WHERE r.version = $expectedVersion AND r.providerId = $providerId
 WITH r, coalesce($needCodes, r.needCodes) AS needCodes,
      coalesce($regionCodes, r.servedRegionCodes) AS regionCodes
@@ -302,7 +312,7 @@ async def update_resource(
     return _records(rows)[0] if rows else None
 
 
-SET_STATUS = f"""MATCH (r:Resource {{id: $id}})
+SET_STATUS = f"""{_LOCKED}
 WHERE r.providerId = $providerId AND ($expectedVersion IS NULL OR r.version = $expectedVersion)
 SET r.status = $status, r.version = r.version + 1, r.updatedAt = $now
 {_OUTBOX_MARK}
@@ -385,7 +395,7 @@ _VISIBILITY_BEFORE = "['listing=' + r.visListing, {}]".format(
     ", ".join(f"'{name}=' + r.{column}" for name, column in CONTROLLED_FIELDS.items())
 )
 
-SET_VISIBILITY = f"""MATCH (r:Resource {{id: $id}})
+SET_VISIBILITY = f"""{_LOCKED}
 WHERE r.version = $expectedVersion AND r.providerId = $providerId
 CREATE (:AuditEvent {{id: $auditId, occurredAt: $now, actor: $actor, institution: $providerId,
     entity: 'Resource', entityId: r.id, operation: 'SET_VISIBILITY',

@@ -1,15 +1,33 @@
-"""The Elasticsearch client, pointed at a cluster or at the embedded osmem engine."""
+"""The Elasticsearch client, pointed at Elasticsearch, at OpenSearch (a cluster, the local
+engine) or at the embedded osmem engine.
+
+The official client is the production client for both server lines. OpenSearch answers the
+8.x/9.x client's `compatible-with=N` media types with 406 and does not send the
+`X-Elastic-Product` header the client checks on every response, so for OpenSearch (and osmem,
+its emulator) a node class speaks plain JSON and supplies the header; Elasticsearch gets the
+stock node."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
+import httpx
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import HttpHeaders, HttpxAsyncHttpNode, TransportError
 from elasticsearch import AsyncElasticsearch
 
-__all__ = ["OsmemHttpNode", "SearchUnavailable", "make_search_client", "ping_search"]
+__all__ = [
+    "Distribution",
+    "OpenSearchHttpNode",
+    "SearchUnavailable",
+    "describe_search",
+    "detect_distribution",
+    "make_search_client",
+    "ping_search",
+]
+
+Distribution = Literal["elasticsearch", "opensearch"]
 
 _COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([a-z-]+);\s*compatible-with=\d+")
 
@@ -18,9 +36,9 @@ class SearchUnavailable(RuntimeError):
     """The search engine cannot be reached or refused the request."""
 
 
-class OsmemHttpNode(HttpxAsyncHttpNode):
-    """osmem rejects the `compatible-with=N` media types the 8.x/9.x client sends; this node
-    rewrites them to the plain JSON types. Used for the embedded engine only."""
+class OpenSearchHttpNode(HttpxAsyncHttpNode):
+    """Rewrites the `compatible-with=N` media types to the plain JSON types and marks each
+    response as the product the client expects. Used for OpenSearch and osmem only."""
 
     async def perform_request(  # type: ignore[override]
         self,
@@ -36,19 +54,41 @@ class OsmemHttpNode(HttpxAsyncHttpNode):
                 value = headers.get(name)
                 if value:
                     headers[name] = _COMPAT_MIMETYPE.sub(r"application/\1", value)
-        return await super().perform_request(method, target, body, headers, **kwargs)
+        response = await super().perform_request(method, target, body, headers, **kwargs)
+        response.meta.headers.setdefault("x-elastic-product", "Elasticsearch")
+        return response
 
 
 def make_search_client(
-    url: str, *, embedded: bool, api_key: str | None = None
+    url: str,
+    *,
+    distribution: Distribution = "opensearch",
+    api_key: str | None = None,
+    request_timeout: float = 10,
 ) -> AsyncElasticsearch:
-    if embedded:
-        return AsyncElasticsearch(
-            url, node_class=OsmemHttpNode, request_timeout=10, retry_on_timeout=False
-        )
+    node_class = OpenSearchHttpNode if distribution == "opensearch" else HttpxAsyncHttpNode
     return AsyncElasticsearch(
-        url, api_key=api_key, node_class=HttpxAsyncHttpNode, request_timeout=10, max_retries=2
+        url,
+        api_key=api_key,
+        node_class=node_class,
+        request_timeout=request_timeout,
+        max_retries=2,
+        retry_on_timeout=False,
     )
+
+
+async def detect_distribution(url: str, api_key: str | None = None) -> Distribution:
+    """Ask the server at `url` which product it is (`GET /`), before a client that would refuse
+    OpenSearch's answers exists."""
+    headers = {"Authorization": f"ApiKey {api_key}"} if api_key else {}
+    try:
+        async with httpx.AsyncClient(timeout=10) as probe:
+            response = await probe.get(url.rstrip("/") + "/", headers=headers)
+            response.raise_for_status()
+            version = response.json().get("version") or {}
+    except (httpx.HTTPError, ValueError) as exc:
+        raise SearchUnavailable(f"no search engine answers at {url}: {exc}") from exc
+    return "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
 
 
 async def ping_search(client: AsyncElasticsearch) -> None:
@@ -56,3 +96,14 @@ async def ping_search(client: AsyncElasticsearch) -> None:
         await client.info()
     except (TransportConnectionError, TransportError, OSError) as exc:
         raise SearchUnavailable(str(exc)) from exc
+
+
+async def describe_search(client: AsyncElasticsearch) -> str:
+    """`opensearch 2.19.6`, `elasticsearch 8.15.0` or `osmem`: what `/readyz` names."""
+    try:
+        version = (await client.info()).body.get("version") or {}
+    except (TransportConnectionError, TransportError, OSError) as exc:
+        raise SearchUnavailable(str(exc)) from exc
+    if version.get("build_hash") == "osmem":
+        return "osmem"
+    return f"{version.get('distribution', 'elasticsearch')} {version.get('number', '?')}"

@@ -21,7 +21,6 @@ from strawberry.types.unset import UNSET, UnsetType
 from graph.engine import GraphUnavailable
 from resolvers.context import RequestContext
 from schema import build_schema
-from search.engine import SearchUnavailable, ping_search
 from server.auth import AuthError
 from server.hsds import hsds_routes
 from server.runtime import Runtime
@@ -128,20 +127,13 @@ def create_app(runtime: Runtime) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
-        checks: dict[str, str] = {}
-        try:
-            await runtime.backends.graph.ping()
-            checks["graph"] = "ok"
-        except GraphUnavailable:
-            checks["graph"] = "unavailable"
-        try:
-            await ping_search(runtime.backends.search)
-            checks["search"] = "ok"
-        except SearchUnavailable:
-            checks["search"] = "unavailable"
+        """Each role answers, and which engine (and version) is behind it."""
+        engines = await runtime.backends.describe()
+        checks = {role: "ok" if name != "unavailable" else name for role, name in engines.items()}
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
-            {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
+            {"status": "ready" if ready else "not ready", **checks, "engines": engines},
+            200 if ready else 503,
         )
 
     async def metrics(_: Request) -> Response:

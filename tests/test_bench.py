@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 
-from bench.__main__ import SCENARIOS, Rounds, run
+from bench.__main__ import SCENARIOS, Rounds, print_table, run
 from bench.generate import Scale, Synthetic, load
 from bench.measure import busy_seconds
 from bench.search import QUERIES, engine_search, without_audiences
@@ -165,15 +166,21 @@ async def test_every_scenario_runs_on_generated_data(runtime):
     assert any("membership scan" in line for line in lines)
 
 
-async def test_the_command_starts_its_own_engines_and_reports_their_memory():
+@pytest.mark.parametrize("engines", ["embedded", "local"])
+async def test_the_command_starts_its_own_engines_and_reports_their_memory(engines, capsys):
     results = await run(
         "tiny", ["reads"], lambda _: None, rounds=ROUNDS,
-        size=Scale(institutions=80, resources=600, recipients=100),
+        size=Scale(institutions=80, resources=600, recipients=100), engines=engines,
     )  # fmt: skip
     assert results["load"]["nodes"]["Resource"] == 600
     memory = results["peak_memory_mb"]
     assert all(value is not None and value > 10 for value in memory.values()), memory
     assert results["reads"]["resource_graphql"]["n"] == 3
+    print_table({engines: results})
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].strip() == engines  # the header: one column per engine set
+    row = next(line for line in table if line.strip().startswith("resource_graphql "))
+    assert re.search(r"p50 \d+\.\d\d / p95 \d+\.\d\d ms", row), row
 
 
 def test_without_audiences_removes_every_audience_clause():

@@ -116,10 +116,12 @@ def engine_processes(data_dir: Path, parent_pid: int | None = None) -> list[str]
     return found
 
 
-def test_demo_serves_then_ctrl_c_stops_everything(tmp_path):
+@pytest.mark.parametrize("engine_set", ["embedded", "local"])
+def test_demo_serves_then_ctrl_c_stops_everything(tmp_path, engine_set):
     port = free_port()
+    data_dir = str(tmp_path / "data")
     process = subprocess.Popen(
-        [HANARO, "demo", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+        [HANARO, "demo", "--port", str(port), "--data-dir", data_dir, "--engines", engine_set],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -129,7 +131,7 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path):
     reader.start()
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 240
         while not any("Press Ctrl-C" in line for line in list(lines)):
             assert process.poll() is None, "".join(lines)
             assert time.monotonic() < deadline, "".join(lines)
@@ -142,6 +144,9 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path):
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
         ready = httpx.get(f"{base}/readyz")
         assert ready.status_code == 200 and ready.json()["graph"] == "ok"
+        engines = ready.json()["engines"]
+        expected = {"embedded": ("falkordb", "osmem"), "local": ("neo4j", "opensearch")}
+        assert tuple(name.split()[0] for name in engines.values()) == expected[engine_set]
         page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
 
@@ -164,7 +169,7 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=60)
         finally:
             if process.poll() is None:
                 process.kill()

@@ -1,19 +1,30 @@
-"""Acknowledged writes survive a SIGKILL of the embedded graph engine (append-only file,
-fsync on every write) and a restart on the same data dir."""
+"""Acknowledged writes survive a SIGKILL of the graph engine and a restart on the same data dir:
+the embedded FalkorDB (append-only file, fsync on every write) and the local Neo4j (transaction
+log forced at commit)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
+import time
+from dataclasses import replace
 
 import httpx
+import pytest
 
 from graph.institutions import upsert_institutions
-from graph.resources import from_properties
 from search.engine import make_search_client
 from server.app import create_app
-from server.engines import Backends, EmbeddedFalkorDB
+from server.engines import (
+    EmbeddedFalkorDB,
+    EngineChildren,
+    connect,
+    search_target,
+    start_engines,
+)
+from server.local_engines import OPENSEARCH, JavaChild, free_port
 from server.runtime import running
 from tests.conftest import Api, institution
 from tests.test_resources_api import REGISTER, resource_input
@@ -64,36 +75,127 @@ async def test_a_second_server_cannot_open_the_same_data_dir(tmp_path):
         engine.stop()
 
 
-async def test_acknowledged_mutation_survives_engine_kill(tmp_path, osmem, settings):
-    """A registerResource that returned is on disk: SIGKILL the engine right after the
-    response and find the resource after a restart."""
-    engine = EmbeddedFalkorDB.start(tmp_path)
-    graph = engine.engine("durable-api")
-    backends = Backends(settings, graph, make_search_client(osmem.url, embedded=True))
-    async with running(backends) as runtime:
-        await upsert_institutions(
-            graph, [institution("ins_owner01", "5011025000")], "2026-01-01T00:00:00.000Z"
-        )
-        transport = httpx.ASGITransport(app=create_app(runtime))
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            api = Api(client, runtime)
-            token = api.token("ins_owner01", "REGISTRANT")
-            created = (await api.ok(REGISTER, {"input": resource_input()}, token))[
-                "registerResource"
-            ]
-            hard_kill(engine)
-    await backends.close()
-    engine.stop()
+async def test_acknowledged_writes_survive_engine_kill_under_load(
+    tmp_path, engine_set, engines, settings
+):
+    """Every registerResource that returned is on disk: writers register resources until the
+    graph engine is SIGKILLed in the middle of their stream, and after a restart every
+    acknowledged resource is there with its outbox mark — for the engine set's own graph
+    process (FalkorDB's append-only file, Neo4j's transaction log) on a data dir of its own."""
+    search_url, _ = await search_target(settings, engines)
+    own = replace(
+        settings, data_dir=tmp_path, graph_name="durable-api", elasticsearch_url=search_url
+    )
+    children = await asyncio.to_thread(start_engines, own)
+    backends = await connect(own, children, owned=True)
+    acknowledged: list[dict] = []
+    try:
+        async with running(backends) as runtime:
+            await upsert_institutions(
+                backends.graph,
+                [institution("ins_owner01", "5011025000")],
+                "2026-01-01T00:00:00.000Z",
+            )
+            transport = httpx.ASGITransport(app=create_app(runtime))
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                api = Api(client, runtime)
+                token = api.token("ins_owner01", "REGISTRANT")
 
-    async with restarted_graph(tmp_path, "durable-api") as graph:
-        rows = await graph.run(
-            "MATCH (r:Resource {id: $id})<-[:PROVIDES]-(i:Institution) "
-            "RETURN properties(r) AS props, i.id AS provider",
-            {"id": created["id"]},
+                async def writer(n: int) -> None:
+                    for i in range(40):  # bounded: stops by itself if the kill came late
+                        body = await api(
+                            REGISTER, {"input": resource_input(name=f"r{n}-{i}")}, token
+                        )
+                        if body.get("errors"):
+                            return
+                        acknowledged.append(body["data"]["registerResource"])
+
+                writers = [asyncio.create_task(writer(n)) for n in range(4)]
+                while len(acknowledged) < 20 and not all(w.done() for w in writers):
+                    await asyncio.sleep(0.01)
+                os.kill(children.pids()["graph"], signal.SIGKILL)
+                await asyncio.gather(*writers)
+                await asyncio.to_thread(_reap, children)
+    finally:
+        await backends.close()
+    assert len(acknowledged) >= 20
+
+    again = await asyncio.to_thread(start_engines, own)
+    restarted = await connect(own, again, owned=True)
+    try:
+        rows = await restarted.graph.run(
+            "MATCH (r:Resource)<-[:PROVIDES]-(i:Institution {id: 'ins_owner01'}) "
+            "MATCH (o:OutboxMarker {entityId: r.id}) "
+            "RETURN r.id AS id, r.name AS name, o.seq AS seq"
         )
-        assert len(rows) == 1 and rows[0]["provider"] == "ins_owner01"
-        assert from_properties(rows[0]["props"])["name"] == created["name"]
-        markers = await graph.run(
-            "MATCH (o:OutboxMarker {entityId: $id}) RETURN o.seq AS seq", {"id": created["id"]}
-        )
-        assert [m["seq"] for m in markers] == [1]  # the outbox mark went with it
+        found = {row["id"]: row for row in rows}
+        for created in acknowledged:
+            assert found[created["id"]]["name"] == created["name"]
+            assert found[created["id"]]["seq"] == 1  # the outbox mark went with it
+    finally:
+        await restarted.close()
+
+
+def _reap(children: EngineChildren) -> None:
+    """Wait for the killed graph process (ours), so its data dir lock is free again."""
+    process = children.falkordb.process if children.falkordb else children.neo4j.process
+    process.wait(30)
+
+
+@pytest.mark.parametrize("engine_set", ["local"], indirect=True)
+async def test_opensearch_killed_mid_sync_loses_no_update(tmp_path, backends):
+    """The local OpenSearch is SIGKILLed while resources are written and indexed: writes keep
+    being acknowledged (the graph holds them, their outbox marks stay pending), and once the
+    engine is back on its data dir the sync loop indexes every one of them. An OpenSearch of
+    this test's own, so the session's engine is not touched."""
+    port = free_port()
+    engine = await asyncio.to_thread(
+        JavaChild.start, OPENSEARCH, tmp_path / "os", port=port, heap_mb=512,
+        args=(str(free_port()),),
+    )  # fmt: skip
+    live, backends.search = backends.search, make_search_client(f"http://127.0.0.1:{port}")
+    written: list[dict] = []
+    try:
+        async with running(backends) as runtime:
+            await upsert_institutions(
+                backends.graph, [institution("ins_owner01", "5011025000")], "2026-01-01T00:00:00Z"
+            )
+            transport = httpx.ASGITransport(app=create_app(runtime))
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                api = Api(client, runtime)
+                token = api.token("ins_owner01", "REGISTRANT")
+
+                async def write(n: int) -> None:
+                    body = await api.ok(REGISTER, {"input": resource_input(name=f"r{n}")}, token)
+                    written.append(body["registerResource"])
+
+                for n in range(10):
+                    await write(n)
+                os.kill(engine.pid, signal.SIGKILL)
+                await asyncio.to_thread(engine.process.wait, 30)
+                await asyncio.to_thread(engine.stop, 1)  # frees its data dir lock
+                for n in range(10, 25):  # acknowledged while search is down
+                    await write(n)
+                engine = await asyncio.to_thread(
+                    JavaChild.start, OPENSEARCH, tmp_path / "os", port=port, heap_mb=512,
+                    args=(str(free_port()),),
+                )  # fmt: skip
+                ids = {w["id"] for w in written}
+                deadline = time.monotonic() + 60
+                while True:
+                    await backends.search.indices.refresh(index=runtime.settings.search_index)
+                    found = await backends.search.search(
+                        index=runtime.settings.search_index,
+                        query={"ids": {"values": sorted(ids)}},
+                        size=100,
+                    )
+                    indexed = {hit["_id"] for hit in found["hits"]["hits"]}
+                    if indexed == ids or time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.2)
+                assert indexed == ids
+                assert runtime.sync.metrics.failed_batches >= 1
+    finally:
+        await backends.search.close()
+        backends.search = live
+        await asyncio.to_thread(engine.stop)

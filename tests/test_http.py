@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import httpx
@@ -16,14 +17,25 @@ PREFLIGHT = {
 }
 
 
-async def test_health_and_readiness(client, runtime):
+ENGINE_NAMES = {
+    "embedded": (r"falkordb \d+\.\d+\.\d+", r"osmem"),
+    "local": (r"neo4j 5\.26\.\d+ community", r"opensearch 2\.19\.\d+"),
+}
+
+
+async def test_health_and_readiness(client, runtime, engine_set):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "graph": "ok", "search": "ok"}
+    body = ready.json()
+    engines = body.pop("engines")
+    assert body == {"status": "ready", "graph": "ok", "search": "ok"}
+    graph_name, search_name = ENGINE_NAMES[engine_set]
+    assert re.fullmatch(graph_name, engines["graph"]), engines
+    assert re.fullmatch(search_name, engines["search"]), engines
 
     live = runtime.backends.search
-    runtime.backends.search = make_search_client("http://127.0.0.1:9", embedded=True)
+    runtime.backends.search = make_search_client("http://127.0.0.1:9")
     try:
         down = await client.get("/readyz")
         assert down.status_code == 503

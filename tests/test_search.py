@@ -367,7 +367,7 @@ async def test_search_down_is_unavailable_while_the_rest_works(api, owner):
     live = services.search
     from search.engine import make_search_client
 
-    services.search = make_search_client("http://127.0.0.1:9", embedded=True)
+    services.search = make_search_client("http://127.0.0.1:9")
     try:
         error = await api.error(SEARCH, {"input": {"text": "도시락"}})
         assert error["extensions"]["code"] == "UNAVAILABLE"

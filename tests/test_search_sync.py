@@ -93,7 +93,7 @@ async def test_search_down_then_up_loses_no_update(api):
     sync = runtime.sync
     token = api.token("ins_owner01", "REGISTRANT")
     live = sync.search
-    dead = make_search_client("http://127.0.0.1:9", embedded=True)
+    dead = make_search_client("http://127.0.0.1:9")
     sync.search = dead
     try:
         created = (await api.ok(REGISTER, {"input": resource_input()}, token))["registerResource"]

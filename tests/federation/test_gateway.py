@@ -30,12 +30,11 @@ import pytest
 import uvicorn
 
 from graph.institutions import upsert_institutions
-from search.engine import make_search_client
 from server.app import create_app
-from server.engines import Backends
+from server.engines import connect
 from server.runtime import Runtime, running
 from server.settings import Settings
-from tests.conftest import Api, institution
+from tests.conftest import Api, discard, institution
 from tests.federation import harness
 from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
@@ -152,24 +151,25 @@ def benefits_data(meals: str, shelter: str, recipient: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-async def stack(session_dir: Path, falkordb, osmem, tmp_path_factory) -> AsyncIterator[Stack]:
+async def stack(
+    session_dir: Path, engine_set: str, engines, tmp_path_factory
+) -> AsyncIterator[Stack]:
     harness.ensure_node_modules()
     work = tmp_path_factory.mktemp("federation")
     # As tests/conftest.py's `backends`, for the whole module: its own graph and index.
     settings = replace(
         Settings(),
-        data_dir=session_dir / "data",
+        engines=engine_set,
+        data_dir=session_dir / engine_set,
         graph_name=f"federation-{uuid.uuid4().hex[:8]}",
         search_index=f"federation-{uuid.uuid4().hex[:8]}",
         jwt_secret="test-secret-0123456789-abcdefghijklmnop",
         sync_interval_ms=50,
     )
-    graph = falkordb.engine(settings.graph_name)
-    search = make_search_client(osmem.url, embedded=True)
-    backends = Backends(settings, graph, search, search_url=osmem.url)
+    backends = await connect(settings, engines)
     async with contextlib.AsyncExitStack() as started:
         started.push_async_callback(backends.close)
-        started.push_async_callback(graph.drop)
+        started.push_async_callback(discard, backends)
         runtime = await started.enter_async_context(running(backends))
         hanaro_url = await started.enter_async_context(serve_hanaro(runtime))
         client = await started.enter_async_context(

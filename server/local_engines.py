@@ -1,0 +1,246 @@
+"""The "local" engine set: real Neo4j 5 and OpenSearch 2.19, each one JVM started by Hanaro from
+jars that Maven fetches once into `local_engines/<engine>/lib` (git-ignored).
+
+A launcher (`local_engines/<engine>/<Name>Launcher.java`, compiled against those jars by the
+same fetch) starts the engine in its JVM, prints `HANARO-READY <engine> <version>` and runs
+until its standard input closes or it gets SIGTERM. Its standard input is a pipe that this
+process never writes, so a JVM outlives no Hanaro, however Hanaro ends; `PR_SET_PDEATHSIG`
+adds a SIGTERM when the parent dies."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from server.process import EXEC_WITH_PDEATHSIG, StartupError
+
+__all__ = ["NEO4J", "OPENSEARCH", "JavaChild", "JavaProgram", "fetch", "free_port"]
+
+ROOT = Path(__file__).resolve().parent.parent / "local_engines"
+READY = "HANARO-READY "
+
+# Java 17 closes these packages to reflection; Neo4j's own scripts open them.
+_NEO4J_FLAGS = (
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+)
+
+
+@dataclass(frozen=True)
+class JavaProgram:
+    """One engine's launcher, its Maven descriptor and the JVM flags it needs."""
+
+    name: str
+    launcher: str
+    jvm_flags: tuple[str, ...] = ()
+
+    @property
+    def folder(self) -> Path:
+        return Path(os.environ.get("HANARO_LOCAL_ENGINES_DIR") or ROOT) / self.name
+
+    @property
+    def lib(self) -> Path:
+        return self.folder / "lib"
+
+    @property
+    def classes(self) -> Path:
+        return self.folder / "classes"
+
+    @property
+    def source(self) -> Path:
+        return self.folder / f"{self.launcher}.java"
+
+    def fetched(self) -> bool:
+        """The jars match the descriptor and the launcher is compiled from its source."""
+        stamp = self.lib / ".fetched"
+        compiled = self.classes / f"{self.launcher}.class"
+        return (
+            stamp.exists()
+            and stamp.stat().st_mtime >= (self.folder / "pom.xml").stat().st_mtime
+            and compiled.exists()
+            and compiled.stat().st_mtime >= self.source.stat().st_mtime
+        )
+
+
+NEO4J = JavaProgram("neo4j", "Neo4jLauncher", _NEO4J_FLAGS)
+OPENSEARCH = JavaProgram("opensearch", "OpenSearchLauncher")
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if not found:
+        raise StartupError(
+            f"the local engines need `{name}` (Java 17 and Maven) on PATH; install a JDK 17 "
+            "and Maven, or use HANARO_ENGINES=embedded"
+        )
+    return found
+
+
+def fetch(program: JavaProgram, say: Callable[[str], None] = print) -> None:
+    """Fetch the jars (once) and compile the launcher (when its source changed)."""
+    if program.fetched():
+        return
+    _tool("java")
+    mvn, javac = _tool("mvn"), _tool("javac")
+    stamp = program.lib / ".fetched"
+    if not stamp.exists() or stamp.stat().st_mtime < (program.folder / "pom.xml").stat().st_mtime:
+        say(f"fetching the {program.name} jars with Maven (once; about 50–130 MB) ...")
+        partial = program.folder / "lib.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        _run(
+            [
+                mvn, "-q", "-B", "-f", str(program.folder / "pom.xml"),
+                "dependency:copy-dependencies", "-DincludeScope=runtime",
+                f"-DoutputDirectory={partial}",
+            ],
+            f"fetching the {program.name} jars",
+        )  # fmt: skip
+        shutil.rmtree(program.lib, ignore_errors=True)
+        partial.rename(program.lib)
+        stamp.touch()
+    say(f"compiling the {program.name} launcher ...")
+    program.classes.mkdir(exist_ok=True)
+    classpath = f"{program.lib}/*"
+    _run(
+        [javac, "-nowarn", "-cp", classpath, "-d", str(program.classes), str(program.source)],
+        f"compiling {program.source.name}",
+    )
+
+
+def _run(args: list[str], what: str) -> None:
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-5:]
+        raise StartupError(f"{what} failed: " + " / ".join(tail))
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (the engine binds it a moment later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class JavaChild:
+    """A running local engine: its process, the version it announced and its log file."""
+
+    program: JavaProgram
+    process: subprocess.Popen[bytes]
+    home: Path
+    port: int
+    version: str
+    _stdin: IO[bytes]
+    _lock: IO[str]
+
+    @classmethod
+    def start(
+        cls,
+        program: JavaProgram,
+        home: Path,
+        *,
+        port: int,
+        heap_mb: int,
+        args: tuple[str, ...] = (),
+        timeout: float = 180.0,
+    ) -> JavaChild:
+        """Start the engine with its data under `home`, and wait for its ready line."""
+        fetch(program)
+        home = home.resolve()
+        home.mkdir(parents=True, exist_ok=True)
+        lock = _lock_dir(home)
+        log_path = home / f"{program.name}.log"
+        command = [
+            sys.executable, "-c", EXEC_WITH_PDEATHSIG, _tool("java"),
+            f"-Xms{heap_mb}m", f"-Xmx{heap_mb}m", "-XX:+UseG1GC",
+            "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+            *program.jvm_flags,
+            "-cp", f"{program.classes}{os.pathsep}{program.lib}/*",
+            program.launcher, str(home), str(port), *args,
+        ]  # fmt: skip
+        with log_path.open("ab") as log:
+            start_offset = log.tell()
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT
+            )
+        assert process.stdin is not None
+        try:
+            version = _wait_ready(process, log_path, start_offset, timeout, program.name)
+        except BaseException:
+            _end(process, process.stdin, grace=10)
+            lock.close()
+            raise
+        return cls(program, process, home, port, version, process.stdin, lock)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self, grace: float = 30.0) -> None:
+        """Close the engine cleanly (end of input, then SIGTERM, then SIGKILL)."""
+        _end(self.process, self._stdin, grace)
+        self._lock.close()
+
+
+def _wait_ready(
+    process: subprocess.Popen[bytes], log_path: Path, offset: int, timeout: float, name: str
+) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        with log_path.open("rb") as log:
+            log.seek(offset)
+            for raw in log:
+                line = raw.decode("utf-8", "replace").strip()
+                if line.startswith(READY):
+                    return line.removeprefix(READY).strip()
+        if process.poll() is not None:
+            raise StartupError(f"the local {name} engine exited at start (see {log_path})")
+        if time.monotonic() > deadline:
+            raise StartupError(f"the local {name} engine did not start in {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+def _end(process: subprocess.Popen[bytes], stdin: IO[bytes], grace: float) -> None:
+    with contextlib.suppress(OSError):
+        stdin.close()
+    if process.poll() is None:
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _lock_dir(home: Path) -> IO[str]:
+    """One engine per data folder: two JVMs on one store would corrupt it."""
+    lock = (home / "hanaro.lock").open("a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise StartupError(
+            f"the data dir {home} is in use by another hanaro process; stop it or set "
+            "HANARO_DATA_DIR to another directory"
+        ) from None
+    return lock

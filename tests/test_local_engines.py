@@ -1,0 +1,87 @@
+"""The local engine set's own parts: Korean analysis (`nori`) on the real OpenSearch, the
+launchers' lifecycle (a SIGKILLed Hanaro leaves no JVM behind) and the one-line errors when
+Java or Maven is missing."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import time
+from dataclasses import replace
+
+import pytest
+
+from server.local_engines import NEO4J, JavaProgram, fetch
+from server.process import StartupError
+from tests.test_cli import HANARO, engine_processes, free_port
+from tests.test_resources_api import register
+from tests.test_search import SEARCH
+
+LOCAL_ONLY = pytest.mark.parametrize("engine_set", ["local"], indirect=True)
+
+
+@pytest.fixture
+def settings(settings):
+    """This module's servers add the `.nori` subfields (HANARO_SEARCH_NORI)."""
+    return replace(settings, search_nori=True)
+
+
+@LOCAL_ONLY
+async def test_nori_subfields_analyse_korean_on_the_local_opensearch(api):
+    """The launcher registers Lucene's Korean analyzer under analysis-nori's names: the
+    `.nori` subfields split eojeol into morphemes, and searchResources finds a resource
+    through them."""
+    owner = api.token("ins_owner01", "REGISTRANT")
+    created = await register(api, owner, name="어르신 도시락을 배달해 드립니다")
+    search = api.runtime.backends.search
+    alias = api.runtime.settings.search_index
+    analysed = await search.indices.analyze(
+        index=alias, body={"field": "name.nori", "text": "도시락을 배달해"}
+    )
+    assert [t["token"] for t in analysed["tokens"]] == ["도시락", "배달"]
+    deadline = time.monotonic() + 30
+    body = {"query": {"match": {"name.nori": {"query": "배달하는 도시락", "operator": "and"}}}}
+    while True:  # the sync loop indexes the new resource
+        found = await search.search(index=alias, body=body)
+        if found["hits"]["hits"] or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    assert [hit["_id"] for hit in found["hits"]["hits"]] == [created["id"]]
+    hits = (await api.ok(SEARCH, {"input": {"text": "도시락 배달"}}, owner))["searchResources"]
+    assert created["id"] in [h["resource"]["id"] for h in hits["hits"]]
+
+
+def test_a_killed_hanaro_leaves_no_engine_behind(tmp_path):
+    """SIGKILL gives Hanaro no chance to stop its children: the JVMs see their input pipe
+    close and shut down by themselves."""
+    port = free_port()
+    process = subprocess.Popen(
+        [HANARO, "serve", "--port", str(port), "--data-dir", str(tmp_path), "--engines", "local"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while len(engine_processes(tmp_path)) < 2:  # both JVMs run with their data dir
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.5)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 60
+    while engine_processes(tmp_path):
+        assert time.monotonic() < deadline, engine_processes(tmp_path)
+        time.sleep(0.5)
+
+
+def test_missing_java_or_maven_is_one_clear_line(tmp_path, monkeypatch):
+    program = JavaProgram(NEO4J.name, NEO4J.launcher)
+    monkeypatch.setenv("HANARO_LOCAL_ENGINES_DIR", str(tmp_path))
+    (tmp_path / program.name).mkdir()
+    (tmp_path / program.name / "pom.xml").write_text("<project/>")
+    (tmp_path / program.name / f"{program.launcher}.java").write_text("class X {}")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(StartupError, match=r"need `java` \(Java 17 and Maven\) on PATH"):
+        fetch(program, say=lambda _: None)
