@@ -40,7 +40,8 @@ class RuleResult(Enum):
 class RuleDecision:
     rule: str
     result: RuleResult
-    detail: str
+    detail: str = strawberry.field(description="The rule and how the person meets it, in English.")
+    detail_ko: str = strawberry.field(description="The same sentence in Korean.")
 
 
 @strawberry.type
@@ -57,7 +58,12 @@ class ProgramEligibility:
             program=Program.from_record(record["program"]),
             status=EligibilityStatus(record["status"]),
             decisions=[
-                RuleDecision(rule=d["rule"], result=RuleResult(d["result"]), detail=d["detail"])
+                RuleDecision(
+                    rule=d["rule"],
+                    result=RuleResult(d["result"]),
+                    detail=d["detail"],
+                    detail_ko=d["detailKo"],
+                )
                 for d in record["decisions"]
             ],
             missing_facts=record["missingFacts"],

@@ -321,7 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             roles = [r.strip().upper() for r in args.roles.split(",") if r.strip()]
             if not roles or not set(roles) <= ROLES:
-                print(f"hanaro: --roles must be from {sorted(ROLES)}", file=sys.stderr)
+                print(f"hanaro: --roles must be from {', '.join(sorted(ROLES))}.", file=sys.stderr)
                 return 2
             print(
                 issue_token(

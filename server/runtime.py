@@ -83,7 +83,7 @@ async def running(
         limits=Limits(settings.max_page_size, settings.max_string_length),
         search_nori=settings.search_nori,
         identity_key=load_identity_key(settings),
-        programs=await ProgramCatalog.load(backends.graph),
+        programs=await ProgramCatalog.load(backends.graph, regions),
         referral_expiry_days=settings.referral_expiry_days,
     )
     sync = SearchSync(
