@@ -243,7 +243,9 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", required=True, help="subject (staff member id)")
     token.add_argument("--inst", required=True, help="institution id, e.g. ins_0123abcd")
     token.add_argument(
-        "--roles", default="CASEWORKER", help="comma-separated: CASEWORKER,REGISTRANT,ADMIN"
+        "--roles",
+        default="CASEWORKER",
+        help="comma-separated: CASEWORKER,REGISTRANT,ADMIN,PLATFORM_ADMIN",
     )
     token.add_argument("--ttl", type=int, default=86400, help="lifetime in seconds (86400)")
     token.add_argument("--data-dir", help="where the generated key is kept (HANARO_DATA_DIR)")

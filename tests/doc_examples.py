@@ -10,7 +10,7 @@ and the line before it (blank lines allowed) must declare how it runs:
   `platform-admin`) or `anonymous`; shell examples get its token as `$TOKEN` (and every demo
   user's as `$SENDER`, `$RECEIVER`, ...).
 - `expect`: comma-separated paths into the answer's `data` that must be non-empty.
-- `contains`: text the answer (or the shell output) must contain.
+- `contains`: text the answer (or the shell output) must contain; several separated by `|`.
 - `error`: the `extensions.code` the last operation must fail with.
 - `save`: comma-separated `name:path`; later examples of the page get the value wherever they
   write the placeholder `name_…` (e.g. `ref_…`).

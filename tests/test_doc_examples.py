@@ -103,7 +103,7 @@ def test_the_readme_declares_the_tour_and_a_new_block_needs_a_marker(tmp_path: P
     (probe,) = examples_of(page)
     assert probe.marker_error and "marker" in probe.marker_error
     page.write_text(
-        '<!-- example: role=sender -->\n```sh\ncurl -s http://127.0.0.1:8000/healthz\n```\n'
+        "<!-- example: role=sender -->\n```sh\ncurl -s http://127.0.0.1:8000/healthz\n```\n"
         "words\n\n```bash\nmake demo\n```\n",
         encoding="utf-8",
     )
@@ -193,8 +193,7 @@ class Runner:
         for path in filter(None, options.get("expect", "").split(",")):
             value = dig(data, path)
             assert value not in (None, [], {}, "", 0), f"{path} is empty: {text[:800]}"
-        if "contains" in options:
-            wanted = resolve(options["contains"], self.values)
+        for wanted in filter(None, resolve(options.get("contains", ""), self.values).split("|")):
             escaped = json.dumps(wanted)[1:-1]  # as a JSON answer printed by curl has it
             assert wanted in text or escaped in text, f"{wanted!r} not in: {text[:800]}"
         for pair in filter(None, options.get("save", "").split(",")):

@@ -1,4 +1,5 @@
-"""The README's command-line summary lists every command and option that `hanaro --help` has."""
+"""The README's command-line summary lists every command and option `hanaro --help` has, and
+docs/configuration.md every setting."""
 
 from __future__ import annotations
 
@@ -53,3 +54,11 @@ def test_the_readme_lists_every_command_and_option():
         for option in options:
             assert re.search(rf"{option}\b", documented[command]), f"`{command}` lacks {option}"
     assert set(documented) <= set(expected), set(documented) - set(expected)
+
+
+def test_every_setting_is_documented():
+    """Each `HANARO_*` variable the server reads has a row in docs/configuration.md."""
+    read = set(re.findall(r"HANARO_[A-Z0-9_]+", (ROOT / "server" / "settings.py").read_text()))
+    documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert "HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES" in read
+    assert not {v for v in read if f"`{v}`" not in documented}
