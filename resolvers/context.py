@@ -14,6 +14,7 @@ from graph.access import Viewer
 from graph.engine import GraphEngine
 from graph.institutions import institutions_by_ids
 from graph.resources import resources_by_ids
+from resolvers.membership_scan_runner import ScanRunner
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
 from resolvers.referral_events import ReferralEvents
@@ -50,6 +51,8 @@ class Services:
     referral_expiry_days: int = 7
     referral_events: ReferralEvents = field(default_factory=ReferralEvents)
     clock: Callable[[], int] = now_ms
+    # The membership scan of this server (started through the API or by the schedule).
+    membership_scans: ScanRunner = field(default_factory=ScanRunner)
 
 
 class RequestContext:

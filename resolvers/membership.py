@@ -184,6 +184,7 @@ async def scan(
     restart: bool = False,
     batch: int = SCAN_BATCH,
     progress: Callable[[int, str], None] = lambda done, last: None,
+    actor: str = "membership-scan",
 ) -> dict[str, int]:
     """Evaluate every recipient (of `region` and below) and record a Recommendation for each
     LIKELY or POSSIBLE programme they do not receive yet. Resumable: progress is saved with
@@ -204,7 +205,7 @@ async def scan(
             limit=batch,
             region_codes=codes,
             audit={
-                "actor": "membership-scan",
+                "actor": actor,
                 "requestId": scan_id,
                 "now": stamp,
                 "auditPrefix": f"aud_{now_ms():013d}{new_id('scn')[4:12]}_",

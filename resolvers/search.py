@@ -17,6 +17,7 @@ from typing import Any
 
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
+from resolvers.programs import FACT_WORDS
 from resolvers.resources import present
 from resolvers.validation import check_coordinates, check_id, check_unique_codes
 from search.engine import SearchUnavailable
@@ -47,6 +48,14 @@ _TEXT_FIELDS = {
     "description": ("description", "description"),
     "eligibilityNotes": ("eligibility.notes", "eligibility"),
     "needTerms": ("needs", None),
+}
+
+# The text fields as people say them (Korean, English), for the reasons.
+_FIELD_WORDS = {
+    "name": ("이름", "name"),
+    "description": ("설명", "description"),
+    "eligibility.notes": ("이용 조건 설명", "eligibility notes"),
+    "needs": ("욕구", "needs"),
 }
 
 
@@ -359,39 +368,51 @@ def _reasons(
     search = check.search
     catalog = check.ctx.services.needs.by_code
     reasons: list[dict[str, str]] = []
+
+    def add(code: str, english: str, korean: str) -> None:
+        reasons.append({"code": code, "message": english, "messageKo": korean})
+
     if matched_needs:
-        labels = ", ".join(f"{catalog[c]['labelKo']} ({c})" for c in matched_needs)
-        reasons.append(
-            {
-                "code": "NEEDS",
-                "message": f"covers {len(matched_needs)} of {len(search.needs)} requested "
-                f"needs: {labels}",
-            }
-        )
+        count, asked = len(matched_needs), len(search.needs)
+        add(
+            "NEEDS",
+            f"Covers {count} of the {asked} needs asked for: "
+            + ", ".join(catalog[c]["labelEn"] for c in matched_needs) + ".",
+            f"요청한 욕구 {asked}개 중 {count}개 해당: "
+            + ", ".join(catalog[c]["labelKo"] for c in matched_needs) + ".",
+        )  # fmt: skip
     if fit == "ELIGIBLE":
-        reasons.append({"code": "ELIGIBLE", "message": "the person meets its eligibility rules"})
-    elif fit == "UNKNOWN":
-        reasons.append(
-            {
-                "code": "ELIGIBILITY_UNKNOWN",
-                "message": "eligibility depends on facts not given: " + ", ".join(missing),
-            }
+        add(
+            "ELIGIBLE",
+            "The person meets its eligibility rules.",
+            "대상자가 이용 조건을 충족합니다.",
         )
+    elif fit == "UNKNOWN":
+        add(
+            "ELIGIBILITY_UNKNOWN",
+            "Whether the person is eligible depends on facts not given: "
+            + ", ".join(FACT_WORDS.get(f, (f, f))[1] for f in missing) + ".",
+            "주어지지 않은 정보에 따라 이용 가능 여부가 달라집니다: "
+            + ", ".join(FACT_WORDS.get(f, (f, f))[0] for f in missing) + ".",
+        )  # fmt: skip
     elif fit == "WITHHELD":
-        reasons.append(
-            {
-                "code": "ELIGIBILITY_WITHHELD",
-                "message": "its eligibility rules are not shared with your institution",
-            }
+        add(
+            "ELIGIBILITY_WITHHELD",
+            "Its eligibility rules are not shared with your institution.",
+            "이용 조건이 귀 기관에 공개되어 있지 않습니다.",
         )
     if distance is not None:
-        reasons.append({"code": "DISTANCE", "message": f"{distance:.1f} km away"})
+        add("DISTANCE", f"It is {distance:.1f} km away.", f"{distance:.1f} km 거리에 있습니다.")
     if text_fields:
-        names = ", ".join(_TEXT_FIELDS[name][0] for name in text_fields)
-        reasons.append({"code": "TEXT", "message": f"the text matches its {names}"})
+        names = [_TEXT_FIELDS[name][0] for name in text_fields]
+        add(
+            "TEXT",
+            f"The words match its {' and '.join(_FIELD_WORDS[n][1] for n in names)}.",
+            f"검색어가 {', '.join(_FIELD_WORDS[n][0] for n in names)}에 나옵니다.",
+        )
     if search.has_capacity:
         available = record["capacity"]["available"]
-        reasons.append({"code": "CAPACITY", "message": f"{available} places available"})
+        add("CAPACITY", f"It has {available} free places.", f"남은 자리가 {available}개 있습니다.")
     return reasons
 
 

@@ -10,7 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers import membership as resolve
+from resolvers import membership_scans as resolve_scans
 from resolvers.context import RequestContext
+from resolvers.membership_scan_runner import ScanStatus
 from resolvers.pagination import encode_cursor
 from schema.needs import Need
 from schema.pagination import Connection, PageInfo, connection
@@ -38,7 +40,8 @@ class RuleResult(Enum):
 class RuleDecision:
     rule: str
     result: RuleResult
-    detail: str
+    detail: str = strawberry.field(description="The rule and how the person meets it, in English.")
+    detail_ko: str = strawberry.field(description="The same sentence in Korean.")
 
 
 @strawberry.type
@@ -55,7 +58,12 @@ class ProgramEligibility:
             program=Program.from_record(record["program"]),
             status=EligibilityStatus(record["status"]),
             decisions=[
-                RuleDecision(rule=d["rule"], result=RuleResult(d["result"]), detail=d["detail"])
+                RuleDecision(
+                    rule=d["rule"],
+                    result=RuleResult(d["result"]),
+                    detail=d["detail"],
+                    detail_ko=d["detailKo"],
+                )
                 for d in record["decisions"]
             ],
             missing_facts=record["missingFacts"],
@@ -188,8 +196,75 @@ class Recommendation:
         return found[0] if found else None
 
 
+@strawberry.enum
+class MembershipScanState(Enum):
+    IDLE = "IDLE"
+    RUNNING = "RUNNING"
+    FINISHED = "FINISHED"
+    FAILED = "FAILED"
+
+
+@strawberry.enum
+class MembershipScanTrigger(Enum):
+    API = "API"
+    SCHEDULE = "SCHEDULE"
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@strawberry.type(
+    description="The membership scan of this server: the running one, or the last one."
+)
+class MembershipScanStatus:
+    state: MembershipScanState
+    trigger: MembershipScanTrigger | None
+    region: str | None = strawberry.field(description="null: every region.")
+    started_by: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    scanned: int = strawberry.field(description="Recipients evaluated so far.")
+    recommendations: int = strawberry.field(description="Recorded or refreshed (when done).")
+    error: str | None
+    schedule_minutes: int | None = strawberry.field(
+        description="Minutes between scheduled scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); "
+        "null: no schedule."
+    )
+
+    @classmethod
+    def from_status(cls, s: ScanStatus) -> MembershipScanStatus:
+        return cls(
+            state=MembershipScanState(s.state),
+            trigger=MembershipScanTrigger(s.trigger) if s.trigger else None,
+            region=s.region,
+            started_by=s.started_by,
+            started_at=_moment(s.started_at),
+            finished_at=_moment(s.finished_at),
+            scanned=s.scanned,
+            recommendations=s.recommendations,
+            error=s.error,
+            schedule_minutes=s.schedule_minutes,
+        )
+
+
 @strawberry.type
 class MembershipMutation:
+    @strawberry.mutation(
+        description="Start a membership scan (복지멤버십 모의조사) now, in the background: "
+        "platform admins for any region or all, admins of a 주민센터 or 시청 for their 시군구. "
+        "Follow it with `membershipScan`; CONFLICT while one runs."
+    )
+    def start_membership_scan(
+        self,
+        info: Info[RequestContext, None],
+        region: str | None = None,
+        restart: bool = False,
+    ) -> MembershipScanStatus:
+        return MembershipScanStatus.from_status(
+            resolve_scans.start_scan(info.context, region, restart)
+        )
+
     @strawberry.mutation(description="Take up a NEW recommendation: your office will reach out.")
     async def accept_recommendation(
         self, info: Info[RequestContext, None], id: strawberry.ID
@@ -209,6 +284,13 @@ class MembershipMutation:
 
 @strawberry.type
 class MembershipQuery:
+    @strawberry.field(
+        description="Progress of the running membership scan, or the result of the last one "
+        "(for platform admins and admins of public welfare offices)."
+    )
+    def membership_scan(self, info: Info[RequestContext, None]) -> MembershipScanStatus:
+        return MembershipScanStatus.from_status(resolve_scans.scan_status(info.context))
+
     @strawberry.field(description="The programmes and their rules.")
     def programs(self, info: Info[RequestContext, None]) -> list[Program]:
         catalog = info.context.services.programs.by_id

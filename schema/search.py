@@ -93,7 +93,8 @@ class MatchReasonCode(Enum):
 @strawberry.type
 class MatchReason:
     code: MatchReasonCode
-    message: str
+    message: str = strawberry.field(description="Why, as a sentence in English.")
+    message_ko: str = strawberry.field(description="The same sentence in Korean.")
 
 
 @strawberry.enum(description="How the person fits the resource's eligibility rules.")
@@ -137,7 +138,9 @@ class ResourceSearchHit:
             eligibility=EligibilityFit(hit["eligibility"]),
             missing_facts=hit["missingFacts"],
             reasons=[
-                MatchReason(code=MatchReasonCode(r["code"]), message=r["message"])
+                MatchReason(
+                    code=MatchReasonCode(r["code"]), message=r["message"], message_ko=r["messageKo"]
+                )
                 for r in hit["reasons"]
             ],
         )

@@ -119,6 +119,8 @@ class TokenVerifier:
         if not isinstance(institution, str) or not _INSTITUTION_ID.match(institution):
             raise AuthError("The token's 'inst' claim must be an institution id.")
         if not isinstance(roles, list) or not set(roles) <= ROLES:
-            raise AuthError(f"The token's 'roles' claim must be a list from {sorted(ROLES)}.")
+            raise AuthError(
+                f"The token's 'roles' claim must be a list of {', '.join(sorted(ROLES))}."
+            )
         expires = payload.get("exp")
         return Claims(subject, institution, frozenset(roles), int(expires) if expires else None)

@@ -19,7 +19,7 @@ from server.auth import issue_token, load_secret
 from server.engines import StartupError, open_backends
 from server.settings import ENGINE_SETS, Settings, SettingsError
 
-__all__ = ["main"]
+__all__ = ["configure_logging", "main"]
 
 log = logging.getLogger("hanaro")
 
@@ -65,17 +65,44 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
 
 
 async def _announce(server: uvicorn.Server, settings: Settings, secret: str, demo: bool) -> None:
-    from server.demo import demo_tokens
-
     while not server.started:
         await asyncio.sleep(0.05)
     url = f"http://{settings.host}:{settings.port}/graphql"
     print(f"\nHanaro serves GraphQL at {url} (GraphiQL in a browser)", flush=True)
     if demo:
-        print("\nDev tokens (send as 'Authorization: Bearer <token>'):", flush=True)
-        for label, token in demo_tokens(secret):
-            print(f"  {label}\n    {token}", flush=True)
+        _print_demo_tokens(secret, shell=False)
+        print(
+            "(`hanaro demo --tokens` prints them again; `--tokens --shell` as shell variables.)",
+            flush=True,
+        )
     print("\nPress Ctrl-C to stop the server and its engines.\n", flush=True)
+
+
+def _print_demo_tokens(secret: str, *, shell: bool) -> None:
+    """The demo users' tokens: labelled for people, or as `export NAME=token` lines for
+    `eval "$(hanaro demo --tokens --shell)"` (names: SENDER, RECEIVER, REGISTRANT,
+    REGIONAL_ADMIN, PLATFORM_ADMIN)."""
+    from server.demo import demo_user_tokens
+
+    users = demo_user_tokens(secret)
+    if shell:
+        for user, token in users:
+            variable = user.key.upper().replace("-", "_")
+            print(f"export {variable}={token}  # {user.label}", flush=True)
+        return
+    print("\nDev tokens (send as 'Authorization: Bearer <token>'):", flush=True)
+    for user, token in users:
+        print(f"  {user.key}: {user.label}\n    {token}", flush=True)
+
+
+def configure_logging() -> None:
+    """Hanaro's own lines at INFO; the HTTP clients to the search engine only when something
+    goes wrong (they log every request at INFO, which buried the console). The search client
+    logs each failed attempt with a traceback; Hanaro reports failures itself."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("elastic_transport").setLevel(logging.CRITICAL)
 
 
 async def _hsds_import(settings: Settings, args: argparse.Namespace) -> int:
@@ -214,11 +241,22 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="load the Jeju demo data set and serve it")
     server_options(demo)
     demo.add_argument("--reset", action="store_true", help="empty the graph before loading")
+    demo.add_argument(
+        "--tokens",
+        action="store_true",
+        help="only print the demo users' dev tokens for the data dir (a running demo's or a "
+        "fresh one), without starting anything",
+    )
+    demo.add_argument(
+        "--shell", action="store_true", help="with --tokens: as `export NAME=token` lines"
+    )
     token = commands.add_parser("token", help="print a signed dev token (HS256)")
     token.add_argument("--sub", required=True, help="subject (staff member id)")
     token.add_argument("--inst", required=True, help="institution id, e.g. ins_0123abcd")
     token.add_argument(
-        "--roles", default="CASEWORKER", help="comma-separated: CASEWORKER,REGISTRANT,ADMIN"
+        "--roles",
+        default="CASEWORKER",
+        help="comma-separated: CASEWORKER,REGISTRANT,ADMIN,PLATFORM_ADMIN",
     )
     token.add_argument("--ttl", type=int, default=86400, help="lifetime in seconds (86400)")
     token.add_argument("--data-dir", help="where the generated key is kept (HANARO_DATA_DIR)")
@@ -290,11 +328,7 @@ def _print_schema(output: str | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # The client logs each failed attempt with a traceback; Hanaro reports failures itself.
-    logging.getLogger("elastic_transport").setLevel(logging.CRITICAL)
-    if args.command == "hsds":  # keep the import/export report readable
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging()
     if args.command == "schema":
         _print_schema(args.output)
         return 0
@@ -315,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
             roles = [r.strip().upper() for r in args.roles.split(",") if r.strip()]
             if not roles or not set(roles) <= ROLES:
-                print(f"hanaro: --roles must be from {sorted(ROLES)}", file=sys.stderr)
+                print(f"hanaro: --roles must be from {', '.join(sorted(ROLES))}.", file=sys.stderr)
                 return 2
             print(
                 issue_token(
@@ -326,6 +360,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ttl_seconds=args.ttl,
                 )
             )
+            return 0
+        if args.command == "demo" and args.tokens:
+            # The key is read (or created) in the data dir: no engine, no lock.
+            _print_demo_tokens(load_secret(settings), shell=args.shell)
             return 0
         if args.command == "hsds" and args.hsds_command == "import":
             return asyncio.run(_hsds_import(settings, args))

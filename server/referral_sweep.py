@@ -4,12 +4,11 @@ too, so the sweep's interval bounds only how late a subscriber learns of an expi
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 
 from resolvers.context import Services
 from resolvers.referrals import expire_due
+from server.periodic import PeriodicTask
 
 __all__ = ["ReferralSweep"]
 
@@ -19,8 +18,9 @@ log = logging.getLogger("hanaro.referrals")
 class ReferralSweep:
     def __init__(self, services: Services, interval_seconds: float = 60.0) -> None:
         self.services = services
-        self.interval = interval_seconds
-        self._task: asyncio.Task[None] | None = None
+        # First run after one interval: reads expire lazily, and starting servers have
+        # better things to do. The graph down: tried again at the next interval.
+        self._runner = PeriodicTask("referral-sweep", self._run, interval_seconds)
 
     async def sweep(self) -> int:
         """Expire everything due; returns how many referrals expired."""
@@ -29,25 +29,13 @@ class ReferralSweep:
             total += expired
         return total
 
-    async def _loop(self) -> None:
-        while True:
-            # First wait: reads expire lazily, and starting servers have better things to do.
-            await asyncio.sleep(self.interval)
-            try:
-                expired = await self.sweep()
-                if expired:
-                    log.info("referral sweep: %d expired", expired)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # graph down: try again next time
-                log.warning("referral sweep failed, will retry: %s", exc)
+    async def _run(self) -> None:
+        expired = await self.sweep()
+        if expired:
+            log.info("referral sweep: %d expired", expired)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="hanaro-referral-sweep")
+        self._runner.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._runner.stop()

@@ -12,6 +12,7 @@ from graph.access import Viewer
 from graph.migrations import migrate
 from resolvers.context import Limits, Services
 from resolvers.hsds.feed import ensure_hsds_ids
+from resolvers.membership_scans import start_scheduled_scan
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
 from resolvers.regions import RegionCatalog
@@ -20,6 +21,7 @@ from search.index import ensure_index
 from search.resources import Vocabulary, index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
+from server.periodic import PeriodicTask
 from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.sync import SearchSync, rebuild_from_graph
@@ -39,6 +41,8 @@ class Runtime:
     tokens: TokenVerifier
     secret: str
     sweep: ReferralSweep
+    # Scheduled membership scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); None when off.
+    scan_schedule: PeriodicTask | None = None
 
     async def viewer(self, authorization: str, request_id: str) -> Viewer:
         """Who is asking: anonymous without an Authorization header; staff from a valid
@@ -79,7 +83,7 @@ async def running(
         limits=Limits(settings.max_page_size, settings.max_string_length),
         search_nori=settings.search_nori,
         identity_key=load_identity_key(settings),
-        programs=await ProgramCatalog.load(backends.graph),
+        programs=await ProgramCatalog.load(backends.graph, regions),
         referral_expiry_days=settings.referral_expiry_days,
     )
     sync = SearchSync(
@@ -108,10 +112,21 @@ async def running(
         secret=secret,
         sweep=ReferralSweep(services),
     )
+    minutes = settings.membership_scan_interval_minutes
+    if minutes:
+        services.membership_scans.set_schedule(minutes)
+        runtime.scan_schedule = PeriodicTask(
+            "membership-scan", lambda: start_scheduled_scan(services), minutes * 60.0
+        )
     sync.start()
     runtime.sweep.start()
+    if runtime.scan_schedule is not None:
+        runtime.scan_schedule.start()
     try:
         yield runtime
     finally:
+        if runtime.scan_schedule is not None:
+            await runtime.scan_schedule.stop()
+        await services.membership_scans.stop()
         await runtime.sweep.stop()
         await sync.stop()

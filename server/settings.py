@@ -84,6 +84,8 @@ class Settings:
     sync_interval_ms: int = 200
     # Referrals: days a SENT referral waits for an answer before it is EXPIRED.
     referral_expiry_days: int = 7
+    # 복지멤버십: minutes between scheduled membership scans inside the server; 0 = none.
+    membership_scan_interval_minutes: int = 0
 
     @property
     def graph_kind(self) -> str:
@@ -150,6 +152,9 @@ class Settings:
             sync_interval_ms=_int(env, "HANARO_SYNC_INTERVAL_MS", cls.sync_interval_ms, 10, 60_000),
             referral_expiry_days=_int(
                 env, "HANARO_REFERRAL_EXPIRY_DAYS", cls.referral_expiry_days, 1, 365
+            ),
+            membership_scan_interval_minutes=_int(
+                env, "HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES", 0, 0, 527_040
             ),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -7,9 +7,6 @@ markers stay pending in the graph; nothing is lost."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -21,10 +18,10 @@ from graph.engine import GraphEngine
 from graph.outbox import all_resource_ids, mark_applied, pending_changes, resources_for_index
 from search.index import apply_documents, rebuild_index
 from search.resources import Vocabulary, index_body, resource_document
+from server.periodic import PeriodicTask
 
 __all__ = ["SearchSync", "SyncMetrics", "rebuild_from_graph"]
 
-log = logging.getLogger("hanaro.sync")
 BATCH = 500
 
 
@@ -53,8 +50,16 @@ class SearchSync:
         self.vocabulary = vocabulary
         self.interval = interval_ms / 1000
         self.metrics = SyncMetrics()
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        # Runs at once, then every interval or when a write wakes it; search down or graph
+        # down: retried with doubling waits up to 5 s.
+        self._runner = PeriodicTask(
+            "search-sync",
+            self.drain,
+            self.interval,
+            first_delay=0,
+            max_backoff=5.0,
+            on_error=self._failed,
+        )
 
     def documents(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [resource_document(r, self.vocabulary) for r in records]
@@ -81,39 +86,23 @@ class SearchSync:
 
     def poke(self) -> None:
         """Wake the loop now (after a write) instead of at the next interval."""
-        self._wake.set()
+        self._runner.wake()
 
-    async def _loop(self) -> None:
-        backoff = self.interval
-        while True:
-            try:
-                while await self.apply_pending() == BATCH:
-                    pass
-                backoff = self.interval
-                self.metrics.last_error = None
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # search down, graph down: retry with backoff
-                self.metrics.failed_batches += 1
-                self.metrics.last_error = f"{type(exc).__name__}: {exc}"[:300]
-                log.warning("search sync failed, will retry: %s", self.metrics.last_error)
-                backoff = min(backoff * 2, 5.0)
-            # asyncio.timeout, not wait_for: 3.11's wait_for can lose a cancellation that
-            # races the event, leaving stop() waiting forever (seen in tests).
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(backoff):
-                    await self._wake.wait()
-            self._wake.clear()
+    async def drain(self) -> None:
+        """Apply batches until the outbox is empty (the runner's job)."""
+        while await self.apply_pending() == BATCH:
+            pass
+        self.metrics.last_error = None
+
+    def _failed(self, exc: Exception) -> None:
+        self.metrics.failed_batches += 1
+        self.metrics.last_error = f"{type(exc).__name__}: {exc}"[:300]
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="hanaro-search-sync")
+        self._runner.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._runner.stop()
 
 
 async def rebuild_from_graph(sync: SearchSync, *, nori: bool = False) -> tuple[str, int]:

@@ -139,7 +139,22 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path, engine_set):
         output = "".join(lines)
         assert f"{base}/graphql" in output
         tokens = re.findall(r"^\s{4}(eyJ\S+)$", output, re.MULTILINE)
-        assert len(tokens) == 3, output
+        assert len(tokens) == 5, output
+        # The search client's requests are not logged line by line.
+        assert "httpx" not in output and "HTTP Request" not in output, output
+        # The tokens can be printed again while the demo runs, without starting anything.
+        again = run("demo", "--tokens", "--shell", "--data-dir", str(tmp_path / "data"))
+        assert again.returncode == 0, again.stderr
+        exported = dict(re.findall(r"^export (\w+)=(\S+)", again.stdout, re.MULTILINE))
+        assert list(exported) == [
+            "SENDER", "RECEIVER", "REGISTRANT", "REGIONAL_ADMIN", "PLATFORM_ADMIN",
+        ]  # fmt: skip
+        sender = httpx.post(
+            f"{base}/graphql",
+            json={"query": "{ viewer { institution { name } } }"},
+            headers={"Authorization": f"Bearer {exported['SENDER']}"},
+        ).json()
+        assert sender["data"]["viewer"]["institution"]["name"] == "한림읍 행정복지센터", sender
 
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
         ready = httpx.get(f"{base}/readyz")

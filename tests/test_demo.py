@@ -8,7 +8,7 @@ from pathlib import Path
 
 from graph.needs import load_need_seed
 from graph.regions import load_region_seed
-from server.demo import demo_roles, load_demo
+from server.demo import demo_roles, demo_tokens, demo_users, load_demo
 from server.demo_data import build_demo_dataset
 
 
@@ -41,8 +41,36 @@ def test_demo_roles_name_real_institutions():
     data = build_demo_dataset()
     ids = {i["id"] for i in data.institutions}
     roles = demo_roles(data)
-    assert {tuple(r[3]) for r in roles} >= {("CASEWORKER",), ("REGISTRANT",)}
-    assert all(r[2] in ids for r in roles)
+    assert {tuple(r[3]) for r in roles} >= {("CASEWORKER",), ("REGISTRANT",), ("PLATFORM_ADMIN",)}
+    assert all(r[2] in ids for r in roles if r[3] != ["PLATFORM_ADMIN"])
+
+
+def test_demo_users_can_walk_the_whole_referral_loop():
+    """Sender, receiver, registrant, regional admin and platform admin, each named with its
+    institution; the receiver's institution provides a meal service in the sender's area."""
+    data = build_demo_dataset()
+    by_id = {i["id"]: i for i in data.institutions}
+    users = {u.key: u for u in demo_users(data)}
+    assert list(users) == ["sender", "receiver", "registrant", "regional-admin", "platform-admin"]
+    sender, receiver, registrant = users["sender"], users["receiver"], users["registrant"]
+    assert by_id[sender.institution_id]["kind"] == "COMMUNITY_CENTER"
+    assert receiver.institution_id == registrant.institution_id != sender.institution_id
+    assert "CASEWORKER" in sender.roles and "CASEWORKER" in receiver.roles
+    assert "REGISTRANT" in registrant.roles
+    assert by_id[users["regional-admin"].institution_id]["kind"] == "CITY_HALL"
+    assert "ADMIN" in users["regional-admin"].roles
+    assert users["platform-admin"].roles == ("PLATFORM_ADMIN",)
+    home = by_id[sender.institution_id]["regionCode"]
+    assert any(
+        r["providerId"] == receiver.institution_id
+        and "DAILY_LIVING_MEALS" in r["needs"]
+        and home in r["regions"]
+        for r in data.resources
+    )
+    for user in users.values():
+        assert user.institution_name in user.label
+    labels = [label for label, _ in demo_tokens("s" * 32)]
+    assert labels == [u.label for u in users.values()]
 
 
 async def test_loading_twice_leaves_one_copy(backends):
@@ -114,7 +142,9 @@ async def test_demo_referrals_in_every_state(api):
     }  # fmt: skip
     assert all(r["id"].startswith("ref_demo") for r in rows)
     data = build_demo_dataset()
-    (_, _, home, roles), (_, _, welfare, _) = demo_roles(data)[:2]
+    _, _, home, roles = demo_roles(data)[0]
+    # Urgent demo referrals go to the first 종합사회복지관.
+    welfare = next(i["id"] for i in data.institutions if i["kind"] == "WELFARE_CENTER")
     sent = await api.ok(
         "{ referralsSent(first: 50) { totalCount edges { node { status history { status } } } } }",
         None,

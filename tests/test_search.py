@@ -79,7 +79,7 @@ async def test_korean_text_matches_without_spaces_or_particles(api, owner):
     assert ids(found) == [meals["id"], side["id"]]
     assert "name" in found["hits"][0]["reasons"][-1]["message"]
     assert found["hits"][1]["reasons"] == [
-        {"code": "TEXT", "message": "the text matches its needs"}
+        {"code": "TEXT", "message": "The words match its needs."}
     ]
     assert youth["id"] not in ids(await search(api, staff, text="반찬"))
     found = await search(api, staff, text="어르신에게 반찬을")

@@ -1,0 +1,85 @@
+"""One small runner for the server's periodic work (the search sync, the referral sweep, the
+scheduled membership scan): each job runs on its own asyncio task, every `interval` seconds or
+sooner when woken, and a failure is logged and retried later (with doubling waits up to
+`max_backoff` when one is set) instead of ending the task. Stopping cancels the task and waits
+for it, so nothing runs on after the server has closed its engines."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+__all__ = ["PeriodicTask"]
+
+log = logging.getLogger("hanaro.periodic")
+
+
+class PeriodicTask:
+    def __init__(
+        self,
+        name: str,
+        job: Callable[[], Awaitable[object]],
+        interval: float,
+        *,
+        first_delay: float | None = None,
+        max_backoff: float | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """`first_delay` defaults to one interval (a starting server has better things to do);
+        `on_error` sees each failure before it is logged."""
+        self.name = name
+        self.job = job
+        self.interval = interval
+        self.first_delay = interval if first_delay is None else first_delay
+        self.max_backoff = max_backoff
+        self.on_error = on_error
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def wake(self) -> None:
+        """Run the job now instead of at the end of the current wait."""
+        self._wake.set()
+
+    async def _wait(self, seconds: float) -> None:
+        # asyncio.timeout, not wait_for: 3.11's wait_for can lose a cancellation that races
+        # the event, leaving stop() waiting forever (seen in tests).
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+        self._wake.clear()
+
+    async def _loop(self) -> None:
+        delay = self.first_delay
+        while True:
+            if delay > 0:
+                await self._wait(delay)
+            try:
+                await self.job()
+                delay = self.interval
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # an engine down: try again later
+                if self.on_error is not None:
+                    self.on_error(exc)
+                log.warning("%s failed, will retry: %s: %s", self.name, type(exc).__name__, exc)
+                if self.max_backoff is None:
+                    delay = self.interval
+                else:
+                    delay = min(max(delay, self.interval) * 2, self.max_backoff)
+
+    def start(self) -> None:
+        if not self.running:
+            self._task = asyncio.create_task(self._loop(), name=f"hanaro-{self.name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
