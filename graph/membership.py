@@ -28,6 +28,8 @@ __all__ = [
 ]
 
 # The current needs of `p` that nothing addresses, as `unmet`.
+# `coalesce(l, [])`: Neo4j's type check takes `l` (an element of collected properties) for a
+# Boolean in `n IN l` and refuses the statement; the coalesce gives it a list type.
 _UNMET = """OPTIONAL MATCH (p)-[:ENROLLED]->(e:Enrollment)
 WHERE e.status = 'ACTIVE'
 WITH p, collect(e.needCodes) AS enrolled
@@ -37,8 +39,8 @@ WITH p, enrolled, collect(k.needCodes) AS planned
 OPTIONAL MATCH (p)-[:REFERRED]->(f:Referral)
 WHERE f.status IN ['SENT', 'ACCEPTED', 'IN_PROGRESS']
 WITH p, enrolled, planned, collect(f.needCodes) AS referred
-WITH p, [n IN p.currentNeeds WHERE none(l IN enrolled + planned + referred WHERE n IN l)]
-  AS unmet
+WITH p, [n IN p.currentNeeds
+          WHERE none(l IN enrolled + planned + referred WHERE n IN coalesce(l, []))] AS unmet
 WHERE size(unmet) > 0"""
 
 UNMET_NEED_ROWS = f"""MATCH (p:Recipient)
