@@ -9,13 +9,23 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import HttpHeaders, HttpxAsyncHttpNode, TransportError
 from elasticsearch import AsyncElasticsearch
 
-__all__ = ["OsmemHttpNode", "SearchUnavailable", "make_search_client", "ping_search"]
+__all__ = [
+    "OsmemHttpNode",
+    "SearchTimeout",
+    "SearchUnavailable",
+    "make_search_client",
+    "ping_search",
+]
 
 _COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([a-z-]+);\s*compatible-with=\d+")
 
 
 class SearchUnavailable(RuntimeError):
     """The search engine cannot be reached or refused the request."""
+
+
+class SearchTimeout(SearchUnavailable):
+    """A search ran past the client's request timeout (`HANARO_STATEMENT_TIMEOUT_MS`)."""
 
 
 class OsmemHttpNode(HttpxAsyncHttpNode):
@@ -40,14 +50,15 @@ class OsmemHttpNode(HttpxAsyncHttpNode):
 
 
 def make_search_client(
-    url: str, *, embedded: bool, api_key: str | None = None
+    url: str, *, embedded: bool, api_key: str | None = None, timeout: float = 10.0
 ) -> AsyncElasticsearch:
+    """`timeout`: seconds any one search or index call may take (the statement timeout)."""
     if embedded:
         return AsyncElasticsearch(
-            url, node_class=OsmemHttpNode, request_timeout=10, retry_on_timeout=False
+            url, node_class=OsmemHttpNode, request_timeout=timeout, retry_on_timeout=False
         )
     return AsyncElasticsearch(
-        url, api_key=api_key, node_class=HttpxAsyncHttpNode, request_timeout=10, max_retries=2
+        url, api_key=api_key, node_class=HttpxAsyncHttpNode, request_timeout=timeout, max_retries=2
     )
 
 

@@ -18,12 +18,14 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
-from graph.engine import GraphUnavailable
+from graph.engine import GraphUnavailable, statement_time_limit
 from resolvers.context import RequestContext
 from schema import build_schema
 from search.engine import SearchUnavailable, ping_search
 from server.auth import AuthError
 from server.hsds import hsds_routes
+from server.rate_limit import RateLimiter
+from server.request_body import RequestBodyGuard, error_body
 from server.runtime import Runtime
 
 __all__ = ["create_app"]
@@ -72,11 +74,17 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
 
 class AuthGate:
     """Resolves the bearer token before Strawberry runs: a bad token gets 401 with a GraphQL
-    error body (`extensions.code = UNAUTHENTICATED`), never anonymous access."""
+    error body (`extensions.code = UNAUTHENTICATED`), never anonymous access. Then the rate
+    limit of the staff member (or of the anonymous address), and the statement time limit
+    every graph read of the request runs under."""
 
     def __init__(self, runtime: Runtime, graphql: HanaroGraphQL) -> None:
         self.runtime = runtime
         self.graphql = graphql
+        settings = runtime.settings
+        self.staff_rate = RateLimiter(settings.rate_limit_staff_per_minute)
+        self.anonymous_rate = RateLimiter(settings.rate_limit_anonymous_per_minute)
+        self.statement_timeout = settings.statement_timeout_ms / 1000
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = uuid.uuid4().hex[:16]
@@ -85,9 +93,14 @@ class AuthGate:
         if scope["type"] == "websocket":
             await self._websocket(scope, receive, send, authorization, request_id)
             return
+        address = f"address:{(scope.get('client') or ('unknown',))[0]}"
+        if not authorization and await self._limited(self.anonymous_rate, address, scope, send):
+            return
         try:
             viewer = await self.runtime.viewer(authorization, request_id)
         except AuthError as exc:
+            if await self._limited(self.anonymous_rate, address, scope, send):
+                return  # a flood of bad tokens counts against its address
             body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
             response = JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
             await response(scope, receive, send)
@@ -103,8 +116,25 @@ class AuthGate:
             }
             await JSONResponse(body, 503)(scope, receive, send)
             return
+        staff = f"staff:{viewer.institution_id}:{viewer.subject}"
+        if not viewer.anonymous and await self._limited(self.staff_rate, staff, scope, send):
+            return
         scope.setdefault("state", {})["hanaro_viewer"] = viewer
-        await self.graphql(scope, receive, send)
+        with statement_time_limit(self.statement_timeout):
+            await self.graphql(scope, receive, send)
+
+    @staticmethod
+    async def _limited(limiter: RateLimiter, key: str, scope: Scope, send: Send) -> bool:
+        """Answer 429 (and return True) when `key` has used its allowance."""
+        wait = limiter.retry_after(key)
+        if wait is None:
+            return False
+        body = error_body(
+            f"Too many requests; try again in {wait} s.", "RATE_LIMITED", retryAfter=wait
+        )
+        response = JSONResponse(body, 429, headers={"Retry-After": str(wait)})
+        await response(scope, _no_body, send)
+        return True
 
     async def _websocket(
         self, scope: Scope, receive: Receive, send: Send, authorization: str, request_id: str
@@ -117,7 +147,12 @@ class AuthGate:
             await WebSocket(scope, receive, send).close(code=4401)
             return
         scope.setdefault("state", {})["hanaro_viewer"] = viewer
-        await self.graphql(scope, receive, send)
+        with statement_time_limit(self.statement_timeout):
+            await self.graphql(scope, receive, send)
+
+
+async def _no_body() -> dict[str, Any]:
+    return {"type": "http.disconnect"}
 
 
 def create_app(runtime: Runtime) -> Starlette:
@@ -179,4 +214,6 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/metrics", metrics),
         *hsds_routes(runtime),
     ]
-    return Starlette(routes=routes)
+    app = Starlette(routes=routes)
+    app.add_middleware(RequestBodyGuard, max_bytes=runtime.settings.max_body_bytes)
+    return app

@@ -191,7 +191,10 @@ async def open_backends(settings: Settings) -> Backends:
         else:
             search_url = settings.elasticsearch_url or ""
         search = make_search_client(
-            search_url, embedded=settings.embedded_search, api_key=settings.elasticsearch_api_key
+            search_url,
+            embedded=settings.embedded_search,
+            api_key=settings.elasticsearch_api_key,
+            timeout=settings.statement_timeout_ms / 1000,
         )
         try:
             await ping_search(search)

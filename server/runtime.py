@@ -14,6 +14,7 @@ from resolvers.context import Limits, Services
 from resolvers.hsds.feed import ensure_hsds_ids
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
+from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
 from search.index import ensure_index
@@ -81,6 +82,7 @@ async def running(
         identity_key=load_identity_key(settings),
         programs=await ProgramCatalog.load(backends.graph),
         referral_expiry_days=settings.referral_expiry_days,
+        referral_events=ReferralEvents(settings.max_subscriptions_per_token),
     )
     sync = SearchSync(
         backends.graph,

@@ -64,6 +64,12 @@ class Settings:
     sync_interval_ms: int = 200
     # Referrals: days a SENT referral waits for an answer before it is EXPIRED.
     referral_expiry_days: int = 7
+    # Protection under abuse (README, "Security and limits"); a rate of 0 turns that limit off.
+    max_body_bytes: int = 1_000_000
+    rate_limit_staff_per_minute: int = 600
+    rate_limit_anonymous_per_minute: int = 120
+    max_subscriptions_per_token: int = 5
+    statement_timeout_ms: int = 10_000
 
     @property
     def embedded_graph(self) -> bool:
@@ -105,6 +111,23 @@ class Settings:
             sync_interval_ms=_int(env, "HANARO_SYNC_INTERVAL_MS", cls.sync_interval_ms, 10, 60_000),
             referral_expiry_days=_int(
                 env, "HANARO_REFERRAL_EXPIRY_DAYS", cls.referral_expiry_days, 1, 365
+            ),
+            max_body_bytes=_int(env, "HANARO_MAX_BODY_BYTES", cls.max_body_bytes, 1024, 10**9),
+            rate_limit_staff_per_minute=_int(
+                env, "HANARO_RATE_LIMIT_STAFF_PER_MINUTE", cls.rate_limit_staff_per_minute, 0, 10**6
+            ),
+            rate_limit_anonymous_per_minute=_int(
+                env,
+                "HANARO_RATE_LIMIT_ANONYMOUS_PER_MINUTE",
+                cls.rate_limit_anonymous_per_minute,
+                0,
+                10**6,
+            ),
+            max_subscriptions_per_token=_int(
+                env, "HANARO_MAX_SUBSCRIPTIONS_PER_TOKEN", cls.max_subscriptions_per_token, 1, 1000
+            ),
+            statement_timeout_ms=_int(
+                env, "HANARO_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms, 100, 3_600_000
             ),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
