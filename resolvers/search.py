@@ -284,7 +284,7 @@ async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
     who = Searcher(
         staff=not viewer.anonymous,
         institution_id=viewer.institution_id,
-        region_codes=viewer.region_codes,
+        region_codes=viewer.regional_codes,
     )
     try:
         result = await search_resources(

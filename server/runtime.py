@@ -12,6 +12,7 @@ from graph.access import Viewer
 from graph.migrations import migrate
 from resolvers.context import Limits, Services
 from resolvers.hsds.feed import ensure_hsds_ids
+from resolvers.institutions import assign_default_jurisdictions
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
 from resolvers.referral_events import ReferralEvents
@@ -71,6 +72,9 @@ async def running(
         log.info("HSDS ids assigned to %d resources and institutions", assigned)
     needs = await NeedCatalog.load(backends.graph)
     regions = await RegionCatalog.load(backends.graph)
+    administered = await assign_default_jurisdictions(backends.graph, regions)
+    if administered:
+        log.info("default jurisdictions stored for %d public offices", administered)
     services = Services(
         graph=backends.graph,
         search=backends.search,
