@@ -67,6 +67,8 @@ class FalkorDBEngine:
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             raise GraphUnavailable(f"FalkorDB at {self.address} is unreachable: {exc}") from exc
         except ResponseError as exc:
+            if str(exc).startswith("LOADING"):  # restarted, replaying its append-only file
+                raise GraphUnavailable(f"FalkorDB at {self.address} is loading") from exc
             if "empty key" in str(exc) and not write:
                 return []  # the graph does not exist until its first write: nothing to read
             if timeout is not None and "timed out" in str(exc).lower():

@@ -174,6 +174,9 @@ def create_app(runtime: Runtime) -> Starlette:
             checks["search"] = "ok"
         except SearchUnavailable:
             checks["search"] = "unavailable"
+        for name, child in runtime.supervisor.children.items():
+            if child.state.status != "running":  # up again, but its state not yet rebuilt
+                checks[name] = child.state.status
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
@@ -192,6 +195,12 @@ def create_app(runtime: Runtime) -> Starlette:
             "# TYPE hanaro_search_index_lag_ms gauge",
             f"hanaro_search_index_lag_ms {m.last_lag_ms:.1f}",
             f"hanaro_search_index_lag_max_ms {m.max_lag_ms:.1f}",
+            "# HELP hanaro_engine_restarts_total Embedded engine processes started again.",
+            "# TYPE hanaro_engine_restarts_total counter",
+            *(
+                f'hanaro_engine_restarts_total{{engine="{name}"}} {child.state.restarts}'
+                for name, child in runtime.supervisor.children.items()
+            ),
         ]
         return PlainTextResponse("\n".join(lines) + "\n")
 

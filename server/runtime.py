@@ -24,6 +24,7 @@ from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
 from server.referral_sweep import ReferralSweep
 from server.settings import Settings
+from server.supervision import Supervisor, embedded_children
 from server.sync import SearchSync, rebuild_from_graph
 
 __all__ = ["Runtime", "running"]
@@ -41,6 +42,8 @@ class Runtime:
     tokens: TokenVerifier
     secret: str
     sweep: ReferralSweep
+    # Restarts the engine processes this server started (none with external engines).
+    supervisor: Supervisor
 
     async def viewer(self, authorization: str, request_id: str) -> Viewer:
         """Who is asking: anonymous without an Authorization header; staff from a valid
@@ -113,11 +116,14 @@ async def running(
         tokens=TokenVerifier(settings, secret),
         secret=secret,
         sweep=ReferralSweep(services),
+        supervisor=Supervisor(embedded_children(backends, sync, nori=settings.search_nori)),
     )
     sync.start()
     runtime.sweep.start()
+    runtime.supervisor.start()
     try:
         yield runtime
     finally:
+        await runtime.supervisor.stop()
         await runtime.sweep.stop()
         await sync.stop()
