@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test lint bench schema clean
+.PHONY: install demo serve test fuzz lint bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	@$(BIN)/python -m pytest $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+# Longer schema-driven fuzzing than `make test` runs: fresh draws, EXAMPLES per root field.
+EXAMPLES ?= 200
+fuzz: $(STAMP)
+	HANARO_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

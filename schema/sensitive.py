@@ -58,8 +58,9 @@ def sensitive_input_names(schema: GraphQLSchema) -> frozenset[str]:
 # What graphql-core appends after naming the mistake: ", found: {...}." (variables and
 # literals), "; found: ..." after a scalar's own error, ". Found: ..." after a suggestion.
 _FOUND = re.compile(r"(?:, but encountered error .*?; found|[,;.]? ?[Ff]ound)[: ].*$", re.S)
-# Scalars' own messages: "Int cannot represent non-integer value: \"x\"".
-_REPRESENT = re.compile(r"(cannot represent [^:]*?value): .*$", re.S)
+# Scalars' own messages: "Int cannot represent non-integer value: \"x\"" (graphql-core),
+# "Value cannot represent a Date: \"x\". Invalid isoformat string: 'x'" (Strawberry).
+_REPRESENT = re.compile(r"(cannot represent (?:[^:]*?value|an? \w+)): .*$", re.S)
 # Enums: "Value 'X' does not exist in 'Sex' enum."
 _ENUM_VALUE = re.compile(r"Value '.*?' does not exist in", re.S)
 

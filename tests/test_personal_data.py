@@ -102,3 +102,6 @@ async def test_messages_still_name_the_mistake(api):
     unknown = await api.error(literal(**BASE, name='"김"', bogus="1"), None, token)
     assert "unknown field 'bogus'" in unknown["message"]
     assert "김" not in unknown["message"]  # the rest of the input is not quoted back either
+    date = await api.error(REGISTER, {"input": person(birthDate="1944-13-45")}, token)
+    assert ".birthDate" in date["message"] and "Date" in date["message"]
+    assert "1944-13-45" not in date["message"]
