@@ -27,7 +27,7 @@ from tests.test_recipients import REGISTER as REGISTER_RECIPIENT
 from tests.test_recipients import person
 from tests.test_resources_api import register
 
-EXAMPLES = int(os.environ.get("HANARO_FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("HANARO_FUZZ_EXAMPLES", "5"))
 FRESH = "HANARO_FUZZ_EXAMPLES" in os.environ  # `make fuzz`: new draws every run
 NATIONAL_ID = "520714-1234567"
 ENTITY_TYPES = ["Resource", "Recipient", "Institution", "Need", "Region", "Referral", "Case"]
