@@ -62,6 +62,11 @@ class Subscription(ReferralSubscription):
 
 
 class HanaroSchema(strawberry.federation.Schema):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Type name -> key fields, for checking representations before they are resolved.
+        self.entity_keys = entity_keys(self.schema_converter.type_map)
+
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         """Strawberry logs every error with a traceback; `ErrorShaping` logs the unexpected
         ones and client mistakes are not server errors."""
@@ -71,22 +76,14 @@ class HanaroSchema(strawberry.federation.Schema):
     ) -> list[FederationAny]:
         """A malformed representation gets BAD_USER_INPUT at its index; the others resolve
         as usual, in one batch."""
-        keys = self._entity_keys
         results: list[Any] = []
         for index, representation in enumerate(representations):
-            problem = check_representation(representation, index, keys)
+            problem = check_representation(representation, index, self.entity_keys)
             if problem is None:
                 results.extend(super().entities_resolver(info, [dict(representation)]))
             else:
                 results.append(problem)  # type: ignore[arg-type]
         return results
-
-    @property
-    def _entity_keys(self) -> dict[str, frozenset[str]]:
-        found = self.__dict__.get("_keys")
-        if found is None:
-            found = self.__dict__["_keys"] = entity_keys(self.schema_converter.type_map)
-        return found
 
 
 def _default_page_sizes(schema: strawberry.federation.Schema) -> dict[str, int]:

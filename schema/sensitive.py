@@ -69,9 +69,10 @@ def _forms(value: Any) -> set[str]:
     """The ways a value can be printed inside a message (raw, repr, JSON, GraphQL literal)."""
     if value is None or isinstance(value, bool):
         return set()
-    if isinstance(value, dict | list):
-        return {text for item in (value.values() if isinstance(value, dict) else value)
-                for text in _forms(item)}  # fmt: skip
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return {text for item in value for text in _forms(item)}
     text = str(value)
     return {text, repr(value), json.dumps(value, ensure_ascii=False)} if text else set()
 
