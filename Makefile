@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # local (Neo4j 5 + OpenSearch 2.19 from Maven Central jars; needs Java 17 and Maven).
 ENGINES ?= $(or $(HANARO_ENGINES),embedded)
 
-.PHONY: install engines demo serve test lint bench schema clean
+.PHONY: install engines demo serve test fuzz lint bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: $(STAMP) engines
 	$(BIN)/ruff check .
 	@$(BIN)/python -m pytest $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+# Longer schema-driven fuzzing than `make test` runs: fresh draws, EXAMPLES per root field.
+EXAMPLES ?= 200
+fuzz: $(STAMP)
+	HANARO_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

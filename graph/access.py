@@ -43,6 +43,10 @@ class Viewer:
     roles: frozenset[str] = frozenset()
     # The viewer institution's region and all regions above it (읍면동 -> 시군구 -> 시도).
     region_codes: tuple[str, ...] = ()
+    # The region a public office administers (its jurisdiction, which may be wider than where
+    # it is located: a 시청 sits in one 동 of its 시), and every region within it.
+    jurisdiction: str | None = None
+    jurisdiction_codes: tuple[str, ...] = ()
     institution_kind: str = ""
     # The institution's coordinates: where search measures distance from by default.
     home: tuple[float, float] | None = None
@@ -60,6 +64,20 @@ class Viewer:
         """May register and change the institution's resources."""
         return self.is_staff_of(institution_id) and bool(self.roles & {"REGISTRANT", "ADMIN"})
 
+    @property
+    def regional_codes(self) -> tuple[str, ...]:
+        """Regions that make a REGION audience admit the viewer: where its institution is (and
+        above), and what it administers (and within)."""
+        return self.region_codes + tuple(
+            c for c in self.jurisdiction_codes if c not in self.region_codes
+        )
+
+    @property
+    def authority_region(self) -> str | None:
+        """The region the viewer's institution answers for in regional figures: its
+        jurisdiction, else where it is located."""
+        return self.jurisdiction or (self.region_codes[0] if self.region_codes else None)
+
     def relation_to(self, provider_id: str, served: list[str], partners: list[str]) -> Audience:
         """The narrowest audience this viewer belongs to for one resource."""
         if self.anonymous:
@@ -68,7 +86,7 @@ class Viewer:
             return Audience.OWNER
         if self.institution_id in partners:
             return Audience.PARTNERS
-        if any(code in self.region_codes for code in served):
+        if any(code in self.regional_codes for code in served):
             return Audience.REGION
         return Audience.AUTHENTICATED
 
@@ -97,5 +115,5 @@ def listing_params(viewer: Viewer) -> dict[str, Any]:
     return {
         "viewerStaff": not viewer.anonymous,
         "viewerInst": viewer.institution_id or "",
-        "viewerRegions": list(viewer.region_codes),
+        "viewerRegions": list(viewer.regional_codes),
     }

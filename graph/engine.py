@@ -3,14 +3,17 @@ rows as plain dicts, so repositories never see a driver type."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 __all__ = [
     "GraphConstraintError",
     "GraphEngine",
+    "GraphInputRefused",
+    "GraphTimeout",
     "GraphUnavailable",
     "RoundTrips",
     "Row",
@@ -18,6 +21,8 @@ __all__ = [
     "inline_properties",
     "load_rows",
     "round_trips",
+    "statement_time_limit",
+    "statement_timeout",
 ]
 
 Row = dict[str, Any]
@@ -25,6 +30,15 @@ Row = dict[str, Any]
 
 class GraphUnavailable(RuntimeError):
     """The graph engine cannot be reached; the message names the address."""
+
+
+class GraphTimeout(GraphUnavailable):
+    """A read ran past the request's statement time limit and was stopped by the engine."""
+
+
+class GraphInputRefused(ValueError):
+    """A parameter holds a value the engine's protocol cannot carry (a NUL byte, a lone
+    surrogate); raised before anything is sent."""
 
 
 class GraphConstraintError(RuntimeError):
@@ -93,3 +107,24 @@ def inline_properties(param: str, keys: Iterable[str]) -> str:
     nodes, against ~0.5 ms with the properties in the CREATE; docs/benchmarks.md), so
     statements that create nodes write their properties inline."""
     return "{" + ", ".join(f"{key}: ${param}.{key}" for key in keys) + "}"
+
+
+_statement_timeout: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "hanaro_statement_timeout", default=None
+)
+
+
+def statement_timeout() -> float | None:
+    """Seconds a read may take in the current request; None outside requests (migrations,
+    bulk loads, the sync loop run to completion)."""
+    return _statement_timeout.get()
+
+
+@contextlib.contextmanager
+def statement_time_limit(seconds: float | None) -> Iterator[None]:
+    """Bound every read statement sent within (the HTTP layer wraps each request in it)."""
+    token = _statement_timeout.set(seconds)
+    try:
+        yield
+    finally:
+        _statement_timeout.reset(token)

@@ -12,7 +12,15 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from graph.engine import GraphConstraintError, GraphUnavailable, Row, count_round_trip
+from graph.engine import (
+    GraphConstraintError,
+    GraphInputRefused,
+    GraphTimeout,
+    GraphUnavailable,
+    Row,
+    count_round_trip,
+    statement_timeout,
+)
 
 __all__ = ["FalkorDBEngine"]
 
@@ -48,16 +56,23 @@ class FalkorDBEngine:
         self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
     ) -> list[Row]:
         count_round_trip()
+        check_header_values(params or {})
+        limit = None if write else statement_timeout()
+        timeout = None if limit is None else max(1, int(limit * 1000))
         try:
             if write:
                 result = await self._graph.query(statement, params or {})
             else:
-                result = await self._graph.ro_query(statement, params or {})
+                result = await self._graph.ro_query(statement, params or {}, timeout=timeout)
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
             raise GraphUnavailable(f"FalkorDB at {self.address} is unreachable: {exc}") from exc
         except ResponseError as exc:
+            if str(exc).startswith("LOADING"):  # restarted, replaying its append-only file
+                raise GraphUnavailable(f"FalkorDB at {self.address} is loading") from exc
             if "empty key" in str(exc) and not write:
                 return []  # the graph does not exist until its first write: nothing to read
+            if timeout is not None and "timed out" in str(exc).lower():
+                raise GraphTimeout(f"FalkorDB stopped a read at {timeout} ms") from exc
             if "constraint violation" in str(exc):
                 raise GraphConstraintError(str(exc)) from exc
             raise
@@ -95,3 +110,29 @@ class FalkorDBEngine:
 
     async def close(self) -> None:
         await self._db.connection.aclose()
+
+
+def check_header_values(value: Any, path: str = "$") -> None:
+    """Defence in depth: the client writes parameters as text into a `CYPHER name=value ...`
+    header, where a NUL byte would end the header early and a lone surrogate cannot be
+    encoded, and map keys are backquoted identifiers. Values like these are refused at the
+    GraphQL boundary; this keeps them from the wire should any other path pass one on."""
+    if isinstance(value, str):
+        if "\x00" in value or (not value.isprintable() and _unencodable(value)):
+            raise GraphInputRefused(f"parameter {path} holds a character FalkorDB cannot take")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key or "`" in key or "\x00" in key:
+                raise GraphInputRefused(f"parameter {path} has a key FalkorDB cannot take")
+            check_header_values(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            check_header_values(item, f"{path}[{index}]")
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.engine import GraphEngine, Row
+from graph.engine import GraphEngine, Row, load_rows
 
 __all__ = [
     "count_institutions",
     "institutions_by_ids",
     "list_institutions",
+    "public_offices_without_jurisdiction",
+    "set_jurisdictions",
     "upsert_institutions",
 ]
 
@@ -19,7 +21,7 @@ INSTITUTION_COLUMNS = """i.id AS id, i.name AS name, i.nameEn AS nameEn, i.secto
        i.kind AS kind, i.regionCode AS regionCode, i.phone AS phone, i.address AS address,
        i.lat AS lat, i.lon AS lon, i.version AS version, i.createdAt AS createdAt,
        i.updatedAt AS updatedAt, i.description AS description, i.hsdsId AS hsdsId,
-       i.hsdsLocation AS hsdsLocation"""
+       i.hsdsLocation AS hsdsLocation, i.jurisdictionCode AS jurisdictionCode"""
 
 INSTITUTIONS_BY_IDS = f"""UNWIND $ids AS wanted
 MATCH (i:Institution {{id: wanted}})
@@ -73,7 +75,8 @@ ON CREATE SET i.version = 1, i.createdAt = $now
 SET i.name = row.name, i.nameEn = row.nameEn, i.sector = row.sector, i.kind = row.kind,
     i.regionCode = row.regionCode, i.phone = row.phone, i.address = row.address,
     i.lat = row.lat, i.lon = row.lon, i.updatedAt = $now, i.description = row.description,
-    i.hsdsId = coalesce(row.hsdsId, i.hsdsId), i.hsdsLocation = row.hsdsLocation
+    i.hsdsId = coalesce(row.hsdsId, i.hsdsId), i.hsdsLocation = row.hsdsLocation,
+    i.jurisdictionCode = coalesce(row.jurisdictionCode, i.jurisdictionCode)
 MERGE (i)-[:LOCATED_IN]->(g)
 RETURN count(i) AS upserted"""
 
@@ -82,6 +85,31 @@ async def upsert_institutions(graph: GraphEngine, rows: list[dict[str, Any]], no
     """Bulk path (demo data, imports): idempotent on the institution id. `hsdsId` (the Open
     Referral HSDS id) is kept when a row does not give one."""
     defaults = {"nameEn": None, "phone": None, "address": None, "description": None}
-    params = [{**defaults, "hsdsId": None, "hsdsLocation": None, **row} for row in rows]
+    params = [
+        {**defaults, "hsdsId": None, "hsdsLocation": None, "jurisdictionCode": None, **row}
+        for row in rows
+    ]
     result = await graph.run(UPSERT_INSTITUTIONS, {"rows": params, "now": now}, write=True)
     return result[0]["upserted"] if result else 0
+
+
+PUBLIC_WITHOUT_JURISDICTION = """MATCH (i:Institution)
+WHERE i.sector = 'PUBLIC' AND i.jurisdictionCode IS NULL
+RETURN i.id AS id, i.kind AS kind, i.sector AS sector, i.regionCode AS regionCode"""
+
+
+async def public_offices_without_jurisdiction(graph: GraphEngine) -> list[Row]:
+    return await graph.run(PUBLIC_WITHOUT_JURISDICTION)
+
+
+# Idempotent: a jurisdiction already set (by an operator, or an earlier start) is kept.
+SET_JURISDICTIONS = """UNWIND $rows AS row
+MATCH (i:Institution {id: row.id})
+WHERE i.jurisdictionCode IS NULL
+SET i.jurisdictionCode = row.code
+RETURN count(i) AS loaded"""
+
+
+async def set_jurisdictions(graph: GraphEngine, rows: list[dict[str, str]]) -> int:
+    """`rows`: `{id, code}`, the region each institution administers."""
+    return await load_rows(graph, SET_JURISDICTIONS, rows)

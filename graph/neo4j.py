@@ -6,9 +6,16 @@ from typing import Any
 
 import neo4j
 from neo4j import AsyncGraphDatabase, RoutingControl
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, ConstraintError, ServiceUnavailable, SessionExpired
 
-from graph.engine import GraphConstraintError, GraphUnavailable, Row, count_round_trip
+from graph.engine import (
+    GraphConstraintError,
+    GraphTimeout,
+    GraphUnavailable,
+    Row,
+    count_round_trip,
+    statement_timeout,
+)
 
 __all__ = ["Neo4jEngine"]
 
@@ -39,9 +46,10 @@ class Neo4jEngine:
         self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
     ) -> list[Row]:
         count_round_trip()
+        limit = None if write else statement_timeout()
         try:
             records, _, _ = await self._driver.execute_query(
-                neo4j.Query(statement),
+                neo4j.Query(statement, timeout=limit),
                 params or {},
                 database_=self._database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
@@ -50,6 +58,10 @@ class Neo4jEngine:
             raise GraphUnavailable(f"Neo4j at {self.address} is unreachable: {exc}") from exc
         except ConstraintError as exc:
             raise GraphConstraintError(str(exc)) from exc
+        except ClientError as exc:
+            if limit is not None and "TransactionTimedOut" in (exc.code or ""):
+                raise GraphTimeout(f"Neo4j stopped a read at {limit:.3f} s") from exc
+            raise
         return [record.data() for record in records]
 
     async def ping(self) -> None:

@@ -17,6 +17,10 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     UNAVAILABLE = "UNAVAILABLE"
+    # A read ran past the statement time limit (HANARO_STATEMENT_TIMEOUT_MS).
+    TIMEOUT = "TIMEOUT"
+    # Too many requests or subscriptions; `extensions.retryAfter` says when to try again.
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 class HanaroError(Exception):
@@ -27,7 +31,9 @@ class HanaroError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-        self.extensions = extensions
+        # With the code: graphql-core copies these into errors no extension shapes (those of a
+        # subscription's stream).
+        self.extensions = {**extensions, "code": code.value}
 
     @classmethod
     def bad_input(cls, message: str, *, field: str | None = None) -> HanaroError:

@@ -58,16 +58,21 @@ async def eligible_programs(ctx: RequestContext, recipient_id: str) -> list[dict
 
 
 def region_scope(ctx: RequestContext, region: str) -> list[str]:
-    """The region and those below it, when the viewer's institution is there or above it:
-    dashboards are for the staff of the region."""
-    require_staff(ctx.viewer, "reading regional figures")
+    """The region and those below it, when it lies within the viewer's authority region (a
+    public office's jurisdiction, another institution's location): dashboards are for the
+    staff of the region. PLATFORM_ADMINs' scope is the whole country."""
+    viewer = ctx.viewer
+    require_staff(viewer, "reading regional figures")
     regions = ctx.services.regions
     regions.check([region], field="region")
-    home = ctx.viewer.region_codes[0] if ctx.viewer.region_codes else None
-    if home is None or home not in regions.ancestors(region):
+    if "PLATFORM_ADMIN" in viewer.roles:
+        return regions.descendants(region)
+    authority = viewer.authority_region
+    if authority is None or authority not in regions.ancestors(region):
         raise HanaroError(
             ErrorCode.FORBIDDEN,
-            "Regional figures are for staff of institutions in that region or above it.",
+            "Regional figures are for staff of institutions that administer that region (or "
+            "one above it), or are located there.",
         )
     return regions.descendants(region)
 
@@ -168,7 +173,7 @@ async def overlap_report(ctx: RequestContext, region: str) -> dict[str, Any]:
 # --- the membership scan and recommendations --------------------------------------------------
 
 # Public welfare offices follow up recommendations for the people of their area.
-OUTREACH_KINDS = frozenset({"COMMUNITY_CENTER", "CITY_HALL"})
+OUTREACH_KINDS = frozenset({"COMMUNITY_CENTER", "CITY_HALL", "PROVINCIAL_OFFICE"})
 SCAN_BATCH = 1000
 
 
@@ -288,7 +293,7 @@ async def answer_recommendation(
     """Accept (the office will reach out) or dismiss (with a reason) a NEW recommendation."""
     check_id("Recommendation", recommendation_id_)
     require_staff(ctx.viewer, "answering a recommendation")
-    home = ctx.viewer.region_codes[0] if ctx.viewer.region_codes else ""
+    home = ctx.viewer.authority_region
     codes = _outreach_scope(ctx, home) if home else []
     status = "ACCEPTED" if accept else "DISMISSED"
     row = await repo.answer_recommendation(

@@ -13,8 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from resolvers.errors import ErrorCode, HanaroError
 
 __all__ = ["ReferralEvent", "ReferralEvents", "Subscription"]
 
@@ -39,8 +42,13 @@ class Subscription:
 
 
 class ReferralEvents:
-    def __init__(self) -> None:
+    """`per_holder`: how many subscriptions one token (staff member at an institution) may
+    hold at once (`HANARO_MAX_SUBSCRIPTIONS_PER_TOKEN`): each holds a queue and a socket."""
+
+    def __init__(self, per_holder: int = 5) -> None:
         self._subscriptions: set[Subscription] = set()
+        self.per_holder = per_holder
+        self._held: Counter[str] = Counter()
 
     def publish(self, event: ReferralEvent) -> None:
         for subscription in list(self._subscriptions):
@@ -53,13 +61,25 @@ class ReferralEvents:
                 log.warning("referral events: a subscriber of %s fell behind", event.institutions)
 
     @contextlib.contextmanager
-    def subscribe(self, institution_id: str) -> Iterator[Subscription]:
+    def subscribe(self, institution_id: str, holder: str = "") -> Iterator[Subscription]:
+        """Raises RATE_LIMITED when `holder` already holds `per_holder` subscriptions."""
+        if self._held[holder] >= self.per_holder:
+            raise HanaroError(
+                ErrorCode.RATE_LIMITED,
+                f"This token holds {self.per_holder} subscriptions already, the most it may "
+                "(HANARO_MAX_SUBSCRIPTIONS_PER_TOKEN); close one first.",
+                limit=self.per_holder,
+            )
+        self._held[holder] += 1
         subscription = Subscription(institution_id)
         self._subscriptions.add(subscription)
         try:
             yield subscription
         finally:
             self._subscriptions.discard(subscription)
+            self._held[holder] -= 1
+            if self._held[holder] <= 0:
+                del self._held[holder]
 
     @property
     def subscriber_count(self) -> int:

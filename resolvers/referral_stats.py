@@ -3,9 +3,10 @@ completion per need, over referrals created in [from, to).
 
 Scope, decided by the viewer, never by the filters: staff see the referrals their institution
 sent or received; ADMINs of a public institution also those of every institution located in
-its region and below (a 시청's admin sees its 시, a 주민센터's its 읍면동); PLATFORM_ADMINs
-see all. `region` and `institution` only narrow that scope, so an outsider learns nothing
-about other institutions' referrals. The figures carry no recipient data."""
+its jurisdiction (a 시청's admin sees its 시 wherever in it the 시청 sits, a 주민센터's its
+읍면동); PLATFORM_ADMINs see the whole country. `region` and `institution` only narrow that
+scope, so an outsider learns nothing about other institutions' referrals. The figures carry
+no recipient data."""
 
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ async def _scope(ctx: RequestContext, institution: str) -> dict[str, Any]:
         return {"everything": True, "jurisdiction": [], "scope": "PLATFORM"}
     if "ADMIN" in roles:
         own = await ctx.institutions_by_id.load(institution)
-        if own and own["sector"] == "PUBLIC":
-            regions = ctx.services.regions.descendants(own["regionCode"])
+        authority = ctx.viewer.authority_region
+        if own and own["sector"] == "PUBLIC" and authority:
+            regions = ctx.services.regions.descendants(authority)
             return {"everything": False, "jurisdiction": regions, "scope": "REGION"}
     return {"everything": False, "jurisdiction": [], "scope": "INSTITUTION"}
 

@@ -179,7 +179,8 @@ async def watch_referrals(
     client then reloads its lists and subscribes again)."""
     institution = require_staff(ctx.viewer, "following referral events")
     expires_at = ctx.viewer.token_expires_at
-    with ctx.services.referral_events.subscribe(institution) as subscription:
+    holder = f"{institution}:{ctx.viewer.subject}"
+    with ctx.services.referral_events.subscribe(institution, holder) as subscription:
         while not subscription.overflowed:
             left = None if expires_at is None else expires_at - time.time()
             if left is not None and left <= 0:

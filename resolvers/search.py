@@ -20,7 +20,7 @@ from resolvers.errors import ErrorCode, HanaroError
 from resolvers.programs import FACT_WORDS
 from resolvers.resources import present
 from resolvers.validation import check_coordinates, check_id, check_unique_codes
-from search.engine import SearchUnavailable
+from search.engine import SearchTimeout, SearchUnavailable
 from search.resources import (
     MAX_TEXT_LENGTH,
     Near,
@@ -293,7 +293,7 @@ async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
     who = Searcher(
         staff=not viewer.anonymous,
         institution_id=viewer.institution_id,
-        region_codes=viewer.region_codes,
+        region_codes=viewer.regional_codes,
     )
     try:
         result = await search_resources(
@@ -303,6 +303,12 @@ async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
             who,
             nori=ctx.services.search_nori,
         )
+    except SearchTimeout as exc:
+        raise HanaroError(
+            ErrorCode.TIMEOUT,
+            "The search took longer than the server allows; narrow it (fewer words, filters, "
+            "a smaller page) or try again.",
+        ) from exc
     except SearchUnavailable as exc:
         raise HanaroError(
             ErrorCode.UNAVAILABLE,

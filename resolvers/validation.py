@@ -7,12 +7,14 @@ import re
 from resolvers.errors import HanaroError
 
 __all__ = [
+    "FORBIDDEN_IN_TEXT",
     "check_coordinates",
     "check_email",
     "check_id",
     "check_phone",
     "check_text",
     "check_unique_codes",
+    "describe_forbidden",
 ]
 
 _ID = re.compile(r"^[a-z]{3}_[0-9a-z]{6,40}$")
@@ -28,6 +30,10 @@ ID_PREFIXES = {
     "CaseNote": "not",
     "Recommendation": "rcm",
 }
+# Characters that have no place in any text a client sends: NUL and the other C0 controls but
+# tab, newline and carriage return; DEL and the C1 controls; lone surrogates (not characters;
+# they cannot be encoded); U+FFFE and U+FFFF (noncharacters). One rule for every string input.
+FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")
 
@@ -94,3 +100,11 @@ def check_unique_codes(codes: list[str], *, field: str) -> list[str]:
     if len(unique) != len(codes):
         raise HanaroError.bad_input(f"{field} lists a code twice.", field=field)
     return unique
+
+
+def describe_forbidden(text: str) -> str | None:
+    """`'U+0000 at position 3'` for the first character `FORBIDDEN_IN_TEXT` finds, or None."""
+    found = FORBIDDEN_IN_TEXT.search(text)
+    if found is None:
+        return None
+    return f"U+{ord(found.group()):04X} at position {found.start()}"

@@ -1,6 +1,6 @@
-"""Building the request's `Viewer`: token facts plus the regions, kind and coordinates of
-the viewer's institution (cached briefly: institutions rarely move, and this runs on every
-request)."""
+"""Building the request's `Viewer`: token facts plus the regions, jurisdiction, kind and
+coordinates of the viewer's institution (cached briefly: institutions rarely move, and this
+runs on every request)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from graph.access import Viewer
 from graph.institutions import institutions_by_ids
 from resolvers.context import Services
+from resolvers.institutions import jurisdiction_of
 
 __all__ = ["ViewerFactory"]
 
@@ -21,6 +22,8 @@ class _Place:
     regions: tuple[str, ...] = ()
     kind: str = ""
     home: tuple[float, float] | None = None
+    jurisdiction: str | None = None
+    jurisdiction_codes: tuple[str, ...] = ()
 
 
 class ViewerFactory:
@@ -47,6 +50,8 @@ class ViewerFactory:
             institution_id=institution_id,
             roles=roles,
             region_codes=place.regions,
+            jurisdiction=place.jurisdiction,
+            jurisdiction_codes=place.jurisdiction_codes,
             institution_kind=place.kind,
             home=place.home,
             request_id=request_id,
@@ -62,7 +67,10 @@ class ViewerFactory:
         place = _Place()
         if row:
             home = (row["lat"], row["lon"]) if row.get("lat") is not None else None
-            chain = tuple(self._services.regions.ancestors(row["regionCode"]))
-            place = _Place(chain, row["kind"], home)
+            regions = self._services.regions
+            chain = tuple(regions.ancestors(row["regionCode"]))
+            administered = jurisdiction_of(row, regions)
+            within = tuple(regions.descendants(administered)) if administered else ()
+            place = _Place(chain, row["kind"], home, administered, within)
         self._places[institution_id] = (time.monotonic() + self._ttl, place)
         return place

@@ -1,17 +1,20 @@
 """Error shaping: every error leaves with `extensions.code`; only the project's own errors and
-GraphQL's validation messages reach clients, everything else is masked and logged."""
+GraphQL's validation messages (without the input values they quote) reach clients, everything
+else is masked and logged; no message or log line carries a sensitive input's value."""
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
 from collections.abc import Iterator
 
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from graph.engine import GraphUnavailable
+from graph.engine import GraphInputRefused, GraphTimeout, GraphUnavailable
 from resolvers.errors import HanaroError
+from schema.sensitive import Redaction
 
 __all__ = ["ErrorShaping"]
 
@@ -30,24 +33,47 @@ def _code_for_graphql_error(error: GraphQLError) -> str:
 
 class ErrorShaping(SchemaExtension):
     """Like Strawberry's `MaskErrors`, but keeps `HanaroError`s with their code, codes GraphQL's
-    own errors, and hides field suggestions ("Did you mean ...") from anonymous callers."""
+    own errors, and hides field suggestions ("Did you mean ...") from anonymous callers.
+
+    `sensitive`: GraphQL names of the inputs declared with `sensitive_field`."""
+
+    def __init__(self, *, sensitive: frozenset[str] = frozenset()) -> None:
+        self.sensitive = sensitive
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        execution = self.execution_context
+        result = execution.result
         if result is None or not getattr(result, "errors", None):
             return
-        context = self.execution_context.context
-        viewer = getattr(context, "viewer", None)
+        viewer = getattr(execution.context, "viewer", None)
         anonymous = viewer is None or viewer.anonymous
         request_id = getattr(viewer, "request_id", "")
-        result.errors = [self._shape(e, anonymous, request_id) for e in result.errors]
+        redaction = Redaction(self.sensitive, execution.graphql_document, execution.variables)
+        result.errors = [self._shape(e, anonymous, request_id, redaction) for e in result.errors]
 
-    def _shape(self, error: GraphQLError, anonymous: bool, request_id: str) -> GraphQLError:
+    def _shape(
+        self, error: GraphQLError, anonymous: bool, request_id: str, redaction: Redaction
+    ) -> GraphQLError:
         original = error.original_error
         if isinstance(original, HanaroError):
             extensions = {**original.extensions, "code": original.code.value}
-            return self._copy(error, original.message, extensions)
+            return self._copy(error, redaction.text(original.message), extensions)
+        if isinstance(original, GraphTimeout):
+            log.warning("statement time limit in request %s: %s", request_id, original)
+            return self._copy(
+                error,
+                "The request took longer than the server allows (HANARO_STATEMENT_TIMEOUT_MS) "
+                "and was stopped; ask for less (a smaller page, narrower filters) or try again.",
+                {"code": "TIMEOUT"},
+            )
+        if isinstance(original, GraphInputRefused):
+            return self._copy(
+                error,
+                "A text value holds a character that cannot be stored (a NUL byte or an "
+                "unpaired surrogate); remove it.",
+                {"code": "BAD_USER_INPUT"},
+            )
         if isinstance(original, GraphUnavailable):
             log.error("graph unavailable (request %s): %s", request_id, original)
             return self._copy(
@@ -56,14 +82,21 @@ class ErrorShaping(SchemaExtension):
                 {"code": "UNAVAILABLE"},
             )
         if original is None or isinstance(original, GraphQLError):
-            code = (error.extensions or {}).get("code") or _code_for_graphql_error(error)
-            message = _SUGGESTION.sub("", error.message) if anonymous else error.message
-            return self._copy(error, message, {**(error.extensions or {}), "code": code})
+            own_code = (error.extensions or {}).get("code")
+            code = own_code or _code_for_graphql_error(error)
+            message = error.message
+            if own_code is None and code != "GRAPHQL_PARSE_FAILED":  # graphql-core's own text
+                message = redaction.graphql_message(message)
+            message = _SUGGESTION.sub("", message) if anonymous else message
+            return self._copy(
+                error, redaction.text(message), {**(error.extensions or {}), "code": code}
+            )
+        trace = "".join(traceback.format_exception(original))
         log.error(
-            "unexpected error in request %s at %s",
+            "unexpected error in request %s at %s\n%s",
             request_id,
             error.path,
-            exc_info=(type(original), original, original.__traceback__),
+            redaction.text(trace),
         )
         return self._copy(
             error,

@@ -37,6 +37,7 @@ class Sector(Enum):
 class InstitutionKind(Enum):
     COMMUNITY_CENTER = "COMMUNITY_CENTER"
     CITY_HALL = "CITY_HALL"
+    PROVINCIAL_OFFICE = "PROVINCIAL_OFFICE"
     HEALTH_CENTER = "HEALTH_CENTER"
     WELFARE_CENTER = "WELFARE_CENTER"
     SENIOR_WELFARE_CENTER = "SENIOR_WELFARE_CENTER"
@@ -60,6 +61,7 @@ class Institution:
     lon: float | None
     version: int
     region_code: strawberry.Private[str]
+    jurisdiction_code: strawberry.Private[str | None]
 
     @classmethod
     def from_record(cls, row: dict[str, Any]) -> Institution:
@@ -75,11 +77,27 @@ class Institution:
             lon=row.get("lon"),
             version=row.get("version") or 1,
             region_code=row["regionCode"],
+            jurisdiction_code=row.get("jurisdictionCode"),
         )
 
     @strawberry.field(description="The region the institution is located in.")
     def region(self, info: Info[RequestContext, None]) -> Region:
         return Region.by_code(info, self.region_code)
+
+    @strawberry.field(
+        description="The region a public office administers (관할: a 시청 its 시, a 주민센터 its "
+        "읍면동, a 도청 its 도), which regional figures and REGION audiences follow; null for "
+        "institutions that administer none."
+    )
+    def jurisdiction(self, info: Info[RequestContext, None]) -> Region | None:
+        row = {
+            "jurisdictionCode": self.jurisdiction_code,
+            "kind": self.kind.value,
+            "sector": self.sector.value,
+            "regionCode": self.region_code,
+        }
+        code = resolve.jurisdiction_of(row, info.context.services.regions)
+        return Region.by_code(info, code) if code else None
 
     @strawberry.field(description="Resources this institution provides that the viewer may see.")
     async def resources(

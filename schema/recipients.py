@@ -34,6 +34,7 @@ from schema.pagination import Connection, connection
 from schema.regions import Region
 from schema.resources import HouseholdType, Resource
 from schema.search import ResourceSearchHit
+from schema.sensitive import sensitive_field
 
 if TYPE_CHECKING:
     from schema.referrals import Referral
@@ -403,8 +404,7 @@ class RegisterRecipientInput:
     income_percent: int | None = None
     disability: Disability | None = None
     flags: list[str] | None = None
-    national_id: str | None = strawberry.field(
-        default=None,
+    national_id: str | None = sensitive_field(
         description="주민등록번호; never stored or returned — only a keyed hash that finds "
         "duplicates.",
     )

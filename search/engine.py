@@ -20,6 +20,7 @@ from elasticsearch import AsyncElasticsearch
 __all__ = [
     "Distribution",
     "OpenSearchHttpNode",
+    "SearchTimeout",
     "SearchUnavailable",
     "describe_search",
     "detect_distribution",
@@ -34,6 +35,10 @@ _COMPAT_MIMETYPE = re.compile(r"application/vnd\.elasticsearch\+([a-z-]+);\s*com
 
 class SearchUnavailable(RuntimeError):
     """The search engine cannot be reached or refused the request."""
+
+
+class SearchTimeout(SearchUnavailable):
+    """A search ran past the client's request timeout (`HANARO_STATEMENT_TIMEOUT_MS`)."""
 
 
 class OpenSearchHttpNode(HttpxAsyncHttpNode):
@@ -64,14 +69,15 @@ def make_search_client(
     *,
     distribution: Distribution = "opensearch",
     api_key: str | None = None,
-    request_timeout: float = 10,
+    timeout: float = 10.0,
 ) -> AsyncElasticsearch:
+    """`timeout`: seconds any one search or index call may take (the statement timeout)."""
     node_class = OpenSearchHttpNode if distribution == "opensearch" else HttpxAsyncHttpNode
     return AsyncElasticsearch(
         url,
         api_key=api_key,
         node_class=node_class,
-        request_timeout=request_timeout,
+        request_timeout=timeout,
         max_retries=2,
         retry_on_timeout=False,
     )

@@ -98,6 +98,11 @@ async def rebuild_index(
         old = list((await client.indices.get_alias(name=alias)).body)
     except NotFoundError:
         old = []
+        if (await client.indices.exists(index=alias)).body:
+            # An index by the alias's name: made by a write to the alias while the engine
+            # had none (an embedded engine that just restarted). Its documents are in ours.
+            log.warning("dropping the index %s that stands where the alias goes", alias)
+            await client.indices.delete(index=alias)
     await _move_alias(client, alias, old, name)
     return name, total
 

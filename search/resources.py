@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from elastic_transport import TransportError
+from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, AsyncElasticsearch
 
-from search.engine import SearchUnavailable
+from search.engine import SearchTimeout, SearchUnavailable
 
 __all__ = [
     "CONTROLLED_FIELDS",
@@ -580,6 +580,8 @@ async def search_resources(
     missing); a request the engine rejects as malformed is a bug and propagates."""
     try:
         response = await client.search(index=alias, body=search_body(search, who, nori=nori))
+    except ConnectionTimeout as exc:
+        raise SearchTimeout(str(exc)) from exc
     except (TransportError, OSError) as exc:
         raise SearchUnavailable(str(exc)) from exc
     except ApiError as exc:

@@ -18,11 +18,13 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
-from graph.engine import GraphUnavailable
+from graph.engine import GraphUnavailable, statement_time_limit
 from resolvers.context import RequestContext
 from schema import build_schema
 from server.auth import AuthError
 from server.hsds import hsds_routes
+from server.rate_limit import RateLimiter
+from server.request_body import RequestBodyGuard, error_body
 from server.runtime import Runtime
 
 __all__ = ["create_app"]
@@ -71,11 +73,17 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
 
 class AuthGate:
     """Resolves the bearer token before Strawberry runs: a bad token gets 401 with a GraphQL
-    error body (`extensions.code = UNAUTHENTICATED`), never anonymous access."""
+    error body (`extensions.code = UNAUTHENTICATED`), never anonymous access. Then the rate
+    limit of the staff member (or of the anonymous address), and the statement time limit
+    every graph read of the request runs under."""
 
     def __init__(self, runtime: Runtime, graphql: HanaroGraphQL) -> None:
         self.runtime = runtime
         self.graphql = graphql
+        settings = runtime.settings
+        self.staff_rate = RateLimiter(settings.rate_limit_staff_per_minute)
+        self.anonymous_rate = RateLimiter(settings.rate_limit_anonymous_per_minute)
+        self.statement_timeout = settings.statement_timeout_ms / 1000
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = uuid.uuid4().hex[:16]
@@ -84,9 +92,14 @@ class AuthGate:
         if scope["type"] == "websocket":
             await self._websocket(scope, receive, send, authorization, request_id)
             return
+        address = f"address:{(scope.get('client') or ('unknown',))[0]}"
+        if not authorization and await self._limited(self.anonymous_rate, address, scope, send):
+            return
         try:
             viewer = await self.runtime.viewer(authorization, request_id)
         except AuthError as exc:
+            if await self._limited(self.anonymous_rate, address, scope, send):
+                return  # a flood of bad tokens counts against its address
             body = {"errors": [{"message": str(exc), "extensions": {"code": "UNAUTHENTICATED"}}]}
             response = JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
             await response(scope, receive, send)
@@ -102,8 +115,25 @@ class AuthGate:
             }
             await JSONResponse(body, 503)(scope, receive, send)
             return
+        staff = f"staff:{viewer.institution_id}:{viewer.subject}"
+        if not viewer.anonymous and await self._limited(self.staff_rate, staff, scope, send):
+            return
         scope.setdefault("state", {})["hanaro_viewer"] = viewer
-        await self.graphql(scope, receive, send)
+        with statement_time_limit(self.statement_timeout):
+            await self.graphql(scope, receive, send)
+
+    @staticmethod
+    async def _limited(limiter: RateLimiter, key: str, scope: Scope, send: Send) -> bool:
+        """Answer 429 (and return True) when `key` has used its allowance."""
+        wait = limiter.retry_after(key)
+        if wait is None:
+            return False
+        body = error_body(
+            f"Too many requests; try again in {wait} s.", "RATE_LIMITED", retryAfter=wait
+        )
+        response = JSONResponse(body, 429, headers={"Retry-After": str(wait)})
+        await response(scope, _no_body, send)
+        return True
 
     async def _websocket(
         self, scope: Scope, receive: Receive, send: Send, authorization: str, request_id: str
@@ -116,7 +146,12 @@ class AuthGate:
             await WebSocket(scope, receive, send).close(code=4401)
             return
         scope.setdefault("state", {})["hanaro_viewer"] = viewer
-        await self.graphql(scope, receive, send)
+        with statement_time_limit(self.statement_timeout):
+            await self.graphql(scope, receive, send)
+
+
+async def _no_body() -> dict[str, Any]:
+    return {"type": "http.disconnect"}
 
 
 def create_app(runtime: Runtime) -> Starlette:
@@ -127,9 +162,13 @@ def create_app(runtime: Runtime) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
-        """Each role answers, and which engine (and version) is behind it."""
+        """Each role answers, which engine (and version) is behind it, and no engine child is
+        still being restarted (up again, but its state not yet rebuilt)."""
         engines = await runtime.backends.describe()
         checks = {role: "ok" if name != "unavailable" else name for role, name in engines.items()}
+        for name, child in runtime.supervisor.children.items():
+            if child.state.status != "running":
+                checks[name] = child.state.status
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", **checks, "engines": engines},
@@ -149,6 +188,12 @@ def create_app(runtime: Runtime) -> Starlette:
             "# TYPE hanaro_search_index_lag_ms gauge",
             f"hanaro_search_index_lag_ms {m.last_lag_ms:.1f}",
             f"hanaro_search_index_lag_max_ms {m.max_lag_ms:.1f}",
+            "# HELP hanaro_engine_restarts_total Embedded engine processes started again.",
+            "# TYPE hanaro_engine_restarts_total counter",
+            *(
+                f'hanaro_engine_restarts_total{{engine="{name}"}} {child.state.restarts}'
+                for name, child in runtime.supervisor.children.items()
+            ),
         ]
         return PlainTextResponse("\n".join(lines) + "\n")
 
@@ -171,4 +216,6 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/metrics", metrics),
         *hsds_routes(runtime),
     ]
-    return Starlette(routes=routes)
+    app = Starlette(routes=routes)
+    app.add_middleware(RequestBodyGuard, max_bytes=runtime.settings.max_body_bytes)
+    return app

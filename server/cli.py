@@ -52,6 +52,7 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
                     port=settings.port,
                     log_level="info",
                     lifespan="off",
+                    ws_max_size=settings.max_body_bytes,  # the body limit, for socket messages
                 )
             )
             # Announce once the socket listens, so the address printed already answers.

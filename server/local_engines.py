@@ -144,6 +144,8 @@ class JavaChild:
     home: Path
     port: int
     version: str
+    heap_mb: int
+    args: tuple[str, ...]
     _stdin: IO[bytes]
     _lock: IO[str]
 
@@ -184,7 +186,7 @@ class JavaChild:
             _end(process, process.stdin, grace=10)
             lock.close()
             raise
-        return cls(program, process, home, port, version, process.stdin, lock)
+        return cls(program, process, home, port, version, heap_mb, args, process.stdin, lock)
 
     @property
     def pid(self) -> int:
@@ -192,6 +194,14 @@ class JavaChild:
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def restarted(self) -> JavaChild:
+        """The same engine started again on its data and port, after this process died (the
+        supervisor's hook; blocking until it answers). Clients keep their address."""
+        self.stop(grace=1.0)
+        return JavaChild.start(
+            self.program, self.home, port=self.port, heap_mb=self.heap_mb, args=self.args
+        )
 
     def stop(self, grace: float = 30.0) -> None:
         """Close the engine cleanly (end of input, then SIGTERM, then SIGKILL)."""

@@ -12,9 +12,11 @@ from graph.access import Viewer
 from graph.migrations import migrate
 from resolvers.context import Limits, Services
 from resolvers.hsds.feed import ensure_hsds_ids
+from resolvers.institutions import assign_default_jurisdictions
 from resolvers.membership_scans import start_scheduled_scan
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
+from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
 from search.index import ensure_index
@@ -24,6 +26,7 @@ from server.engines import Backends
 from server.periodic import PeriodicTask
 from server.referral_sweep import ReferralSweep
 from server.settings import Settings
+from server.supervision import Supervisor, engine_children
 from server.sync import SearchSync, rebuild_from_graph
 
 __all__ = ["Runtime", "running"]
@@ -41,6 +44,8 @@ class Runtime:
     tokens: TokenVerifier
     secret: str
     sweep: ReferralSweep
+    # Restarts the engine processes this server started (none with external engines).
+    supervisor: Supervisor
     # Scheduled membership scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); None when off.
     scan_schedule: PeriodicTask | None = None
 
@@ -74,6 +79,9 @@ async def running(
         log.info("HSDS ids assigned to %d resources and institutions", assigned)
     needs = await NeedCatalog.load(backends.graph)
     regions = await RegionCatalog.load(backends.graph)
+    administered = await assign_default_jurisdictions(backends.graph, regions)
+    if administered:
+        log.info("default jurisdictions stored for %d public offices", administered)
     services = Services(
         graph=backends.graph,
         search=backends.search,
@@ -85,6 +93,7 @@ async def running(
         identity_key=load_identity_key(settings),
         programs=await ProgramCatalog.load(backends.graph, regions),
         referral_expiry_days=settings.referral_expiry_days,
+        referral_events=ReferralEvents(settings.max_subscriptions_per_token),
     )
     sync = SearchSync(
         backends.graph,
@@ -111,6 +120,7 @@ async def running(
         tokens=TokenVerifier(settings, secret),
         secret=secret,
         sweep=ReferralSweep(services),
+        supervisor=Supervisor(engine_children(backends, sync, nori=settings.search_nori)),
     )
     minutes = settings.membership_scan_interval_minutes
     if minutes:
@@ -120,11 +130,13 @@ async def running(
         )
     sync.start()
     runtime.sweep.start()
+    runtime.supervisor.start()
     if runtime.scan_schedule is not None:
         runtime.scan_schedule.start()
     try:
         yield runtime
     finally:
+        await runtime.supervisor.stop()
         if runtime.scan_schedule is not None:
             await runtime.scan_schedule.stop()
         await services.membership_scans.stop()

@@ -86,15 +86,21 @@ class Settings:
     referral_expiry_days: int = 7
     # 복지멤버십: minutes between scheduled membership scans inside the server; 0 = none.
     membership_scan_interval_minutes: int = 0
+    # Protection under abuse (README, "Security and limits"); a rate of 0 turns that limit off.
+    max_body_bytes: int = 1_000_000
+    rate_limit_staff_per_minute: int = 600
+    rate_limit_anonymous_per_minute: int = 120
+    max_subscriptions_per_token: int = 5
+    statement_timeout_ms: int = 10_000
 
     @property
     def graph_kind(self) -> str:
-        """"external" (HANARO_NEO4J_URI), else the engine set: "embedded" or "local"."""
+        """`external` (HANARO_NEO4J_URI), else the engine set: `embedded` or `local`."""
         return "external" if self.neo4j_uri else self.engines
 
     @property
     def search_kind(self) -> str:
-        """"external" (HANARO_ELASTICSEARCH_URL), else the engine set: "embedded" or "local"."""
+        """`external` (HANARO_ELASTICSEARCH_URL), else the engine set: `embedded` or `local`."""
         return "external" if self.elasticsearch_url else self.engines
 
     @property
@@ -155,6 +161,23 @@ class Settings:
             ),
             membership_scan_interval_minutes=_int(
                 env, "HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES", 0, 0, 527_040
+            ),
+            max_body_bytes=_int(env, "HANARO_MAX_BODY_BYTES", cls.max_body_bytes, 1024, 10**9),
+            rate_limit_staff_per_minute=_int(
+                env, "HANARO_RATE_LIMIT_STAFF_PER_MINUTE", cls.rate_limit_staff_per_minute, 0, 10**6
+            ),
+            rate_limit_anonymous_per_minute=_int(
+                env,
+                "HANARO_RATE_LIMIT_ANONYMOUS_PER_MINUTE",
+                cls.rate_limit_anonymous_per_minute,
+                0,
+                10**6,
+            ),
+            max_subscriptions_per_token=_int(
+                env, "HANARO_MAX_SUBSCRIPTIONS_PER_TOKEN", cls.max_subscriptions_per_token, 1, 1000
+            ),
+            statement_timeout_ms=_int(
+                env, "HANARO_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms, 100, 3_600_000
             ),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -7,6 +7,7 @@ markers stay pending in the graph; nothing is lost."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -60,12 +61,37 @@ class SearchSync:
             max_backoff=5.0,
             on_error=self._failed,
         )
+        # Held by a pass and by a rebuild, so a pass never writes into an index being rebuilt.
+        self._applying = asyncio.Lock()
+        # Set while an embedded engine that lost the index comes back: a pass would write
+        # into the empty engine (creating an index by the alias's name) before the rebuild.
+        self._suspended = False
 
     def documents(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [resource_document(r, self.vocabulary) for r in records]
 
     async def apply_pending(self) -> int:
         """One pass: apply up to BATCH pending resources. Returns how many were applied."""
+        async with self._applying:
+            return 0 if self._suspended else await self._apply_pending()
+
+    async def suspend(self) -> None:
+        """No passes until `rebuild` (a pass in flight is waited for)."""
+        self._suspended = True
+        async with self._applying:
+            pass
+
+    async def rebuild(self, *, nori: bool = False) -> int:
+        """Rebuild the index from the graph (an embedded engine lost it) with no pass running
+        meanwhile, then resume passes: writes made during the rebuild stay pending and are
+        applied after it. Returns how many resources were indexed."""
+        async with self._applying:
+            _, count = await rebuild_from_graph(self, nori=nori)
+            self._suspended = False
+        self.poke()
+        return count
+
+    async def _apply_pending(self) -> int:
         changes = await pending_changes(self.graph, BATCH)
         if not changes:
             return 0

@@ -67,6 +67,9 @@ def settings(session_dir: Path, engine_set: str) -> Settings:
         search_index=f"test-{n}-resources",
         jwt_secret="test-secret-0123456789-abcdefghijklmnop",
         sync_interval_ms=50,
+        # Off for the suite (tests/test_limits.py sets its own low limits).
+        rate_limit_staff_per_minute=0,
+        rate_limit_anonymous_per_minute=0,
     )
 
 

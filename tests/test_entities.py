@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from graph.engine import round_trips
 from schema import build_schema
 from tests.referral_helpers import send
@@ -187,3 +189,42 @@ async def test_referral_and_case_entities_follow_their_access_rules(api):
         {"id": recipient},
     )
     assert reads == [{"c": ["HISTORY"]}]
+
+
+MALFORMED = [
+    ({"__typename": "Resource", "id": "res_abcdef12", "extra": 1}, "representations[0]"),
+    ({"__typename": "Resource", "id": ["res_abcdef12"]}, "representations[0].id"),
+    ({"__typename": "Resource", "id": {"id": "res_abcdef12"}}, "representations[0].id"),
+    ({"__typename": "Resource"}, "representations[0]"),
+    ({"id": "res_abcdef12"}, "representations[0].__typename"),
+    ({"__typename": "NoSuchType", "id": "x"}, "representations[0].__typename"),
+    ({"__typename": "Query", "id": "x"}, "representations[0].__typename"),
+    ({"__typename": "Region", "code": 50110}, "representations[0].code"),
+    ("res_abcdef12", "representations[0]"),
+    ({"__typename": "Recipient", "id": "garbage"}, "representations[0].id"),
+    ({"__typename": "Recipient", "id": "res_abcdef12"}, "representations[0].id"),
+    ({"__typename": "Case", "id": "1 OR 1=1"}, "representations[0].id"),
+]
+
+
+@pytest.mark.parametrize(("representation", "field"), MALFORMED)
+async def test_malformed_representations_are_bad_input(api, representation, field):
+    body = await api(
+        "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }",
+        {"r": [representation]},
+        api.token("ins_owner01"),
+    )
+    assert body["data"] == {"_entities": [None]}, body
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", body
+    assert error["extensions"]["field"] == field
+    assert error["path"] == ["_entities", 0]
+
+
+async def test_a_malformed_representation_leaves_the_others_resolved(api):
+    body = await api(
+        "query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { code } } }",
+        {"r": [{"__typename": "Region", "code": "50110"}, {"__typename": "Region"}]},
+    )
+    assert body["data"] == {"_entities": [{"code": "50110"}, None]}
+    assert [e["path"] for e in body["errors"]] == [["_entities", 1]]

@@ -194,6 +194,7 @@ async def test_filters(api, client, runtime):
         ("/hsds/services?format=xml", "format"),
         ("/hsds/services?search=" + "가" * 201, "search"),
         ("/hsds/services?search=x&modified_after=2020-01-01", "modified_after"),
+        ("/hsds/services?search=%00meal", "search"),  # the text rule of the GraphQL API
         ("/hsds/service_at_locations?lat=33.4&lon=126.2", "proximity"),
         ("/hsds/service_at_locations?lat=33.4&lon=126.2&proximity=near", "proximity"),
         ("/hsds/service_at_locations?lat=33.4&lon=126.2&proximity=900000", "proximity"),

@@ -59,6 +59,7 @@ NEEDS_TAXONOMY: dict[str, Any] = {
 _KIND_LABELS = {
     "COMMUNITY_CENTER": "community service centre (읍면동 행정복지센터)",
     "CITY_HALL": "city or county office (시군구청)",
+    "PROVINCIAL_OFFICE": "provincial office (시도청)",
     "HEALTH_CENTER": "public health centre (보건소)",
     "WELFARE_CENTER": "community welfare centre (종합사회복지관)",
     "SENIOR_WELFARE_CENTER": "senior welfare centre (노인복지관)",
