@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import os
 import signal
 import subprocess
@@ -36,7 +35,7 @@ from search.engine import (
     make_search_client,
 )
 from server.local_engines import NEO4J, OPENSEARCH, JavaChild, free_port
-from server.process import EXEC_WITH_PDEATHSIG, StartupError
+from server.process import EXEC_WITH_PDEATHSIG, StartupError, lock_engine_folder
 from server.settings import Settings
 
 __all__ = [
@@ -64,7 +63,7 @@ class EmbeddedFalkorDB:
     def start(cls, data_dir: Path, *, timeout: float = 20.0) -> EmbeddedFalkorDB:
         graph_dir = (data_dir / "falkordb").resolve()
         graph_dir.mkdir(parents=True, exist_ok=True)
-        lock = cls._lock_dir(graph_dir)
+        lock = lock_engine_folder(graph_dir)
         socket_path = str(graph_dir / "falkordb.sock")
         if len(socket_path) > 100:  # unix socket paths are limited to 108 bytes
             socket_path = str(Path(tempfile.mkdtemp(prefix="hanaro-")) / "falkordb.sock")
@@ -113,20 +112,6 @@ class EmbeddedFalkorDB:
             self.process.kill()
             self.process.wait()
         self.process = self._spawn((self.data_dir / "falkordb").resolve(), self.socket_path)
-
-    @staticmethod
-    def _lock_dir(graph_dir: Path) -> IO[str]:
-        """One process per data dir: two redis-servers on one append-only file corrupt it."""
-        lock = (graph_dir / "hanaro.lock").open("a+")
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise StartupError(
-                f"the data dir {graph_dir.parent} is in use by another hanaro process; "
-                "stop it or set HANARO_DATA_DIR to another directory"
-            ) from None
-        return lock
 
     def engine(self, graph_name: str) -> FalkorDBEngine:
         return FalkorDBEngine(graph_name=graph_name, unix_socket_path=self.socket_path)

@@ -10,7 +10,6 @@ adds a SIGTERM when the parent dies."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import signal
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from server.process import EXEC_WITH_PDEATHSIG, StartupError
+from server.process import EXEC_WITH_PDEATHSIG, StartupError, lock_engine_folder
 
 __all__ = ["NEO4J", "OPENSEARCH", "JavaChild", "JavaProgram", "fetch", "free_port"]
 
@@ -164,7 +163,7 @@ class JavaChild:
         fetch(program)
         home = home.resolve()
         home.mkdir(parents=True, exist_ok=True)
-        lock = _lock_dir(home)
+        lock = lock_engine_folder(home)
         log_path = home / f"{program.name}.log"
         command = [
             sys.executable, "-c", EXEC_WITH_PDEATHSIG, _tool("java"),
@@ -240,17 +239,3 @@ def _end(process: subprocess.Popen[bytes], stdin: IO[bytes], grace: float) -> No
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-def _lock_dir(home: Path) -> IO[str]:
-    """One engine per data folder: two JVMs on one store would corrupt it."""
-    lock = (home / "hanaro.lock").open("a+")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock.close()
-        raise StartupError(
-            f"the data dir {home} is in use by another hanaro process; stop it or set "
-            "HANARO_DATA_DIR to another directory"
-        ) from None
-    return lock

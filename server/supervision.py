@@ -14,7 +14,6 @@ still pending in the outbox)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -26,6 +25,7 @@ from graph.falkordb import FalkorDBEngine
 from search.engine import SearchUnavailable, ping_search
 from server.engines import Backends, EngineChildren, start_osmem
 from server.local_engines import JavaChild
+from server.periodic import PeriodicTask
 from server.sync import SearchSync
 
 __all__ = ["Child", "ChildState", "Supervisor", "engine_children"]
@@ -67,28 +67,22 @@ class Supervisor:
         self.interval = interval
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self._task: asyncio.Task[None] | None = None
+        self._runner = PeriodicTask("supervisor", self._check, interval, first_delay=interval)
 
     def pid(self, name: str) -> int | None:
         return self.children[name].pid()
 
     def start(self) -> None:
         if self.children:
-            self._task = asyncio.create_task(self._watch(), name="hanaro-supervisor")
+            self._runner.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._runner.stop()
 
-    async def _watch(self) -> None:
-        while True:
-            for child in self.children.values():
-                if not child.healthy():
-                    await self._recover(child)
-            await asyncio.sleep(self.interval)
+    async def _check(self) -> None:
+        for child in self.children.values():
+            if not child.healthy():
+                await self._recover(child)
 
     async def _recover(self, child: Child) -> None:
         """Start `child` again and rebuild its state; retried with backoff until both work.
