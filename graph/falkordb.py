@@ -92,7 +92,11 @@ class FalkorDBEngine:
 
     async def describe(self) -> str:
         """`falkordb 4.x.y` (the graph module's version), for `/readyz`."""
-        modules = await self.execute_command("MODULE", "LIST")
+        try:
+            modules = await self.execute_command("MODULE", "LIST")
+        except (RedisConnectionError, RedisTimeoutError, OSError, ResponseError) as exc:
+            # ResponseError: LOADING while a restarted server replays its append-only file.
+            raise GraphUnavailable(f"FalkorDB at {self.address} is unreachable: {exc}") from exc
         for module in modules:
             fields = dict(zip(module[::2], module[1::2], strict=False))
             name = fields.get(b"name", fields.get("name", b""))
