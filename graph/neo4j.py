@@ -40,6 +40,10 @@ class Neo4jEngine:
             # The server's query notifications (e.g. "property key does not exist" before the
             # first write of a property) are for query authors, not for the server's log.
             notifications_min_severity="OFF",
+            # Managed transactions retry transient failures (deadlocks between racing writers
+            # are retried at once); an unreachable server is reported after 10 s, not the
+            # driver's 30, so a request fails with UNAVAILABLE while the engine restarts.
+            max_transaction_retry_time=10.0,
         )
 
     async def run(
@@ -71,7 +75,9 @@ class Neo4jEngine:
             raise GraphUnavailable(f"Neo4j at {self.address} is unreachable: {exc}") from exc
 
     async def describe(self) -> str:
-        """`neo4j 5.26.30 community`, for `/readyz`."""
+        """`neo4j 5.26.30 community`, for `/readyz`: a server that does not answer is
+        reported at once (`ping` does not retry), never after the retry time."""
+        await self.ping()
         rows = await self.run(_COMPONENTS)
         row = rows[0] if rows else {}
         versions = row.get("versions") or ["?"]
