@@ -1,5 +1,5 @@
 """The ASGI application: `/graphql` (with GraphiQL), the HSDS feed under `/hsds`, `/healthz`,
-`/readyz`, `/metrics`."""
+`/readyz`, `/metrics`, and the web app at `/` (`server/webapp.py`)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from search.engine import SearchUnavailable, ping_search
 from server.auth import AuthError
 from server.hsds import hsds_routes
 from server.runtime import Runtime
+from server.webapp import graphiql_page, webapp_routes
 
 __all__ = ["create_app"]
 
@@ -68,6 +69,10 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
                 {"message": 'Subscriptions are for staff: send {"Authorization": "Bearer …"}.'}
             )
         return UNSET
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our own GraphiQL build: Strawberry's page loads its scripts from a public CDN."""
+        return graphiql_page()
 
 
 class AuthGate:
@@ -120,7 +125,8 @@ class AuthGate:
         await self.graphql(scope, receive, send)
 
 
-def create_app(runtime: Runtime) -> Starlette:
+def create_app(runtime: Runtime, *, demo: bool = False) -> Starlette:
+    """`demo` adds the demo staff list the web app's sign-in offers (`hanaro demo` only)."""
     graphql = HanaroGraphQL(runtime, graphql_ide="graphiql")
     gate = AuthGate(runtime, graphql)
 
@@ -178,5 +184,6 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *hsds_routes(runtime),
+        *webapp_routes(runtime, demo=demo),
     ]
     return Starlette(routes=routes)

@@ -46,7 +46,7 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
         async with running(backends) as runtime:
             server = uvicorn.Server(
                 uvicorn.Config(
-                    create_app(runtime),
+                    create_app(runtime, demo=demo),
                     host=settings.host,
                     port=settings.port,
                     log_level="info",

@@ -1,0 +1,105 @@
+// Labels of the API's enum values, [Korean, English].
+type Labels = Record<string, readonly [string, string]>;
+
+export const ENUM_LABELS: Record<string, Labels> = {
+  Audience: {
+    PUBLIC: ["누구나 (로그인 불필요)", "Anyone (no sign-in)"],
+    AUTHENTICATED: ["로그인한 모든 기관 직원", "Any signed-in staff"],
+    REGION: ["서비스 지역 기관 직원", "Staff in the areas served"],
+    PARTNERS: ["협력 기관 직원", "Partner institutions' staff"],
+    OWNER: ["우리 기관만", "My institution only"],
+  },
+  ResourceField: {
+    DESCRIPTION: ["설명", "Description"],
+    CONTACT: ["연락처", "Contact"],
+    ADDRESS: ["주소", "Address"],
+    CAPACITY: ["정원·빈자리", "Capacity"],
+    SCHEDULE: ["운영 시간", "Opening hours"],
+    ELIGIBILITY: ["이용 자격", "Eligibility"],
+    INTERNAL_NOTES: ["내부 메모", "Internal notes"],
+  },
+  ResourceKind: {
+    SERVICE: ["서비스", "Service"],
+    BENEFIT: ["급여·수당", "Benefit"],
+    GOODS: ["물품", "Goods"],
+    FACILITY: ["시설", "Facility"],
+    VOLUNTEER: ["자원봉사", "Volunteering"],
+    FUNDING: ["후원·지원금", "Funding"],
+  },
+  ResourceStatus: {
+    ACTIVE: ["운영 중", "Active"],
+    SUSPENDED: ["일시 중단", "Suspended"],
+    CLOSED: ["종료", "Closed"],
+  },
+  ReferralStatus: {
+    SENT: ["보냄 (응답 대기)", "Sent"],
+    ACCEPTED: ["수락됨", "Accepted"],
+    DECLINED: ["거절됨", "Declined"],
+    CANCELLED: ["취소됨", "Cancelled"],
+    EXPIRED: ["기한 만료", "Expired"],
+    IN_PROGRESS: ["서비스 중", "In progress"],
+    COMPLETED: ["완료", "Completed"],
+  },
+  ReferralReason: {
+    NO_CAPACITY: ["빈자리 없음", "No capacity"],
+    NOT_ELIGIBLE: ["자격 안 됨", "Not eligible"],
+    OUT_OF_SCOPE: ["제공 범위 밖", "Out of scope"],
+    COULD_NOT_CONTACT: ["연락 안 됨", "Could not contact"],
+    CLIENT_DECLINED: ["대상자 거부", "Client declined"],
+    NEED_RESOLVED: ["욕구 해결됨", "Need resolved"],
+    SENT_IN_ERROR: ["잘못 보냄", "Sent in error"],
+    NO_ANSWER: ["응답 없음", "No answer"],
+    OTHER: ["기타", "Other"],
+  },
+  ReferralOutcome: {
+    SERVED: ["서비스 제공", "Served"],
+    NOT_SERVED: ["서비스 미제공", "Not served"],
+  },
+  HouseholdType: {
+    SINGLE_ELDERLY: ["독거노인", "Older person living alone"],
+    SINGLE_PARENT: ["한부모", "Single parent"],
+    GRANDPARENT_HEADED: ["조손 가구", "Grandparent-headed"],
+    MULTICULTURAL: ["다문화 가구", "Multicultural"],
+    DISABLED_MEMBER: ["장애인 가구", "With a disabled member"],
+    CHILD_HEADED: ["소년소녀 가장", "Child-headed"],
+    GENERAL: ["일반 가구", "General"],
+  },
+  DataCategory: {
+    IDENTITY: ["인적 사항", "Identity"],
+    CONTACT: ["연락처", "Contact"],
+    NEEDS: ["욕구", "Needs"],
+    HISTORY: ["이력", "History"],
+    CASE_NOTES: ["사례 메모", "Case notes"],
+  },
+  Sector: {
+    PUBLIC: ["공공", "Public"],
+    PRIVATE: ["민간", "Private"],
+  },
+  EligibilityFit: {
+    ELIGIBLE: ["자격 충족", "Eligible"],
+    UNKNOWN: ["확인 필요", "Unknown"],
+    WITHHELD: ["자격 조건 비공개", "Rules withheld"],
+    NOT_CHECKED: ["확인 안 함", "Not checked"],
+  },
+  Role: {
+    CASEWORKER: ["사례관리 담당", "Caseworker"],
+    REGISTRANT: ["자원 등록 담당", "Registrant"],
+    ADMIN: ["관리자", "Admin"],
+    PLATFORM_ADMIN: ["플랫폼 관리자", "Platform admin"],
+  },
+  CaseStatus: {
+    OPEN: ["개시", "Open"],
+    ACTIVE: ["진행 중", "Active"],
+    CLOSED: ["종결", "Closed"],
+  },
+  EnrollmentStatus: {
+    ACTIVE: ["이용 중", "Active"],
+    COMPLETED: ["종료", "Completed"],
+    TERMINATED: ["중단", "Terminated"],
+  },
+  Disability: {
+    NONE: ["없음", "None"],
+    MILD: ["경증", "Mild"],
+    SEVERE: ["중증", "Severe"],
+  },
+};
