@@ -4,7 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test lint bench schema clean
+.PHONY: install web demo serve test lint bench schema clean
+
+# The web app (web/): npm ci when the lockfile changes, a build when a source changes.
+WEB_MODULES := web/node_modules/.package-lock.json
+WEB_STAMP := web/dist/.built
+WEB_SOURCES := $(shell find web/src -path web/src/gql -prune -o -type f -print 2>/dev/null) \
+	web/index.html web/graphiql.html web/vite.config.ts web/codegen.ts web/tsconfig.json \
+	web/codegen/federation.graphql web/package.json schema.graphql
+# The browser tests drive Debian's Chromium; never a browser download.
+CHROMIUM := /usr/bin/chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +25,26 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-demo: $(STAMP)
+$(WEB_MODULES): web/package-lock.json
+	cd web && npm ci
+	touch $(WEB_MODULES)
+
+$(WEB_STAMP): $(WEB_MODULES) $(WEB_SOURCES)
+	cd web && npm run build
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/hanaro demo $(ARGS)
 
 serve: $(STAMP)
 	$(BIN)/hanaro serve $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(WEB_STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	@$(BIN)/python -m pytest $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
@@ -38,4 +60,5 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache tests/federation/node_modules
+	rm -rf $(VENV) data .pytest_cache tests/federation/node_modules web/node_modules web/dist \
+		web/src/gql tests/web/artifacts

@@ -74,7 +74,7 @@ export function SignIn() {
         </section>
       )}
       <section aria-labelledby="token-signin">
-        <h2 id="token-signin">{t("signin.token")}</h2>
+        <h2 id="token-signin">{t("signin.tokenTitle")}</h2>
         <form onSubmit={submit} noValidate>
           <Field label={t("signin.token")} hint={t("signin.tokenHint")} error={error}>
             <textarea

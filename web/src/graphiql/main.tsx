@@ -3,6 +3,7 @@
 // authenticated with the Authorization header typed into the headers editor (or the token of
 // the web app's session in this tab, prefilled).
 import "graphiql/style.css";
+import "./graphiql.css";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { GraphiQL } from "graphiql";
 import { createClient } from "graphql-ws";

@@ -63,7 +63,7 @@ export function ReferForm({ resourceId, institutionId, institutionName, needs }:
       <section className="card refer" aria-labelledby="refer-title">
         <h2 id="refer-title">{t("refer.title")}</h2>
         <Notice tone="success">
-          <p>{t("refer.sent", { status: label("ReferralStatus", sent.status) })}</p>
+          <p data-referral-id={sent.id}>{t("refer.sent", { status: label("ReferralStatus", sent.status) })}</p>
           <Link href="/referrals/sent">{t("refer.toSent")}</Link>
         </Notice>
       </section>
