@@ -116,3 +116,33 @@ async def serious_violations(page: Any) -> list[dict[str, Any]]:
         AXE_TAGS,
     )
     return [v for v in violations if v["impact"] in ("serious", "critical")]
+
+
+async def search_words(page: Any, words: str) -> None:
+    """A new search by words from the search page."""
+    await page.goto("/search")
+    await page.get_by_label("검색어").fill(words)
+    await page.get_by_role("button", name="검색", exact=True).click()
+    await settled(page)
+
+
+async def settled(page: Any) -> None:
+    results = page.locator("section.results")
+    await expect(results).to_have_attribute("aria-busy", "false")
+    await expect(results.locator("h2")).to_contain_text("검색 결과")
+
+
+async def pages_until(page: Any, target: Any, max_pages: int = 10) -> int:
+    """Follow "다음 페이지" until `target` is on the page (needs and distance rank before words);
+    the page number it is on, or 0 when it is on none of the first `max_pages`."""
+    results = page.locator("section.results")
+    for number in range(1, max_pages + 1):
+        await settled(page)
+        if await target.count():
+            return number
+        next_page = page.get_by_role("button", name="다음 페이지")
+        if await next_page.is_disabled():
+            return 0
+        await next_page.click()
+        await expect(results.locator('[aria-current="page"]')).to_have_text(f"{number + 1}쪽")
+    return 0

@@ -10,7 +10,7 @@ from typing import Any
 from playwright.async_api import expect
 
 from graph.needs import load_need_seed
-from tests.web.pages import Site, context, sign_in_as_demo, sign_in_with_token
+from tests.web.pages import Site, context, pages_until, sign_in_as_demo, sign_in_with_token
 
 
 def _referable_resource(site: Site, sender: str) -> dict[str, Any]:
@@ -73,13 +73,7 @@ async def test_referral_from_search_to_live_acceptance(site: Site, browser: Any)
         await _tick_need(caseworker, resource["needs"][0])
         await caseworker.get_by_role("button", name="검색", exact=True).click()
         result = caseworker.get_by_role("link", name=resource["name"], exact=True)
-        results = caseworker.locator("section.results")
-        for page_number in range(2, 12):  # needs and distance rank before words: page on
-            await expect(results).to_have_attribute("aria-busy", "false")
-            if await result.count():
-                break
-            await caseworker.get_by_role("button", name="다음 페이지").click()
-            await expect(results.locator('[aria-current="page"]')).to_have_text(f"{page_number}쪽")
+        assert await pages_until(caseworker, result)
         await result.click()
         await expect(caseworker.get_by_role("heading", name=resource["name"])).to_be_visible()
 

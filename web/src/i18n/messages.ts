@@ -247,7 +247,7 @@ export const en: Record<MessageKey, string> = {
   "app.tagline": "Public–private resource and referral directory",
   "app.skip": "Skip to main content",
   "app.language": "한국어",
-  "app.languageLabel": "한국어로 보기",
+  "app.languageLabel": "한국어 화면으로 전환",
   "nav.label": "Main menu",
   "nav.search": "Find resources",
   "nav.sent": "Sent referrals",
