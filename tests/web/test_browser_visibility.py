@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from playwright.async_api import expect
 
 from tests.web.pages import Site, context, pages_until, search_words, sign_in_as_demo
+
+UPDATE = """mutation($id: ID!, $input: UpdateResourceInput!) {
+  updateResource(id: $id, expectedVersion: 1, input: $input) { version } }"""
 
 
 def _own_resources(site: Site, institution: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -128,3 +132,45 @@ async def test_anonymous_visitors_see_public_data_only(site: Site, browser: Any)
         await expect(page.get_by_text("권한이 있는 기관 직원만")).to_be_visible()
         await expect(page.locator("a[href^='/recipients/']")).to_have_count(0)
     assert site.outside == []
+
+
+async def test_an_edit_conflict_is_explained_and_resolved(site: Site, browser: Any) -> None:
+    _, subject, home, roles = site.demo_user("REGISTRANT")
+    resource, _ = _own_resources(site, home)
+    async with context(browser, site) as ctx:
+        page = await ctx.new_page()
+        await sign_in_as_demo(page, site.institution_name(home))
+        await page.goto(f"/workspace/{resource['id']}")
+        await expect(page.locator("p.meta")).to_have_text("버전 1")
+
+        # A colleague saves first (through the API, with the same institution's token).
+        async with httpx.AsyncClient(base_url=site.base) as http:
+            body = (
+                await http.post(
+                    "/graphql",
+                    json={
+                        "query": UPDATE,
+                        "variables": {
+                            "id": resource["id"],
+                            "input": {"schedule": "평일 09:00-18:00"},
+                        },
+                    },
+                    headers={"Authorization": f"Bearer {site.token(home, *roles)}"},
+                )
+            ).json()
+        assert body == {"data": {"updateResource": {"version": 2}}}
+
+        form = page.locator("form.resource-form")
+        await form.get_by_label("운영 시간").fill("주말 10:00-14:00")
+        await form.get_by_role("button", name="저장").click()
+        alert = form.get_by_role("alert")
+        await expect(alert).to_contain_text("그동안 다른 사람이 이 자원을 바꿨습니다")
+        await expect(alert).to_contain_text("지금 버전 2")
+        await form.get_by_role("button", name="최신 내용 불러오기").click()
+        await expect(page.locator("p.meta")).to_have_text("버전 2")
+        await expect(form.get_by_label("운영 시간")).to_have_value("평일 09:00-18:00")
+        await form.get_by_label("운영 시간").fill("주말 10:00-14:00")
+        await form.get_by_role("button", name="저장").click()
+        await expect(page.get_by_role("status")).to_contain_text("저장했습니다 (버전 3)")
+        await expect(page.locator("p.meta")).to_have_text("버전 3")
+    assert subject and site.outside == []

@@ -62,13 +62,9 @@ export function ResourceEditor({ id }: { id: string }) {
   const { t } = useI18n();
   const { search } = useRoute();
   const [result, reload] = useQuery({ query: EditableResourceQuery, variables: { id }, requestPolicy: "cache-and-network" });
-  // Remounting the form on a reload starts it from the latest saved values and version.
-  const [generation, setGeneration] = useState(0);
+  const [saved, setSaved] = useState<number | null>(null);
   const r = result.data?.resource;
-  const reloadLatest = () => {
-    reload({ requestPolicy: "network-only" });
-    setGeneration((g) => g + 1);
-  };
+  const reloadLatest = () => reload({ requestPolicy: "network-only" });
   if (!r)
     return (
       <div className="page">
@@ -87,7 +83,14 @@ export function ResourceEditor({ id }: { id: string }) {
       <div className="editor-layout">
         <section aria-labelledby="content-title" className="card">
           <h2 id="content-title">{t("workspace.edit")}</h2>
-          <ResourceForm key={`${r.id}-${generation}`} initial={valuesOf(r)} editing={{ id: r.id, version: r.version, onReload: reloadLatest }} />
+          {saved != null && saved === r.version && <Notice tone="success">{t("workspace.saved", { v: saved })}</Notice>}
+          {/* Keyed by version: the form starts again from each saved state (after a save, or
+              after loading the latest version when a save met a conflict). */}
+          <ResourceForm
+            key={`${r.id}-${r.version}`}
+            initial={valuesOf(r)}
+            editing={{ id: r.id, version: r.version, onReload: reloadLatest, onSaved: setSaved }}
+          />
         </section>
         <div>
           <StatusEditor resource={r} />

@@ -4,7 +4,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { Field } from "../components/Field";
-import { Notice, ProblemMessage } from "../components/ProblemMessage";
+import { ProblemMessage } from "../components/ProblemMessage";
 import { problemOf, type Problem } from "../errors";
 import type { ResourceKind } from "../gql/graphql";
 import { useI18n } from "../i18n";
@@ -69,14 +69,13 @@ function toInput(v: ResourceValues) {
 interface Props {
   initial: ResourceValues;
   /** Absent when registering. */
-  editing?: { id: string; version: number; onReload: () => void };
+  editing?: { id: string; version: number; onReload: () => void; onSaved: (version: number) => void };
 }
 
 export function ResourceForm({ initial, editing }: Props) {
   const { t, label } = useI18n();
   const [values, setValues] = useState<ResourceValues>(initial);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [saved, setSaved] = useState<number | null>(null);
   const [options] = useQuery({ query: SearchOptionsQuery });
   const [registering, register] = useMutation(RegisterResourceMutation);
   const [updating, update] = useMutation(UpdateResourceMutation);
@@ -96,7 +95,6 @@ export function ResourceForm({ initial, editing }: Props) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setProblem(null);
-    setSaved(null);
     if (!editing) {
       const result = await register({ input: toInput(values) });
       if (result.data) navigate(`/workspace/${result.data.registerResource.id}?registered=1`);
@@ -104,7 +102,7 @@ export function ResourceForm({ initial, editing }: Props) {
       return;
     }
     const result = await update({ id: editing.id, expectedVersion: editing.version, input: toInput(values) });
-    if (result.data) setSaved(result.data.updateResource.version);
+    if (result.data) editing.onSaved(result.data.updateResource.version);
     else {
       const found = problemOf(result.error);
       if (found?.code === "CONFLICT" && typeof found.extensions.currentVersion === "number")
@@ -122,7 +120,6 @@ export function ResourceForm({ initial, editing }: Props) {
           {t("workspace.reload")}
         </button>
       )}
-      {saved != null && <Notice tone="success">{t("workspace.saved", { v: saved })}</Notice>}
       <Field label={`${t("form.name")} ${t("common.required")}`} error={errorFor("name")}>
         <input name="name" value={values.name} maxLength={200} onChange={(e) => set("name", e.target.value)} required />
       </Field>
