@@ -70,6 +70,7 @@ async def _announce(server: uvicorn.Server, settings: Settings, secret: str, dem
         await asyncio.sleep(0.05)
     url = f"http://{settings.host}:{settings.port}/graphql"
     print(f"\nHanaro serves GraphQL at {url} (GraphiQL in a browser)", flush=True)
+    print(f"The web app: http://{settings.host}:{settings.port}/", flush=True)
     if demo:
         print("\nDev tokens (send as 'Authorization: Bearer <token>'):", flush=True)
         for label, token in demo_tokens(secret):
