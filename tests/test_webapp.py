@@ -102,3 +102,12 @@ async def test_the_servers_own_paths_never_fall_back(client):
     for path in ("/../server/app.py", "/%2e%2e/server/app.py", "/..%2fpyproject.toml"):
         response = await client.get(path)
         assert "create_app" not in response.text and "[project]" not in response.text
+
+
+def test_the_web_lockfile_records_no_download_addresses():
+    web = WEB_DIST.parent
+    assert "omit-lockfile-registry-resolved=true" in (web / ".npmrc").read_text(encoding="utf-8")
+    for name in ("package.json", "package-lock.json"):
+        text = (web / name).read_text(encoding="utf-8")
+        assert "://" not in text, name
+        assert '"resolved"' not in text and '"funding"' not in text, name

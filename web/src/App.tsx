@@ -15,10 +15,13 @@ import { SearchPage } from "./search/SearchPage";
 
 function Page() {
   const { path } = useRoute();
-  const { viewer, token } = useSession();
+  const { viewer } = useSession();
+  const { t } = useI18n();
   let p: Record<string, string> | null;
   if (path === "/" || path === "") {
-    if (!token) return <SignIn />;
+    // Signed in by this tab's token or by a front door that sets Authorization.
+    if (!viewer) return <p className="page">{t("common.loading")}</p>;
+    if (viewer.anonymous) return <SignIn />;
     if (viewer && !viewer.roles.includes("CASEWORKER") && viewer.roles.includes("REGISTRANT")) return <Workspace />;
     return <SearchPage />;
   }

@@ -6,33 +6,27 @@ import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "urql
 
 export function makeClient(token: string | null): Client {
   const authorization = token ? `Bearer ${token}` : null;
-  const ws = token
-    ? createWsClient({
-        url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`,
-        connectionParams: { Authorization: authorization },
-        lazy: true,
-        retryAttempts: 5,
-      })
-    : null;
-  const exchanges = [cacheExchange, fetchExchange];
-  if (ws) {
-    exchanges.push(
-      subscriptionExchange({
-        forwardSubscription(request) {
-          const input = { ...request, query: request.query || "" };
-          return {
-            subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
-              return { unsubscribe };
-            },
-          };
+  // Lazy: a socket opens only for a subscription. Without a token of its own the upgrade
+  // request may still be authenticated by a front door that sets Authorization.
+  const ws = createWsClient({
+    url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`,
+    connectionParams: authorization ? { Authorization: authorization } : {},
+    lazy: true,
+    retryAttempts: 5,
+  });
+  const subscriptions = subscriptionExchange({
+    forwardSubscription(request) {
+      const input = { ...request, query: request.query || "" };
+      return {
+        subscribe(sink) {
+          return { unsubscribe: ws.subscribe(input, sink) };
         },
-      }),
-    );
-  }
+      };
+    },
+  });
   return new Client({
     url: "/graphql",
-    exchanges,
+    exchanges: [cacheExchange, fetchExchange, subscriptions],
     preferGetMethod: false,
     fetchOptions: (): RequestInit => ({
       headers: authorization ? { Authorization: authorization } : ({} as Record<string, string>),
