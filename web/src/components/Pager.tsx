@@ -12,6 +12,7 @@ interface Props {
 export function Pager({ cursors, hasNext, endCursor, onChange }: Props) {
   const { t } = useI18n();
   const page = cursors.length;
+  if (page <= 1 && !hasNext) return null;
   return (
     <nav className="pager" aria-label={t("common.page", { n: page })}>
       <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={() => onChange(cursors.slice(0, -1))}>

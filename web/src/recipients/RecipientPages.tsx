@@ -20,6 +20,13 @@ function AuditNotice() {
   );
 }
 
+/** "없음" for an empty section; "비공개" when the category is withheld (the list is null). */
+function Empty({ list }: { list: readonly unknown[] | null | undefined }) {
+  const { t } = useI18n();
+  if (list == null) return <p className="hint">{t("common.withheld")}</p>;
+  return list.length === 0 ? <p className="hint">{t("common.none")}</p> : null;
+}
+
 export function RecipientList() {
   const { t } = useI18n();
   const { viewer } = useSession();
@@ -101,6 +108,7 @@ export function Recipient360({ id }: { id: string }) {
           </dl>
           <section aria-labelledby="r-needs">
             <h2 id="r-needs">{t("recipients.needs")}</h2>
+            <Empty list={p.needs} />
             <ul className="plain-list">
               {(p.needs ?? []).map((n) => (
                 <li key={n.code}>
@@ -111,6 +119,7 @@ export function Recipient360({ id }: { id: string }) {
           </section>
           <section aria-labelledby="r-enrollments">
             <h2 id="r-enrollments">{t("recipients.enrollments")}</h2>
+            <Empty list={p.enrollments} />
             <ul className="plain-list">
               {(p.enrollments ?? []).map((e) => (
                 <li key={e.id}>
@@ -122,10 +131,11 @@ export function Recipient360({ id }: { id: string }) {
           </section>
           <section aria-labelledby="r-cases">
             <h2 id="r-cases">{t("recipients.cases")}</h2>
+            <Empty list={p.cases} />
             {(p.cases ?? []).map((c) => (
               <div key={c.id} className="card">
                 <p>
-                  <strong>{c.programme}</strong> · {label("CaseStatus", c.status)} · {t("recipients.lead")}: {c.lead?.name ?? "—"} · {date(c.openedAt)}
+                  <strong>{label("Programme", c.programme)}</strong> · {label("CaseStatus", c.status)} · {t("recipients.lead")}: {c.lead?.name ?? "—"} · {date(c.openedAt)}
                 </p>
                 {c.notes.length > 0 && (
                   <ul className="plain-list">
@@ -141,6 +151,7 @@ export function Recipient360({ id }: { id: string }) {
           </section>
           <section aria-labelledby="r-referrals">
             <h2 id="r-referrals">{t("recipients.referrals")}</h2>
+            <Empty list={p.referrals} />
             <ul className="plain-list">
               {(p.referrals ?? []).map((r) => (
                 <li key={r.id}>
@@ -151,10 +162,11 @@ export function Recipient360({ id }: { id: string }) {
           </section>
           <section aria-labelledby="r-consents">
             <h2 id="r-consents">{t("recipients.consents")}</h2>
+            <Empty list={p.consents} />
             <ul className="plain-list">
               {(p.consents ?? []).map((c) => (
                 <li key={c.id}>
-                  {c.scope.map((s) => label("DataCategory", s)).join(", ")} · {c.status} · {c.validUntil.slice(0, 10)}
+                  {c.scope.map((s) => label("DataCategory", s)).join(", ")} · {label("ConsentStatus", c.status)} · {c.validUntil.slice(0, 10)}
                 </li>
               ))}
             </ul>
