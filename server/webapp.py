@@ -7,6 +7,7 @@ browser too: a network separated from the internet (망분리) gets the same pag
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from starlette.requests import Request
@@ -33,8 +34,11 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
+# Building the demo users' list costs ~65 ms (the data set is generated, tokens are signed);
+# it is kept for an hour, well inside the tokens' 7 days.
+DEMO_STAFF_TTL_S = 3600.0
 # Paths the server answers itself: never the app's fallback page.
-RESERVED = ("graphql", "graphiql", "hsds", "healthz", "readyz", "metrics", "demo", "assets")
+RESERVED = ("graphql", "graphiql", "hsds", "healthz", "readyz", "metrics", "demo")
 
 NOT_BUILT = """<!doctype html><html lang="ko"><meta charset="utf-8"><title>Hanaro</title>
 <body><h1>웹 앱이 빌드되지 않았습니다 / The web app is not built</h1>
@@ -76,19 +80,36 @@ def _demo_staff(runtime: Runtime) -> list[dict[str, object]]:
     ]
 
 
+class _DemoStaffList:
+    """The demo users' list, made on first use and again once it is DEMO_STAFF_TTL_S old."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.made_at = -DEMO_STAFF_TTL_S
+        self.staff: list[dict[str, object]] = []
+
+    def get(self) -> list[dict[str, object]]:
+        if time.monotonic() - self.made_at >= DEMO_STAFF_TTL_S:
+            self.staff = _demo_staff(self.runtime)
+            self.made_at = time.monotonic()
+        return self.staff
+
+
 def webapp_routes(runtime: Runtime, *, demo: bool) -> list[BaseRoute]:
     """Routes to add after the API's own: `/demo/staff` only when `demo`, GraphiQL at
     `/graphiql`, built files, and the app's page for every other path."""
 
+    demo_staff = _DemoStaffList(runtime)
+
     async def staff(_: Request) -> Response:
-        return JSONResponse({"staff": _demo_staff(runtime)}, headers={"Cache-Control": "no-store"})
+        return JSONResponse({"staff": demo_staff.get()}, headers={"Cache-Control": "no-store"})
 
     async def graphiql(_: Request) -> Response:
         return graphiql_page()
 
     async def app(request: Request) -> Response:
         path = request.path_params["path"]
-        if path.split("/", 1)[0] in RESERVED and not path.startswith("assets/"):
+        if path.split("/", 1)[0] in RESERVED:
             return JSONResponse({"error": "Not found."}, 404)
         if path:
             file = (WEB_DIST / path).resolve()
