@@ -14,7 +14,6 @@ from tests.web.pages import (
     context,
     search_words,
     serious_violations,
-    settled,
     sign_in_as_demo,
 )
 
@@ -98,19 +97,17 @@ async def test_main_pages_are_accessible(site: Site, browser: Any, artifacts: Pa
             await page.goto("/workspace/new")
             await expect(page.get_by_role("heading", name="새 자원 등록")).to_be_visible()
             await _check(page, f"register{suffix}", artifacts, problems)
-            await settled_search_english(page)
+            await search_in_english(page)
             await _check(page, f"search-en{suffix}", artifacts, problems)
     assert problems == {}
     assert site.outside == []
 
 
-async def settled_search_english(page: Any) -> None:
+async def search_in_english(page: Any) -> None:
     """The search page in English (the language switch), signed in as the registrant."""
     await page.goto("/search")
     await page.get_by_role("button", name="Switch to English").click()
     await expect(page.locator("html")).to_have_attribute("lang", "en")
     await expect(page.get_by_role("heading", name="Needs-based resource search")).to_be_visible()
     await expect(page.locator("section.results")).to_have_attribute("aria-busy", "false")
-    # `settled` waits for the Korean heading; here the English one.
     await expect(page.locator(".results h2")).to_contain_text("results")
-    assert settled  # the Korean variant is used by the other pages

@@ -135,7 +135,7 @@ async def test_anonymous_visitors_see_public_data_only(site: Site, browser: Any)
 
 
 async def test_an_edit_conflict_is_explained_and_resolved(site: Site, browser: Any) -> None:
-    _, subject, home, roles = site.demo_user("REGISTRANT")
+    _, _, home, roles = site.demo_user("REGISTRANT")
     resource, _ = _own_resources(site, home)
     async with context(browser, site) as ctx:
         page = await ctx.new_page()
@@ -173,4 +173,4 @@ async def test_an_edit_conflict_is_explained_and_resolved(site: Site, browser: A
         await form.get_by_role("button", name="저장").click()
         await expect(page.get_by_role("status")).to_contain_text("저장했습니다 (버전 3)")
         await expect(page.locator("p.meta")).to_have_text("버전 3")
-    assert subject and site.outside == []
+    assert site.outside == []
