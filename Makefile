@@ -8,7 +8,16 @@ STAMP := $(VENV)/.installed
 # local (Neo4j 5 + OpenSearch 2.19 from Maven Central jars; needs Java 17 and Maven).
 ENGINES ?= $(or $(HANARO_ENGINES),embedded)
 
-.PHONY: install engines demo serve test fuzz lint bench schema clean
+.PHONY: install engines web demo serve test fuzz lint bench schema clean
+
+# The web app (web/): npm ci when the lockfile changes, a build when a source changes.
+WEB_MODULES := web/node_modules/.package-lock.json
+WEB_STAMP := web/dist/.built
+WEB_SOURCES := $(shell find web/src -path web/src/gql -prune -o -type f -print 2>/dev/null) \
+	web/index.html web/graphiql.html web/vite.config.ts web/codegen.ts web/tsconfig.json \
+	web/codegen/federation.graphql web/package.json schema.graphql
+# The browser tests drive Debian's Chromium; never a browser download.
+CHROMIUM := /usr/bin/chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +33,27 @@ install: $(STAMP)
 engines: $(STAMP)
 	$(BIN)/hanaro engines fetch
 
-demo: $(STAMP)
+$(WEB_MODULES): web/package-lock.json
+	cd web && npm ci
+	touch $(WEB_MODULES)
+
+$(WEB_STAMP): $(WEB_MODULES) $(WEB_SOURCES)
+	cd web && npm run build
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+$(CHROMIUM):
+	apt-get update && apt-get install -y chromium
+
+demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/hanaro demo --engines $(ENGINES) $(ARGS)
 
-serve: $(STAMP)
+serve: $(STAMP) $(WEB_STAMP)
 	$(BIN)/hanaro serve --engines $(ENGINES) $(ARGS)
 
 # Every test that touches the graph or the index runs on both engine sets (embedded, local).
-test: $(STAMP) engines
+test: $(STAMP) engines $(WEB_STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	@$(BIN)/python -m pytest $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
@@ -52,5 +74,5 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache tests/federation/node_modules \
-		local_engines/*/lib local_engines/*/classes
+	rm -rf $(VENV) data .pytest_cache tests/federation/node_modules web/node_modules web/dist \
+		web/src/gql tests/web/artifacts local_engines/*/lib local_engines/*/classes

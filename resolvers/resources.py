@@ -28,6 +28,7 @@ __all__ = [
     "get_resource",
     "list_resources",
     "present",
+    "preview_visibility",
     "register_resource",
     "resources_of_institution",
     "set_resource_status",
@@ -68,6 +69,29 @@ def present(record: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
     if relation is not Audience.OWNER:
         shown["visibility"] = None
     return shown
+
+
+async def preview_visibility(
+    ctx: RequestContext, resource_id: str, viewer_kind: str
+) -> dict[str, Any] | None:
+    """What a viewer of one audience kind would see of the resource, from its stored settings
+    and the same `audience_admits` rule `present` applies, so a registrant's preview cannot
+    drift from what viewers get. For the owner's staff only: anyone else (and an unknown id)
+    gets None, so the answer says nothing about a resource the caller does not own."""
+    check_id("Resource", resource_id)
+    record = await ctx.resources_by_id.load(resource_id)
+    if record is None or not ctx.viewer.is_staff_of(record["providerId"]):
+        return None
+    relation = Audience[viewer_kind]
+    settings = record["visibility"]
+    listed = audience_admits(Audience[settings["listing"]], relation)
+    shown = [
+        name
+        for name, audience in settings["fields"].items()
+        if listed and audience_admits(Audience[audience], relation)
+    ]
+    withheld = [name for name in settings["fields"] if name not in shown]
+    return {"viewer": viewer_kind, "listed": listed, "shown": shown, "withheld": withheld}
 
 
 async def get_resource(ctx: RequestContext, resource_id: str) -> dict[str, Any] | None:

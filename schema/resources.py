@@ -32,6 +32,7 @@ __all__ = [
     "ResourceQuery",
     "ResourceStatus",
     "UpdateResourceInput",
+    "VisibilityPreview",
 ]
 
 
@@ -157,6 +158,27 @@ def _visibility(value: dict[str, Any] | None) -> ResourceVisibility | None:
         ],
         partners=[strawberry.ID(p) for p in value["partners"]],
     )
+
+
+@strawberry.type(
+    description="What a viewer of one audience kind sees of a resource: the listing, and "
+    "which controlled fields are shown or withheld (name, kind, status, provider, needs and "
+    "served regions always come with the listing)."
+)
+class VisibilityPreview:
+    viewer: Audience
+    listed: bool
+    shown_fields: list[ResourceField]
+    withheld_fields: list[ResourceField]
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> VisibilityPreview:
+        return cls(
+            viewer=Audience(record["viewer"]),
+            listed=record["listed"],
+            shown_fields=[ResourceField(name) for name in record["shown"]],
+            withheld_fields=[ResourceField(name) for name in record["withheld"]],
+        )
 
 
 @strawberry.federation.type(keys=["id"], description="A resource (자원) an institution offers.")
@@ -366,6 +388,17 @@ class ResourceQuery:
         filters = input_to_dict(filter) if filter else None
         page = await resolve.list_resources(info.context, filters, first, after)
         return connection(page, Resource.from_record)
+
+    @strawberry.federation.field(
+        authenticated=True,
+        description="What a viewer of this audience kind would see of your resource, computed "
+        "from its settings; null unless you are staff of its institution (as for an unknown id).",
+    )
+    async def resource_visibility_preview(
+        self, info: Info[RequestContext, None], resource_id: strawberry.ID, viewer: Audience
+    ) -> VisibilityPreview | None:
+        record = await resolve.preview_visibility(info.context, resource_id, viewer.value)
+        return VisibilityPreview.from_record(record) if record else None
 
 
 @strawberry.type

@@ -1,5 +1,5 @@
 """The ASGI application: `/graphql` (with GraphiQL), the HSDS feed under `/hsds`, `/healthz`,
-`/readyz`, `/metrics`."""
+`/readyz`, `/metrics`, and the web app at `/` (`server/webapp.py`)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from server.hsds import hsds_routes
 from server.rate_limit import RateLimiter
 from server.request_body import RequestBodyGuard, error_body
 from server.runtime import Runtime
+from server.webapp import graphiql_page, webapp_routes
 
 __all__ = ["create_app"]
 
@@ -69,6 +70,10 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
                 {"message": 'Subscriptions are for staff: send {"Authorization": "Bearer …"}.'}
             )
         return UNSET
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our own GraphiQL build: Strawberry's page loads its scripts from a public CDN."""
+        return graphiql_page()
 
 
 class AuthGate:
@@ -154,7 +159,8 @@ async def _no_body() -> dict[str, Any]:
     return {"type": "http.disconnect"}
 
 
-def create_app(runtime: Runtime) -> Starlette:
+def create_app(runtime: Runtime, *, demo: bool = False) -> Starlette:
+    """`demo` adds the demo staff list the web app's sign-in offers (`hanaro demo` only)."""
     graphql = HanaroGraphQL(runtime, graphql_ide="graphiql")
     gate = AuthGate(runtime, graphql)
 
@@ -215,6 +221,7 @@ def create_app(runtime: Runtime) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics),
         *hsds_routes(runtime),
+        *webapp_routes(runtime, demo=demo),
     ]
     app = Starlette(routes=routes)
     app.add_middleware(RequestBodyGuard, max_bytes=runtime.settings.max_body_bytes)

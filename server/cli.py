@@ -47,7 +47,7 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
         async with running(backends) as runtime:
             server = uvicorn.Server(
                 uvicorn.Config(
-                    create_app(runtime),
+                    create_app(runtime, demo=demo),
                     host=settings.host,
                     port=settings.port,
                     log_level="info",
@@ -70,6 +70,7 @@ async def _announce(server: uvicorn.Server, settings: Settings, secret: str, dem
         await asyncio.sleep(0.05)
     url = f"http://{settings.host}:{settings.port}/graphql"
     print(f"\nHanaro serves GraphQL at {url} (GraphiQL in a browser)", flush=True)
+    print(f"The web app: http://{settings.host}:{settings.port}/", flush=True)
     if demo:
         _print_demo_tokens(secret, shell=False)
         print(

@@ -15,10 +15,11 @@ from server.runtime import Runtime
 
 
 @contextlib.asynccontextmanager
-async def live_server(runtime: Runtime) -> AsyncIterator[str]:
-    """Yields "127.0.0.1:PORT"; stops the server (bounded) on exit."""
+async def live_server(runtime: Runtime, *, demo: bool = False) -> AsyncIterator[str]:
+    """Yields "127.0.0.1:PORT"; stops the server (bounded) on exit. `demo` serves what
+    `hanaro demo` adds (the demo staff list)."""
     config = uvicorn.Config(
-        create_app(runtime),
+        create_app(runtime, demo=demo),
         host="127.0.0.1",
         port=0,
         log_level="warning",

@@ -67,7 +67,11 @@ async def test_every_authenticated_field_is_enforced_by_the_subgraph_too(api):
     """The directive tells a router to refuse anonymous callers; Hanaro must not rely on it.
     Each `@authenticated` coordinate is probed anonymously against the subgraph itself."""
     coordinates = authenticated_coordinates(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert coordinates == {"Resource.visibility", *(f"Mutation.{m}" for m in MUTATION_ARGS)}
+    assert coordinates == {
+        "Resource.visibility",
+        "Query.resourceVisibilityPreview",
+        *(f"Mutation.{m}" for m in MUTATION_ARGS),
+    }
 
     owner = api.token("ins_owner01", "REGISTRANT")
     resource = await register(api, owner)
@@ -81,3 +85,9 @@ async def test_every_authenticated_field_is_enforced_by_the_subgraph_too(api):
     assert anonymous["resource"] == {"visibility": None}
     owners = await api.ok(query, {"id": resource["id"]}, owner)
     assert owners["resource"] == {"visibility": {"listing": "PUBLIC"}}
+
+    preview = """query($id: ID!) {
+      resourceVisibilityPreview(resourceId: $id, viewer: PUBLIC) { listed } }"""
+    assert await api.ok(preview, {"id": resource["id"]}) == {"resourceVisibilityPreview": None}
+    owners = await api.ok(preview, {"id": resource["id"]}, owner)
+    assert owners == {"resourceVisibilityPreview": {"listed": True}}
