@@ -14,8 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.demo import demo_roles, demo_tokens
-from server.demo_data import build_demo_dataset
+from server.demo import demo_user_tokens
 from server.runtime import Runtime
 
 __all__ = ["WEB_DIST", "graphiql_page", "webapp_routes"]
@@ -61,22 +60,19 @@ def graphiql_page() -> Response:
 
 
 def _demo_staff(runtime: Runtime) -> list[dict[str, object]]:
-    """One entry per demo user, as `server.demo` defines them (label, institution, roles) with
-    the token `hanaro demo` prints."""
-    data = build_demo_dataset()
-    names = {row["id"]: row["name"] for row in data.institutions}
-    tokens = dict(demo_tokens(runtime.secret))
+    """One entry per demo user as `server.demo` defines them (label, institution and its name
+    — the platform operator is not in the directory —, roles) with the token `hanaro demo`
+    prints."""
     return [
         {
-            "label": label,
-            "subject": subject,
-            "institutionId": institution,
-            "institutionName": names.get(institution, institution),
-            "roles": roles,
-            "token": tokens[label],
+            "label": user.label,
+            "subject": user.subject,
+            "institutionId": user.institution_id,
+            "institutionName": user.institution_name,
+            "roles": list(user.roles),
+            "token": token,
         }
-        for label, subject, institution, roles in demo_roles(data)
-        if label in tokens
+        for user, token in demo_user_tokens(runtime.secret)
     ]
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from graph.institutions import upsert_institutions
 from server.app import create_app
-from server.demo import demo_roles
+from server.demo import demo_roles, demo_users
 from server.demo_data import build_demo_dataset
 from server.runtime import Runtime
 from server.webapp import WEB_DIST
@@ -37,7 +37,11 @@ async def test_demo_staff_are_listed_by_the_demo_server_only(client, demo_client
     names = {i["id"]: i["name"] for i in data.institutions}
     expected = [(label, inst, roles) for label, _, inst, roles in demo_roles(data)]
     assert [(s["label"], s["institutionId"], s["roles"]) for s in staff] == expected
-    assert all(s["institutionName"] == names[s["institutionId"]] for s in staff)
+    # Every demo user names its institution: the directory's name, or the platform operator's
+    # own (it provides nothing, so it is not in the directory).
+    users = {user.institution_id: user.institution_name for user in demo_users(data)}
+    assert all(s["institutionName"] == users[s["institutionId"]] for s in staff)
+    assert all(names.get(i, n) == n for i, n in users.items())
 
 
 async def test_a_demo_staff_token_signs_in_as_that_staff_member(demo_client, runtime):
@@ -52,10 +56,12 @@ async def test_a_demo_staff_token_signs_in_as_that_staff_member(demo_client, run
                 headers={"Authorization": f"Bearer {member['token']}"},
             )
         ).json()
+        # The platform operator is no provider: not in the directory, so no institution.
+        listed = member["institutionId"] in {i["id"] for i in data.institutions}
         assert body["data"]["viewer"] == {
             "subject": member["subject"],
             "roles": member["roles"],
-            "institution": {"id": member["institutionId"]},
+            "institution": {"id": member["institutionId"]} if listed else None,
         }
 
 
