@@ -16,9 +16,13 @@ __all__ = ["Role", "Viewer", "ViewerQuery"]
 
 @strawberry.enum
 class Role(Enum):
+    """Every role a token may carry (graph.access.ROLES; a test holds the two together: a role
+    missing here made `viewer` fail for its holders)."""
+
     CASEWORKER = "CASEWORKER"
     REGISTRANT = "REGISTRANT"
     ADMIN = "ADMIN"
+    PLATFORM_ADMIN = "PLATFORM_ADMIN"
 
 
 @strawberry.type(description="The caller, as the bearer token says; anonymous without one.")

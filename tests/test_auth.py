@@ -145,3 +145,22 @@ def test_rs256_tokens_are_verified_against_a_jwks_url():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_every_token_role_is_a_graphql_role():
+    """`viewer { roles }` lists a token's roles through the GraphQL enum: a role the tokens
+    accept but the enum lacks made `viewer` an internal error for its holders."""
+    from graph.access import ROLES
+    from schema.viewer import Role
+
+    assert {role.value for role in Role} == set(ROLES)
+
+
+async def test_a_platform_admin_sees_its_roles(api):
+    token = api.token("ins_owner01", "PLATFORM_ADMIN", subject="operator")
+    data = await api.ok(VIEWER, token=token)
+    assert data["viewer"] == {
+        "anonymous": False,
+        "subject": "operator",
+        "roles": ["PLATFORM_ADMIN"],
+    }

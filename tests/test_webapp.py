@@ -58,6 +58,7 @@ async def test_a_demo_staff_token_signs_in_as_that_staff_member(demo_client, run
         ).json()
         # The platform operator is no provider: not in the directory, so no institution.
         listed = member["institutionId"] in {i["id"] for i in data.institutions}
+        assert body.get("data"), (member["label"], body)
         assert body["data"]["viewer"] == {
             "subject": member["subject"],
             "roles": member["roles"],
