@@ -90,10 +90,20 @@ async def context(
         await ctx.close()
 
 
-async def sign_in_as_demo(page: Any, institution_name: str) -> None:
-    """The demo sign-in: one button per demo staff member, named by institution."""
+# How the sign-in page names a role (web/src/i18n/enums.ts).
+ROLE_LABELS = {"CASEWORKER": "사례관리 담당", "REGISTRANT": "자원 등록 담당", "ADMIN": "관리자"}
+
+
+async def sign_in_as_demo(page: Any, institution_name: str, role: str | None = None) -> None:
+    """The demo sign-in: one button per demo staff member, named by institution and roles;
+    `role` picks one where an institution has several demo users (the receiving 복지관 has a
+    caseworker and a registrant)."""
     await page.goto("/signin")
-    await page.get_by_role("button", name=institution_name).click()
+    button = page.get_by_role("button", name=institution_name)
+    if role is not None:
+        button = button.filter(has_text=ROLE_LABELS[role])
+    await expect(button).to_have_count(1)
+    await button.click()
     await expect(page.get_by_test_id("who")).to_contain_text(institution_name)
 
 

@@ -86,7 +86,7 @@ async def test_main_pages_are_accessible(site: Site, browser: Any, artifacts: Pa
             await _check(page, f"recipient{suffix}", artifacts, problems)
 
             await page.get_by_role("button", name="로그아웃").click()
-            await sign_in_as_demo(page, site.institution_name(registrant_home))
+            await sign_in_as_demo(page, site.institution_name(registrant_home), "REGISTRANT")
             await expect(page.locator("table.table tbody tr").first).to_be_visible()
             await _check(page, f"workspace{suffix}", artifacts, problems)
 

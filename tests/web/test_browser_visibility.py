@@ -64,7 +64,7 @@ async def test_registrant_narrows_and_the_caseworker_sees_it(site: Site, browser
         assert listed_on, "the resource to hide is not found before it is hidden"
 
         # The registrant withholds the contact from everyone outside the institution ...
-        await sign_in_as_demo(registrant, site.institution_name(registrant_home))
+        await sign_in_as_demo(registrant, site.institution_name(registrant_home), "REGISTRANT")
         await expect(registrant).to_have_url(f"{site.base}/workspace")
         await _link(registrant, shown, "/workspace/").click()
         await expect(registrant.get_by_role("heading", name=shown["name"])).to_be_visible()
@@ -139,7 +139,7 @@ async def test_an_edit_conflict_is_explained_and_resolved(site: Site, browser: A
     resource, _ = _own_resources(site, home)
     async with context(browser, site) as ctx:
         page = await ctx.new_page()
-        await sign_in_as_demo(page, site.institution_name(home))
+        await sign_in_as_demo(page, site.institution_name(home), "REGISTRANT")
         await page.goto(f"/workspace/{resource['id']}")
         await expect(page.locator("p.meta")).to_have_text("버전 1")
 
