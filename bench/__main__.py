@@ -90,6 +90,8 @@ async def run(
             engines=engines,
             neo4j_uri=None,
             elasticsearch_url=None,
+            # A benchmark measures slow statements instead of stopping them.
+            statement_timeout_ms=3_600_000,
         )
         backends = await open_backends(settings)
         try:
@@ -116,9 +118,20 @@ async def main(
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     results: dict[str, Any] = {}
+    report: dict[str, Any] = {}
     for engines in engine_sets:  # one after the other: they would share two cores otherwise
         _print(f"== engine set {engines}")
         results[engines] = await run(scale, scenarios, engines=engines)
+        report = _write(out, scale, results, load_before, started)  # kept if a later set fails
+    print_table(results)
+    print(f"\n{report['minutes']:.1f} minutes; written to {out}")
+    return report
+
+
+def _write(
+    out: Path, scale: str, results: dict[str, Any], load_before: float, started: float
+) -> dict[str, Any]:
+    """The JSON report of the engine sets measured so far."""
     report = {
         "scale": scale,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -130,8 +143,6 @@ async def main(
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
-    print_table(results)
-    print(f"\n{report['minutes']:.1f} minutes; written to {out}")
     return report
 
 
