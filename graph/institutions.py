@@ -12,6 +12,7 @@ __all__ = [
     "count_institutions",
     "institutions_by_ids",
     "list_institutions",
+    "public_offices_in",
     "upsert_institutions",
 ]
 
@@ -85,3 +86,14 @@ async def upsert_institutions(graph: GraphEngine, rows: list[dict[str, Any]], no
     params = [{**defaults, "hsdsId": None, "hsdsLocation": None, **row} for row in rows]
     result = await graph.run(UPSERT_INSTITUTIONS, {"rows": params, "now": now}, write=True)
     return result[0]["upserted"] if result else 0
+
+
+PUBLIC_OFFICES_IN = """MATCH (i:Institution)
+WHERE i.regionCode IN $regions AND i.kind IN ['COMMUNITY_CENTER', 'CITY_HALL']
+RETURN i.id AS id, i.kind AS kind, i.regionCode AS regionCode
+ORDER BY i.id"""
+
+
+async def public_offices_in(graph: GraphEngine, region_codes: list[str]) -> list[Row]:
+    """주민센터 and 시청 located in any of `region_codes` (for deciding who is responsible)."""
+    return await graph.run(PUBLIC_OFFICES_IN, {"regions": region_codes})

@@ -27,6 +27,8 @@ ID_PREFIXES = {
     "Referral": "ref",
     "CaseNote": "not",
     "Recommendation": "rcm",
+    "Intake": "itk",
+    "CrisisReport": "crr",
 }
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")

@@ -11,9 +11,11 @@ from strawberry.extensions.max_aliases import create_validator as max_aliases_ru
 from strawberry.schema.config import StrawberryConfig
 
 from schema.cases import CaseMutation
+from schema.crisis_reports import CrisisReportMutation, CrisisReportQuery
 from schema.document_cache import CACHED_DOCUMENTS, ParsedOnce, ValidationCache
 from schema.errors import ErrorShaping
 from schema.institutions import InstitutionQuery
+from schema.intakes import IntakeMutation, IntakeQuery
 from schema.limits import query_limits_rule
 from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
@@ -40,13 +42,21 @@ class Query(
     InstitutionQuery,
     NeedQuery,
     RegionQuery,
+    IntakeQuery,
+    CrisisReportQuery,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
-    ResourceMutation, RecipientMutation, CaseMutation, ReferralMutation, MembershipMutation
+    ResourceMutation,
+    RecipientMutation,
+    CaseMutation,
+    ReferralMutation,
+    MembershipMutation,
+    IntakeMutation,
+    CrisisReportMutation,
 ):
     pass
 

@@ -86,6 +86,10 @@ class Settings:
     referral_expiry_days: int = 7
     # 복지멤버십: minutes between scheduled membership scans inside the server; 0 = none.
     membership_scan_interval_minutes: int = 0
+    # Intake: minutes an URGENT intake waits unpicked before it escalates.
+    intake_escalation_minutes: int = 30
+    # Public crisis reports accepted per client address and hour.
+    crisis_reports_per_hour: int = 10
 
     @property
     def graph_kind(self) -> str:
@@ -155,6 +159,12 @@ class Settings:
             ),
             membership_scan_interval_minutes=_int(
                 env, "HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES", 0, 0, 527_040
+            ),
+            intake_escalation_minutes=_int(
+                env, "HANARO_INTAKE_ESCALATION_MINUTES", cls.intake_escalation_minutes, 1, 10_080
+            ),
+            crisis_reports_per_hour=_int(
+                env, "HANARO_CRISIS_REPORTS_PER_HOUR", cls.crisis_reports_per_hour, 1, 10_000
             ),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
