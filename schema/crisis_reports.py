@@ -59,7 +59,7 @@ class CrisisReportHistoryEntry:
     actor: str
 
 
-@strawberry.federation.type(keys=["id"], description="A crisis report (위기가구 발굴 신고).")
+@strawberry.type(description="A crisis report (위기가구 발굴 신고), for the assigned office.")
 class CrisisReport:
     id: strawberry.ID
     status: CrisisReportStatus
@@ -127,11 +127,6 @@ class CrisisReport:
     def needs(self, info: Info[RequestContext, None]) -> list[Need]:
         return Need.by_codes(info, self.record.get("needCodes") or [])
 
-    @classmethod
-    async def resolve_reference(
-        cls, info: Info[RequestContext, None], id: strawberry.ID
-    ) -> CrisisReport | None:
-        return await _load(info, str(id))
 
 
 async def _load(info: Info[RequestContext, None], report_id: str) -> CrisisReport | None:

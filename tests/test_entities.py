@@ -11,6 +11,7 @@ from typing import Any
 
 from graph.engine import round_trips
 from schema import build_schema
+from tests.intake_helpers import take
 from tests.referral_helpers import send
 from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
@@ -24,6 +25,7 @@ ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Recipient { id fullName: name withheldCategories }
   ... on Referral { id referralStatus: status toInstitution { id } }
   ... on Case { id caseStatus: status programme }
+  ... on Intake { id intakeStatus: status channel }
 } }"""
 
 # type -> (key field, a representation that exists, the fields expected back, an unknown key)
@@ -51,6 +53,7 @@ ENTITIES: dict[str, tuple[str, str, dict[str, Any], str]] = {
         "ref_nosuchthing",
     ),
     "Case": ("id", "", {"caseStatus": "OPEN", "programme": "CRISIS_HOUSEHOLD"}, "cas_nosuchthing"),
+    "Intake": ("id", "", {"intakeStatus": "OPEN", "channel": "PHONE"}, "itk_nosuchthing"),
 }
 
 
@@ -82,6 +85,7 @@ async def test_each_entity_resolves_by_key_and_unknown_keys_are_null(api):
                 token,
             )
         )["openCase"]["id"],
+        "Intake": (await take(api, caseworker, recipientId=recipient))["id"],
     }
     representations, expected = [], []
     for type_name, (key, known, fields, unknown) in ENTITIES.items():

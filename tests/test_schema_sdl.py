@@ -60,6 +60,17 @@ MUTATION_ARGS = {
     "updateResource": '(id: "$ID", expectedVersion: 1, input: {name: "y"}) { id }',
     "setResourceStatus": '(id: "$ID", status: CLOSED) { id }',
     "setResourceVisibility": '(resourceId: "$ID", expectedVersion: 1, listing: PUBLIC) { id }',
+    "takeIntake": '(input: {channel: PHONE, urgency: ROUTINE, situation: "x", needs: '
+    '[{code: "DAILY_LIVING", severity: 1}], recipientId: "rcp_000000000000"}) { id }',
+    "pickUpIntake": '(id: "itk_000000000000", expectedVersion: 1) { id }',
+    "handOverIntake": '(id: "itk_000000000000", expectedVersion: 1) { id }',
+    "setIntakePlan": '(id: "itk_000000000000", expectedVersion: 1, plan: {goals: [], '
+    "items: []}) { id }",
+    "closeIntake": '(id: "itk_000000000000", expectedVersion: 1, action: ANSWERED) { id }',
+    "recordCrisisVisit": '(id: "crr_000000000000", expectedVersion: 1) { id }',
+    "recordCrisisAssessment": '(id: "crr_000000000000", expectedVersion: 1, needs: []) { id }',
+    "closeCrisisReport": '(id: "crr_000000000000", expectedVersion: 1, outcome: NO_ACTION, '
+    'reason: "x") { id }',
 }
 
 
