@@ -8,6 +8,7 @@ from pathlib import Path
 
 from graph.needs import load_need_seed
 from graph.regions import load_region_seed
+from resolvers.stamps import now_ms
 from server.demo import demo_roles, demo_tokens, demo_users, load_demo
 from server.demo_data import build_demo_dataset
 
@@ -51,7 +52,11 @@ def test_demo_users_can_walk_the_whole_referral_loop():
     data = build_demo_dataset()
     by_id = {i["id"]: i for i in data.institutions}
     users = {u.key: u for u in demo_users(data)}
-    assert list(users) == ["sender", "receiver", "registrant", "regional-admin", "platform-admin"]
+    assert list(users) == [
+        "sender", "receiver", "registrant", "regional-admin", "platform-admin", "planner"
+    ]  # fmt: skip
+    assert users["planner"].roles == ("VILLAGE_PLANNER",)
+    assert users["planner"].institution_id == users["sender"].institution_id
     sender, receiver, registrant = users["sender"], users["receiver"], users["registrant"]
     assert by_id[sender.institution_id]["kind"] == "COMMUNITY_CENTER"
     assert receiver.institution_id == registrant.institution_id != sender.institution_id
@@ -155,3 +160,36 @@ async def test_demo_referrals_in_every_state(api):
         "{ referralsInbox { totalCount } }", None, api.token(welfare, "CASEWORKER")
     )
     assert inbox["referralsInbox"]["totalCount"] >= 4
+
+
+async def test_demo_intakes_and_crisis_reports_reach_the_hallim_office(api):
+    graph = api.runtime.backends.graph
+    await load_demo(graph)
+    assert (await load_demo(graph))["intakes and crisis reports"] == 6
+    data = build_demo_dataset()
+    users = {u.key: u for u in demo_users(data)}
+    sender = api.token(users["sender"].institution_id, "CASEWORKER")
+    queue = await api.ok(
+        "{ intakeQueue { totalCount edges { node { id status urgency plan { goals } } } } }",
+        None,
+        sender,
+    )
+    nodes = [e["node"] for e in queue["intakeQueue"]["edges"]]
+    assert [n["status"] for n in nodes] == ["OPEN", "IN_PROGRESS", "CLOSED"]
+    assert nodes[0]["urgency"] == "URGENT" and nodes[1]["plan"]["goals"]
+    planner = api.token(users["planner"].institution_id, *users["planner"].roles)
+    reports = await api.ok(
+        "{ crisisReports { edges { node { status reporterKind } } } }", None, planner
+    )
+    assert {(e["node"]["status"], e["node"]["reporterKind"])
+            for e in reports["crisisReports"]["edges"]} == {
+        ("RECEIVED", "VILLAGE_PLANNER"), ("VISITED", "VILLAGE_PLANNER"), ("CLOSED", "RESIDENT"),
+    }  # fmt: skip
+    # Half an hour after it was taken, the urgent phone intake escalates to the 제주시청.
+    api.runtime.services.clock = lambda: now_ms() + 11 * 60_000
+    assert await api.runtime.escalation.run_once() == 1
+    hall = api.token(users["regional-admin"].institution_id, "CASEWORKER")
+    escalated = await api.ok("{ intakeQueue { edges { node { id escalated } } } }", None, hall)
+    assert escalated["intakeQueue"]["edges"] == [
+        {"node": {"id": "itk_demo0001", "escalated": True}}
+    ]
