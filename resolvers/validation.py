@@ -29,6 +29,7 @@ ID_PREFIXES = {
     "Recommendation": "rcm",
     "Intake": "itk",
     "CrisisReport": "crr",
+    "Application": "apl",
 }
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")

@@ -10,6 +10,7 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.schema.config import StrawberryConfig
 
+from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.cases import CaseMutation
 from schema.crisis_reports import CrisisReportMutation, CrisisReportQuery
 from schema.document_cache import CACHED_DOCUMENTS, ParsedOnce, ValidationCache
@@ -44,6 +45,7 @@ class Query(
     RegionQuery,
     IntakeQuery,
     CrisisReportQuery,
+    ApplicationQuery,
 ):
     pass
 
@@ -57,6 +59,7 @@ class Mutation(
     MembershipMutation,
     IntakeMutation,
     CrisisReportMutation,
+    ApplicationMutation,
 ):
     pass
 

@@ -1,7 +1,8 @@
 """Concurrent transitions with one `expectedVersion` over real HTTP (a Uvicorn server), on each
-engine set: of racing pick-ups of one intake, and of racing visits to one crisis report,
-exactly one wins and every other gets CONFLICT with the winner's version. On Neo4j this holds
-because each statement takes the node's write lock before it reads its guards."""
+engine set: of racing pick-ups of one intake, racing visits to one crisis report and racing
+reviews of one application, exactly one wins and every other gets CONFLICT with the winner's
+version. On Neo4j this holds because each statement takes the node's write lock before it
+reads its guards."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 
 from tests.intake_helpers import CENTRE, PICK_UP, add_offices, take
 from tests.live import live_server, post
+from tests.test_applications import FORWARD, REVIEW, taken
 from tests.test_crisis_reports import LIST, REPORT, VISIT, report
 from tests.test_recipients import new_recipient
 from tests.test_write_races import RACERS, split
@@ -71,3 +73,28 @@ async def test_racing_visits_to_one_crisis_report_have_one_winner(api):
         {"id": rid},
     )
     assert rows == [{"v": 2, "steps": 2}]
+
+
+async def test_racing_reviews_of_one_application_have_one_winner(api):
+    await add_offices(api)
+    owner = api.token("ins_owner01", "CASEWORKER")
+    rid = await new_recipient(api, owner)
+    aid = (await taken(api, owner, rid, ["APPLICATION_FORM", "CRISIS_EVIDENCE"]))["id"]
+    await api.ok(FORWARD, {"id": aid, "v": 1}, owner)
+    async with live_server(api.runtime) as address:
+        async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
+            bodies = await asyncio.gather(
+                *(
+                    post(client, REVIEW, {"id": aid, "v": 2},
+                         api.token(CENTRE, "CASEWORKER", subject=f"officer-{n}"))
+                    for n in range(RACERS)
+                )
+            )  # fmt: skip
+    winners, losers = split(bodies)
+    assert len(winners) == 1 and len(losers) == RACERS - 1, bodies
+    assert {e["extensions"]["currentVersion"] for e in losers} == {3}
+    rows = await api.runtime.backends.graph.run(
+        "MATCH (a:Application {id: $id}) RETURN a.version AS v, size(a.history) AS steps",
+        {"id": aid},
+    )
+    assert rows == [{"v": 3, "steps": 3}]

@@ -71,6 +71,13 @@ MUTATION_ARGS = {
     "recordCrisisAssessment": '(id: "crr_000000000000", expectedVersion: 1, needs: []) { id }',
     "closeCrisisReport": '(id: "crr_000000000000", expectedVersion: 1, outcome: NO_ACTION, '
     'reason: "x") { id }',
+    "takeApplication": '(input: {recipientId: "rcp_000000000000", programId: "prg_emergency"}) '
+    "{ id }",
+    "updateApplicationDocuments": '(id: "apl_000000000000", expectedVersion: 1, documents: []) '
+    "{ id }",
+    "forwardApplication": '(id: "apl_000000000000", expectedVersion: 1) { id }',
+    "startApplicationReview": '(id: "apl_000000000000", expectedVersion: 1) { id }',
+    "decideApplication": '(id: "apl_000000000000", expectedVersion: 1, decision: GRANTED) { id }',
 }
 
 
