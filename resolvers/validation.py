@@ -30,6 +30,9 @@ ID_PREFIXES = {
     "Intake": "itk",
     "CrisisReport": "crr",
     "Application": "apl",
+    "Conference": "cnf",
+    "ConferenceSession": "ses",
+    "ConferenceAction": "act",
 }
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 _PHONE = re.compile(r"^[0-9+()\- ]{3,30}$")

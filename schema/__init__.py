@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.cases import CaseMutation
+from schema.conferences import ConferenceMutation, ConferenceQuery
 from schema.crisis_reports import CrisisReportMutation, CrisisReportQuery
 from schema.document_cache import CACHED_DOCUMENTS, ParsedOnce, ValidationCache
 from schema.errors import ErrorShaping
@@ -46,6 +47,7 @@ class Query(
     IntakeQuery,
     CrisisReportQuery,
     ApplicationQuery,
+    ConferenceQuery,
 ):
     pass
 
@@ -60,6 +62,7 @@ class Mutation(
     IntakeMutation,
     CrisisReportMutation,
     ApplicationMutation,
+    ConferenceMutation,
 ):
     pass
 

@@ -1,8 +1,8 @@
 """Concurrent transitions with one `expectedVersion` over real HTTP (a Uvicorn server), on each
-engine set: of racing pick-ups of one intake, racing visits to one crisis report and racing
-reviews of one application, exactly one wins and every other gets CONFLICT with the winner's
-version. On Neo4j this holds because each statement takes the node's write lock before it
-reads its guards."""
+engine set: of racing pick-ups of one intake, visits to one crisis report, reviews of one
+application and minutes of one conference session, exactly one wins and every other gets
+CONFLICT with the winner's version. On Neo4j this holds because each statement takes the
+node's write lock before it reads its guards."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import httpx
 from tests.intake_helpers import CENTRE, PICK_UP, add_offices, take
 from tests.live import live_server, post
 from tests.test_applications import FORWARD, REVIEW, taken
+from tests.test_conferences import MINUTES, setting
 from tests.test_crisis_reports import LIST, REPORT, VISIT, report
 from tests.test_recipients import new_recipient
 from tests.test_write_races import RACERS, split
@@ -98,3 +99,24 @@ async def test_racing_reviews_of_one_application_have_one_winner(api):
         {"id": aid},
     )
     assert rows == [{"v": 3, "steps": 3}]
+
+
+async def test_racing_minutes_of_one_session_have_one_winner_and_one_set_of_actions(api):
+    await add_offices(api)
+    tokens = {"centre": api.token(CENTRE, "ADMIN"), "owner": api.token("ins_owner01")}
+    ids = await setting(api, tokens)
+    decisions = [{"description": "안부 확인", "assigneeId": "ins_owner01", "due": "2099-01-01"}]
+    async with live_server(api.runtime) as address:
+        async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
+            bodies = await asyncio.gather(
+                *(
+                    post(client, MINUTES, {"s": ids["session"], "v": 1, "d": decisions},
+                         api.token(CENTRE, "ADMIN", subject=f"admin-{n}"))
+                    for n in range(RACERS)
+                )
+            )  # fmt: skip
+    winners, losers = split(bodies)
+    assert len(winners) == 1 and len(losers) == RACERS - 1, bodies
+    assert {e["extensions"]["currentStatus"] for e in losers} == {"HELD"}
+    rows = await api.runtime.backends.graph.run("MATCH (x:ConferenceAction) RETURN count(x) AS n")
+    assert rows == [{"n": 1}]

@@ -78,6 +78,16 @@ MUTATION_ARGS = {
     "forwardApplication": '(id: "apl_000000000000", expectedVersion: 1) { id }',
     "startApplicationReview": '(id: "apl_000000000000", expectedVersion: 1) { id }',
     "decideApplication": '(id: "apl_000000000000", expectedVersion: 1, decision: GRANTED) { id }',
+    "createConference": '(input: {name: "x", regionCode: "5011025000"}) { id }',
+    "addConferenceMember": '(conferenceId: "cnf_000000000000", expectedVersion: 1, '
+    'institutionId: "ins_owner01") { id }',
+    "scheduleConferenceSession": '(conferenceId: "cnf_000000000000", '
+    'scheduledAt: "2026-12-10T05:00:00Z") { id }',
+    "tableCase": '(sessionId: "ses_000000000000", caseId: "cas_000000000000", '
+    'legalBasis: "x") { id }',
+    "recordConferenceMinutes": '(sessionId: "ses_000000000000", expectedVersion: 1, '
+    'minutes: "x") { id }',
+    "completeConferenceAction": '(id: "act_000000000000", expectedVersion: 1) { id }',
 }
 
 
