@@ -21,7 +21,8 @@ __all__ = [
     "ASSESSMENT_PROPERTIES",
     "INTAKE_PROPERTIES",
     "count_queue",
-    "escalate_due",
+    "due_intakes",
+    "escalate",
     "intake_state",
     "intakes_by_ids",
     "intakes_of",
@@ -35,16 +36,19 @@ __all__ = [
 INTAKE_PROPERTIES = (
     "id", "recipientId", "institutionId", "takenBy", "takenByActor", "channel", "situation",
     "urgency", "needCodes", "severities", "consentObtained", "status", "version", "queue",
-    "escalateTo", "escalateGrants", "escalateAtMs", "escalated", "regionCode", "createdAt",
-    "createdAtMs", "updatedAt", "history", "pickedUpInst", "pickedUpBy", "pickedUpAt",
-    "pickedUpAtMs", "assessmentId",
+    "escalateAtMs", "escalated", "createdAt", "createdAtMs", "updatedAt", "history",
+    "pickedUpInst", "pickedUpBy", "pickedUpAt", "pickedUpAtMs", "assessmentId",
 )  # fmt: skip
 ASSESSMENT_PROPERTIES = (
     "id", "recipientId", "institutionId", "assessedBy", "assessedAt", "needCodes", "severities",
     "notes", "kind",
 )  # fmt: skip
 
-_INTAKE = f"CREATE (k:Intake {inline_properties('intake', INTAKE_PROPERTIES)})"
+# The person's home region is copied on: escalation and hand-over go to its offices.
+_INTAKE = (
+    f"CREATE (k:Intake {inline_properties('intake', INTAKE_PROPERTIES)[:-1]}, "
+    "regionCode: p.regionCode})"
+)
 _SURVEY = f"""CREATE (s:Assessment {inline_properties("survey", ASSESSMENT_PROPERTIES)})
 CREATE (p)-[:ASSESSED]->(s)"""
 _AUDIT = audited("$auditPrefix + k.id", "intakeId: k.id")
@@ -52,11 +56,12 @@ _AUDIT = audited("$auditPrefix + k.id", "intakeId: k.id")
 
 def take_new_statement(person_keys: list[str]) -> str:
     """Registers the person (no one with the same identifier hash may exist: the check and
-    the CREATE are one statement), writes the survey and the intake, audits."""
-    return f"""OPTIONAL MATCH (dup:Recipient)
-WHERE $idHash IS NOT NULL AND dup.idHash = $idHash
-WITH dup
-WHERE dup IS NULL
+    the CREATE are one statement), writes the survey and the intake, audits. The check counts
+    duplicates: FalkorDB (1.4.1) keeps the row of `OPTIONAL MATCH (dup …) WITH dup WHERE dup
+    IS NULL` even when it found one."""
+    return f"""OPTIONAL MATCH (dup:Recipient {{idHash: $idHash}})
+WITH count(dup) AS dups
+WHERE dups = 0
 MATCH (g:Region {{code: $regionCode}}), (i:Institution {{id: $viewerInst}})
 CREATE (p:Recipient {inline_properties("person", person_keys)})
 CREATE (p)-[:LIVES_IN]->(g)
@@ -162,37 +167,56 @@ async def intake_state(graph: GraphEngine, intake_id: str, viewer_inst: str) -> 
     return rows[0] if rows else None
 
 
-# Urgent intakes nobody picked up by `escalateAtMs` join the queues of the responsible
-# offices, which from then on read the recipient (grants written in the same statement).
-ESCALATE_DUE = """MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake)
+# Urgent intakes nobody picked up by `escalateAtMs`: found first (the offices responsible for
+# each are decided in Python, `resolvers.responsible_offices`), then escalated in one statement
+# that checks again, under the write lock, that each is still waiting.
+DUE_INTAKES = """MATCH (k:Intake)
 WHERE k.status = 'OPEN' AND k.escalated = false AND k.escalateAtMs <= $nowMs
-WITH p, k LIMIT $batch
+RETURN k.id AS id, k.regionCode AS regionCode, k.institutionId AS institutionId
+ORDER BY k.escalateAtMs, k.id
+LIMIT $batch"""
+
+
+async def due_intakes(graph: GraphEngine, *, now_ms: int, batch: int) -> list[Row]:
+    return await graph.run(DUE_INTAKES, {"nowMs": now_ms, "batch": batch})
+
+
+# Each row: the intake id, the offices it escalates to and their grants; those offices join
+# its queue and from then on read the person.
+ESCALATE = """UNWIND $rows AS row
+MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake {id: row.id})
 SET k.lock = true, p.lock = true
 REMOVE k.lock, p.lock
-WITH p, k
-WHERE k.status = 'OPEN' AND k.escalated = false
-SET k.escalated = true, k.escalatedAt = $now,
-    k.queue = k.queue + [x IN k.escalateTo WHERE NOT x IN k.queue],
+WITH p, k, row
+WHERE k.status = 'OPEN' AND k.escalated = false AND k.escalateAtMs <= $nowMs
+SET k.escalated = true, k.escalatedAt = $now, k.escalateTo = row.offices,
+    k.queue = k.queue + [x IN row.offices WHERE NOT x IN k.queue],
     k.version = k.version + 1, k.updatedAt = $now,
     k.history = k.history + ['ESCALATED|' + $now + '|||system'],
-    p.referralGrants = coalesce(p.referralGrants, []) + k.escalateGrants
+    p.referralGrants = coalesce(p.referralGrants, []) + row.grants
 CREATE (:AuditEvent {id: $auditPrefix + k.id, entity: 'Recipient', entityId: p.id,
   operation: 'INTAKE_ESCALATED', actor: 'system', institutionId: '', requestId: $requestId,
   categories: [], occurredAt: $now, intakeId: k.id})
-RETURN k.id AS id, k.escalateTo AS escalatedTo"""
+RETURN k.id AS id"""
 
 
-async def escalate_due(
-    graph: GraphEngine, *, now_ms: int, now: str, request_id: str, audit_prefix: str, batch: int
+async def escalate(
+    graph: GraphEngine,
+    rows: list[Row],
+    *,
+    now_ms: int,
+    now: str,
+    request_id: str,
+    audit_prefix: str,
 ) -> list[Row]:
     params = {
+        "rows": rows,
         "nowMs": now_ms,
         "now": now,
         "requestId": request_id,
         "auditPrefix": audit_prefix,
-        "batch": batch,
     }
-    return await graph.run(ESCALATE_DUE, params, write=True)
+    return await graph.run(ESCALATE, params, write=True)
 
 
 # A queue: intakes waiting at (or escalated to) the viewer's institution, oldest first, each

@@ -177,18 +177,32 @@ async def _explain(
 
 
 async def escalate_due(services: Services, *, request_id: str = "escalation") -> int:
-    """Escalate every urgent intake past its time; returns how many escalated."""
+    """Escalate every urgent intake past its time to the offices responsible for the person's
+    home (other than the holder); returns how many escalated."""
     total = 0
     while True:
         now_ms = services.clock()
-        rows = await repo.escalate_due(
-            services.graph,
-            now_ms=now_ms,
-            now=iso_at(now_ms),
-            request_id=request_id,
-            audit_prefix=f"aud_{now_ms:013d}{uuid.uuid4().hex[:10]}_",
-            batch=200,
-        )
-        total += len(rows)
-        if len(rows) < 200:
+        due = await repo.due_intakes(services.graph, now_ms=now_ms, batch=200)
+        offices: dict[str, list[str]] = {}
+        rows = []
+        for intake in due:
+            region = intake["regionCode"] or ""
+            if region not in offices:
+                offices[region] = await responsible_offices(services, region)
+            targets = [o for o in offices[region] if o != intake["institutionId"]]
+            rows.append(
+                {"id": intake["id"], "offices": targets,
+                 "grants": intake_grants(targets, intake["id"])}
+            )  # fmt: skip
+        if rows:
+            escalated = await repo.escalate(
+                services.graph,
+                rows,
+                now_ms=now_ms,
+                now=iso_at(now_ms),
+                request_id=request_id,
+                audit_prefix=f"aud_{now_ms:013d}{uuid.uuid4().hex[:10]}_",
+            )
+            total += len(escalated)
+        if len(due) < 200:
             return total

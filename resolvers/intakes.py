@@ -24,7 +24,6 @@ from resolvers.recipients import (
     new_recipient_props,
     require_staff,
 )
-from resolvers.responsible_offices import responsible_offices
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
 
@@ -106,88 +105,85 @@ async def take_intake(ctx: RequestContext, data: dict[str, Any]) -> dict[str, An
         if person is not None
         else {"id": check_id("Recipient", recipient_id, field="input.recipientId")}
     )
-    matched = False
-    if person is not None and props["idHash"] is not None:
-        existing = await recipients_repo.find_by_id_hash(ctx.graph, props["idHash"])
-        if existing is not None:
-            if await recipients_repo.recipient_state(ctx.graph, existing, entitled(ctx)) is None:
-                raise await duplicate_error(ctx, existing)
-            props, matched = {"id": existing}, True
     now_ms = ctx.services.clock()
-    now = iso_at(now_ms)
-    intake_id = f"itk_{now_ms:013d}{uuid.uuid4().hex[:10]}"
-    region = props.get("regionCode") or await _home_region(ctx, props["id"])
-    offices = [o for o in await responsible_offices(ctx.services, region) if o != institution]
-    urgent = data["urgency"] == "URGENT"
-    minutes = ctx.services.intake_escalation_minutes
     picked = bool(data.get("pickUp"))
+    first = {
+        "channel": data["channel"], "situation": situation, "urgency": data["urgency"],
+        "needCodes": codes, "severities": severities, "picked": picked,
+        "consentObtained": list(dict.fromkeys(data.get("consentObtained") or [])),
+    }  # fmt: skip
+    if person is not None:
+        # Registering is tried first: the statement itself refuses a known national id.
+        record = {k: v for k, v in props.items() if v is not None}
+        record.update(currentNeeds=codes, lastAssessedAt=iso_at(now_ms))
+        survey, intake = _new_records(ctx, record["id"], first, now_ms)
+        audit = intake_audit(ctx, "INTAKE_REGISTERED", list(CATEGORIES))
+        row = await repo.take_intake_new(ctx.graph, record, survey, intake, entitled(ctx), audit)
+        if row is not None:
+            return {**intake_record(row), "matchedExisting": False}
+        existing = await recipients_repo.find_by_id_hash(ctx.graph, props["idHash"] or "")
+        if existing is None or (
+            await recipients_repo.recipient_state(ctx.graph, existing, entitled(ctx)) is None
+        ):
+            raise await duplicate_error(ctx, existing or "")
+        props = {"id": existing}
+    survey, intake = _new_records(ctx, props["id"], first, now_ms)
+    audit = intake_audit(ctx, "INTAKE_TAKEN", ["IDENTITY", "NEEDS"])
+    row = await repo.take_intake_existing(ctx.graph, survey, intake, entitled(ctx), audit)
+    if row is None:
+        raise HanaroError.not_found("recipient", props["id"])
+    return {**intake_record(row), "matchedExisting": person is not None}
+
+
+def _new_records(
+    ctx: RequestContext, recipient_id: str, first: dict[str, Any], now_ms: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The basic needs survey (an assessment) and the intake of one first contact."""
+    institution = ctx.viewer.institution_id or ""
+    now = iso_at(now_ms)
+    picked = first["picked"]
+    status = "IN_PROGRESS" if picked else "OPEN"
     survey = {
         "id": f"asm_{uuid.uuid4().hex[:20]}",
-        "recipientId": props["id"],
+        "recipientId": recipient_id,
         "institutionId": institution,
         "assessedBy": ctx.viewer.subject or "",
         "assessedAt": now,
-        "needCodes": codes,
-        "severities": severities,
-        "notes": ["" for _ in codes],
+        "needCodes": first["needCodes"],
+        "severities": first["severities"],
+        "notes": ["" for _ in first["needCodes"]],
         "kind": "BASIC_SURVEY",
     }
+    minutes = ctx.services.intake_escalation_minutes
+    urgent = first["urgency"] == "URGENT"
     intake = {
-        "id": intake_id,
-        "recipientId": props["id"],
+        "id": f"itk_{now_ms:013d}{uuid.uuid4().hex[:10]}",
+        "recipientId": recipient_id,
         "institutionId": institution,
         "takenBy": institution,
         "takenByActor": ctx.viewer.subject or "",
-        "channel": data["channel"],
-        "situation": situation,
-        "urgency": data["urgency"],
-        "needCodes": codes,
-        "severities": severities,
-        "consentObtained": list(dict.fromkeys(data.get("consentObtained") or [])),
-        "status": "IN_PROGRESS" if picked else "OPEN",
+        "channel": first["channel"],
+        "situation": first["situation"],
+        "urgency": first["urgency"],
+        "needCodes": first["needCodes"],
+        "severities": first["severities"],
+        "consentObtained": first["consentObtained"],
+        "status": status,
         "version": 1,
         "queue": [institution],
-        "escalateTo": offices,
-        "escalateGrants": intake_grants(offices, intake_id),
         "escalateAtMs": now_ms + minutes * 60_000 if urgent and not picked else None,
         "escalated": False,
-        "regionCode": region,
         "createdAt": now,
         "createdAtMs": now_ms,
         "updatedAt": now,
-        "history": [
-            f"{'IN_PROGRESS' if picked else 'OPEN'}|{now}|{institution}||{actor_name(ctx)}"
-        ],
+        "history": [f"{status}|{now}|{institution}||{actor_name(ctx)}"],
         "pickedUpInst": institution if picked else None,
         "pickedUpBy": ctx.viewer.subject if picked else None,
         "pickedUpAt": now if picked else None,
         "pickedUpAtMs": now_ms if picked else None,
         "assessmentId": survey["id"],
     }
-    if person is not None and not matched:
-        record = {k: v for k, v in props.items() if v is not None}
-        record.update(currentNeeds=codes, lastAssessedAt=now)
-        audit = intake_audit(ctx, "INTAKE_REGISTERED", list(CATEGORIES))
-        row = await repo.take_intake_new(ctx.graph, record, survey, intake, entitled(ctx), audit)
-        if row is None:  # registered concurrently by someone else
-            existing = await recipients_repo.find_by_id_hash(ctx.graph, props["idHash"] or "")
-            raise await duplicate_error(ctx, existing or "")
-    else:
-        audit = intake_audit(ctx, "INTAKE_TAKEN", ["IDENTITY", "NEEDS"])
-        row = await repo.take_intake_existing(ctx.graph, survey, intake, entitled(ctx), audit)
-        if row is None:
-            raise HanaroError.not_found("recipient", props["id"])
-    return {**intake_record(row), "matchedExisting": matched}
-
-
-async def _home_region(ctx: RequestContext, recipient_id: str) -> str:
-    """The home region of a recipient the viewer may read ("" otherwise: the take then finds
-    nothing and says NOT_FOUND, as for an unknown id)."""
-    found = await recipients_repo.read_recipients(
-        ctx.graph, [recipient_id], entitled(ctx), intake_audit(ctx, "READ", ["IDENTITY"])
-    )
-    record = found.get(recipient_id)
-    return (record or {}).get("regionCode") or ""
+    return survey, intake
 
 
 def actor_name(ctx: RequestContext) -> str:

@@ -41,9 +41,6 @@ CRISIS_PLAN = (
 )  # fmt: skip
 
 
-_GRANTED = ("IDENTITY", "CONTACT", "NEEDS")
-
-
 def _entitled(inst: dict[str, Any], now: int) -> dict[str, Any]:
     return recipients.entitled_params(
         institution_id=inst["id"], institution_kind=inst["kind"], now_ms=now
@@ -61,13 +58,9 @@ async def load_demo_intake(graph: GraphEngine, data: DemoDataset) -> int:
     if await graph.run("MATCH (k:Intake {id: 'itk_demo0001'}) RETURN k.id AS id"):
         return 0
     home = next(i for i in data.institutions if i["kind"] == "COMMUNITY_CENTER")
-    hall = next(
-        i for i in data.institutions
-        if i["kind"] == "CITY_HALL" and i["regionCode"][:5] == home["regionCode"][:5]
-    )  # fmt: skip
     now = now_ms()
     for number, plan in enumerate(INTAKE_PLAN, start=1):
-        await _intake(graph, number, plan, home, hall, now)
+        await _intake(graph, number, plan, home, now)
     for number, plan in enumerate(CRISIS_PLAN, start=1):
         await _report(graph, number, plan, home, now)
     return len(INTAKE_PLAN) + len(CRISIS_PLAN)
@@ -78,7 +71,6 @@ async def _intake(
     number: int,
     plan: tuple[int, str, str, int, str, str],
     home: dict[str, Any],
-    hall: dict[str, Any],
     now: int,
 ) -> None:
     person, channel, urgency, minutes, status, situation = plan
@@ -95,10 +87,9 @@ async def _intake(
         "takenBy": home["id"], "takenByActor": "caseworker-1", "channel": channel,
         "situation": situation, "urgency": urgency, "needCodes": codes, "severities": [4],
         "consentObtained": ["IDENTITY", "NEEDS"], "status": "OPEN", "version": 1,
-        "queue": [home["id"]], "escalateTo": [hall["id"]],
-        "escalateGrants": [f"{hall['id']}|{c}|intake|{iid}" for c in _GRANTED],
+        "queue": [home["id"]],
         "escalateAtMs": at + 30 * MINUTE_MS if urgency == "URGENT" else None,
-        "escalated": False, "regionCode": home["regionCode"], "createdAt": iso_at(at),
+        "escalated": False, "createdAt": iso_at(at),
         "createdAtMs": at, "updatedAt": iso_at(at),
         "history": [f"OPEN|{iso_at(at)}|{home['id']}||caseworker-1"],
         "assessmentId": survey["id"],
