@@ -13,6 +13,9 @@ from graph.resources import upsert_resources
 from resolvers.resources import DEFAULT_FIELD_AUDIENCES
 from resolvers.stamps import iso_now, now_ms
 from server.auth import issue_token
+from server.demo_applications import PLAN as APPLICATION_PLAN
+from server.demo_applications import load_demo_applications
+from server.demo_conferences import load_demo_conferences
 from server.demo_data import DemoDataset, build_demo_dataset
 from server.demo_intake import CRISIS_PLAN, INTAKE_PLAN, load_demo_intake
 from server.demo_people import COUNT, load_demo_recipients
@@ -85,12 +88,19 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
     people = await load_demo_recipients(graph, data)
     referrals = await load_demo_referrals(graph, data)
     intake = await load_demo_intake(graph, data)
+    receiver = _tour_target(
+        data, next(i for i in data.institutions if i["kind"] == "COMMUNITY_CENTER")
+    )
+    conference = await load_demo_conferences(graph, data, receiver["id"])
+    applied = await load_demo_applications(graph, data)
     return {
         "institutions": len(data.institutions),
         "resources": len(records),
         "recipients": people or COUNT,
         "referrals": referrals or len(REFERRAL_PLAN),
         "intakes and crisis reports": intake or len(INTAKE_PLAN) + len(CRISIS_PLAN),
+        "care conferences": conference or 1,
+        "applications": applied or len(APPLICATION_PLAN),
     }
 
 

@@ -114,7 +114,7 @@ async def test_demo_recipients_have_history_cases_and_consents(api):
         "MATCH (e:Enrollment) RETURN people, statuses, consents, count(e) AS enrollments"
     )
     row = rows[0]
-    assert row["people"] == COUNT
+    assert row["people"] == COUNT + 1  # and the applicant of the 종합사회복지관 (demo_applications)
     assert {"ACTIVE", "CLOSED"} <= set(row["statuses"])
     assert row["consents"] >= 10 and row["enrollments"] >= COUNT
     # The demo caseworker's 주민센터 sees its own recipients with their whole history.
@@ -193,3 +193,46 @@ async def test_demo_intakes_and_crisis_reports_reach_the_hallim_office(api):
     assert escalated["intakeQueue"]["edges"] == [
         {"node": {"id": "itk_demo0001", "escalated": True}}
     ]
+
+
+async def test_demo_conference_and_applications(api):
+    graph = api.runtime.backends.graph
+    counts = await load_demo(graph)
+    assert (counts["care conferences"], counts["applications"]) == (1, 3)
+    await load_demo(graph)
+    data = build_demo_dataset()
+    users = {u.key: u for u in demo_users(data)}
+    sender = api.token(users["sender"].institution_id, "CASEWORKER")
+    conference = await api.ok(
+        """{ conference(id: "cnf_demo0001") { name members { id } sessions { status
+             tabledCases { basis case { id } } actions { description overdue } } } }""",
+        None,
+        sender,
+    )
+    held, next_one = conference["conference"]["sessions"]
+    assert (held["status"], next_one["status"]) == ("HELD", "SCHEDULED")
+    assert [t["case"]["id"] for t in next_one["tabledCases"]] == ["cas_demo0003", "cas_demo0005"]
+    assert len(held["actions"]) == 3
+    receiver = api.token(users["receiver"].institution_id, "CASEWORKER")
+    overdue = await api.ok(
+        "{ conferenceActions(overdue: true) { edges { node { id case { id } } } } }", None, receiver
+    )
+    assert [e["node"]["id"] for e in overdue["conferenceActions"]["edges"]] == ["act_demo0001"]
+    forwarded = await api.ok(
+        "{ applications(side: FORWARDED_TO_US, status: [FORWARDED]) { edges { node {"
+        " status program { id } } } } }",
+        None,
+        sender,
+    )
+    assert [e["node"] for e in forwarded["applications"]["edges"]] == [
+        {"status": "FORWARDED", "program": {"id": "prg_emergency"}}
+    ]
+    welfare = next(i["id"] for i in data.institutions if i["kind"] == "WELFARE_CENTER")
+    taken = await api.ok(
+        "{ applications { edges { node { status decision missingDocuments { code } } } } }",
+        None,
+        api.token(welfare, "CASEWORKER"),
+    )
+    nodes = [e["node"] for e in taken["applications"]["edges"]]
+    assert {n["status"] for n in nodes} == {"RECEIVED", "FORWARDED", "DECIDED"}
+    assert {"status": "DECIDED", "decision": "GRANTED", "missingDocuments": []} in nodes
