@@ -193,7 +193,6 @@ def actor_name(ctx: RequestContext) -> str:
 def intake_record(props: Any) -> dict[str, Any]:
     """The stored intake as the API shows it: plan and history parsed, internals dropped."""
     record = dict(props)
-    record.pop("escalateGrants", None)
     history = []
     for entry in record.get("history") or []:
         status, at, institution, note, actor = entry.split("|", 4)

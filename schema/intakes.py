@@ -174,7 +174,10 @@ class Intake:
     @strawberry.field(description="The basic needs survey (기초욕구 조사) of this contact.")
     def needs(self) -> list[AssessedNeed]:
         codes, severities = self.record["needCodes"], self.record["severities"]
-        return [AssessedNeed(code=c, severity=s, note=None) for c, s in zip(codes, severities)]  # noqa: B905
+        return [
+            AssessedNeed(code=c, severity=s, note=None)
+            for c, s in zip(codes, severities, strict=True)
+        ]
 
     @strawberry.field(
         description="Minutes the person waited (or has waited so far) for someone to pick it up."
@@ -193,7 +196,7 @@ class Intake:
 
     @strawberry.field(description="The responsible offices it escalated to (if it did).")
     async def escalated_to(self, info: Info[RequestContext, None]) -> list[Institution]:
-        ids = self.record.get("escalateTo") or [] if self.escalated else []
+        ids = (self.record.get("escalateTo") or []) if self.escalated else []
         rows = await info.context.institutions_by_id.load_many(ids)
         return [Institution.from_record(r) for r in rows if r]
 
