@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import SCALES, Scale, Synthetic, load
+from bench.intakes import run_intakes
 from bench.measure import peak_memory_mb
 from bench.reads import run_reads
 from bench.recipients import run_recipients
@@ -54,6 +55,9 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "recipients": lambda rt, data, n, progress: run_recipients(
         rt, data, repeat=n.view_360, referrals=n.referrals, progress=progress
+    ),
+    "intakes": lambda rt, data, n, progress: run_intakes(
+        rt, data, count=n.referrals, progress=progress
     ),
 }
 

@@ -28,7 +28,7 @@ from graph.engine import round_trips
 from resolvers.membership import scan
 from server.runtime import Runtime
 
-__all__ = ["VIEW_360", "run_recipients"]
+__all__ = ["BUSIEST_REGISTRAR", "REGISTERED_BY", "VIEW_360", "run_recipients", "throughput"]
 
 VIEW_360 = """query($id: ID!) { recipient(id: $id) {
   name age household { type } incomePercent withheldCategories
@@ -122,9 +122,7 @@ async def _create_referral(
     return data["createReferral"]
 
 
-async def _throughput(
-    clients: int, items: list[Any], one: Callable[[Any], Any]
-) -> dict[str, float]:
+async def throughput(clients: int, items: list[Any], one: Callable[[Any], Any]) -> dict[str, float]:
     """Run `one(item)` for every item with `clients` concurrent workers."""
     queue: asyncio.Queue[Any] = asyncio.Queue()
     for item in items:
@@ -208,6 +206,6 @@ async def run_recipients(
                 variables = {"id": referral["id"], "v": referral["version"]}
                 await graphql_ok(client, partner, ACCEPT_REFERRAL, variables)
 
-            results[f"create_referral_{clients}"] = await _throughput(clients, chunk, create)
-            results[f"accept_referral_{clients}"] = await _throughput(clients, created, accept)
+            results[f"create_referral_{clients}"] = await throughput(clients, chunk, create)
+            results[f"accept_referral_{clients}"] = await throughput(clients, created, accept)
     return results

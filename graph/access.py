@@ -31,7 +31,8 @@ class Audience(IntEnum):
 
 
 # PLATFORM_ADMIN: operators of the platform itself (reads audit logs across institutions).
-ROLES = frozenset({"CASEWORKER", "REGISTRANT", "ADMIN", "PLATFORM_ADMIN"})
+# VILLAGE_PLANNER: 마을복지플래너, community workers who find people in need (crisis reports).
+ROLES = frozenset({"CASEWORKER", "REGISTRANT", "ADMIN", "PLATFORM_ADMIN", "VILLAGE_PLANNER"})
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ __all__ = [
     "count_institutions",
     "institutions_by_ids",
     "list_institutions",
+    "public_offices_in",
     "public_offices_without_jurisdiction",
     "set_jurisdictions",
     "upsert_institutions",
@@ -113,3 +114,14 @@ RETURN count(i) AS loaded"""
 async def set_jurisdictions(graph: GraphEngine, rows: list[dict[str, str]]) -> int:
     """`rows`: `{id, code}`, the region each institution administers."""
     return await load_rows(graph, SET_JURISDICTIONS, rows)
+
+
+PUBLIC_OFFICES_IN = """MATCH (i:Institution)
+WHERE i.regionCode IN $regions AND i.kind IN ['COMMUNITY_CENTER', 'CITY_HALL']
+RETURN i.id AS id, i.kind AS kind, i.regionCode AS regionCode
+ORDER BY i.id"""
+
+
+async def public_offices_in(graph: GraphEngine, region_codes: list[str]) -> list[Row]:
+    """주민센터 and 시청 located in any of `region_codes` (for deciding who is responsible)."""
+    return await graph.run(PUBLIC_OFFICES_IN, {"regions": region_codes})

@@ -181,11 +181,11 @@ async def find_by_id_hash(graph: GraphEngine, id_hash: str) -> str | None:
 # Registration writes the node, its home-region link and the audit event at once. The
 # existence test on the identifier hash and the CREATE are one statement (and `idHash` is
 # indexed), so two registrations of one person cannot both succeed on a single-writer graph;
-# on Neo4j the statement runs in one transaction.
-INSERT_RECIPIENT = """OPTIONAL MATCH (dup:Recipient)
-WHERE $idHash IS NOT NULL AND dup.idHash = $idHash
-WITH dup
-WHERE dup IS NULL
+# on Neo4j the statement runs in one transaction. The test counts duplicates: FalkorDB (1.4.1)
+# keeps the row of `OPTIONAL MATCH (dup …) WITH dup WHERE dup IS NULL` even when it found one.
+INSERT_RECIPIENT = """OPTIONAL MATCH (dup:Recipient {idHash: $idHash})
+WITH count(dup) AS dups
+WHERE dups = 0
 MATCH (g:Region {code: $regionCode}), (i:Institution {id: $institutionId})
 CREATE (p:Recipient)
 SET p = $props

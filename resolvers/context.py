@@ -14,6 +14,7 @@ from graph.access import Viewer
 from graph.engine import GraphEngine
 from graph.institutions import institutions_by_ids
 from graph.resources import resources_by_ids
+from resolvers.crisis_report_limiter import ReportLimiter
 from resolvers.membership_scan_runner import ScanRunner
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
@@ -51,6 +52,10 @@ class Services:
     referral_expiry_days: int = 7
     referral_events: ReferralEvents = field(default_factory=ReferralEvents)
     clock: Callable[[], int] = now_ms
+    # Minutes an URGENT intake may wait unpicked before it escalates to the responsible offices.
+    intake_escalation_minutes: int = 30
+    # Public crisis reports: a per-client-address limit.
+    crisis_reports: ReportLimiter = field(default_factory=ReportLimiter)
     # The membership scan of this server (started through the API or by the schedule).
     membership_scans: ScanRunner = field(default_factory=ScanRunner)
 
@@ -71,6 +76,8 @@ class RequestContext:
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
         # Set by Strawberry from a websocket's `connection_init` payload.
         self.connection_params: dict[str, Any] | None = None
+        # The client's address (per-address limits of public mutations); set by the app.
+        self.client_address = ""
 
     def loader(
         self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]

@@ -27,9 +27,11 @@ __all__ = [
     "CATEGORY_FIELDS",
     "access_log",
     "audit",
+    "duplicate_error",
     "entitled",
     "get_recipients",
     "list_recipients",
+    "new_recipient_props",
     "present_recipient",
     "register_recipient",
     "require_staff",
@@ -178,11 +180,38 @@ def _check_household(data: dict[str, Any]) -> dict[str, Any]:
 
 async def register_recipient(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
     institution = require_staff(ctx.viewer, "registering a recipient")
+    props = new_recipient_props(ctx, data, institution)
+    id_hash = props["idHash"]
+    now = props["createdAt"]
+    if id_hash is not None:
+        existing = await repo.find_by_id_hash(ctx.graph, id_hash)
+        if existing is not None:
+            raise await duplicate_error(ctx, existing)
+    params = audit(ctx, "REGISTER", list(repo.CATEGORIES))
+    created = await repo.insert_recipient(
+        ctx.graph,
+        {k: v for k, v in props.items() if v is not None},
+        actor=params["actor"],
+        request_id=params["requestId"],
+        now=now,
+        audit_id=params["auditPrefix"] + "register",
+    )
+    if created is None:  # registered concurrently by someone else
+        existing = await repo.find_by_id_hash(ctx.graph, id_hash or "")
+        raise await duplicate_error(ctx, existing or "")
+    return present_recipient({**props, **created})
+
+
+def new_recipient_props(
+    ctx: RequestContext, data: dict[str, Any], institution: str
+) -> dict[str, Any]:
+    """A checked recipient record registered by `institution` (registration, intake); the
+    national id becomes its keyed hash (`idHash`, None without one)."""
     region = data["regionCode"]
     ctx.services.regions.check([region], field="input.regionCode")
     id_hash = _national_id_hash(ctx, data["nationalId"]) if data.get("nationalId") else None
     now = iso_now()
-    props = {
+    return {
         "id": new_id("rcp"),
         "name": check_text(data["name"], field="input.name", max_length=100, required=True),
         "birthDate": _check_birth_date(data["birthDate"]),
@@ -203,26 +232,9 @@ async def register_recipient(ctx: RequestContext, data: dict[str, Any]) -> dict[
         "createdAt": now,
         "updatedAt": now,
     }
-    if id_hash is not None:
-        existing = await repo.find_by_id_hash(ctx.graph, id_hash)
-        if existing is not None:
-            raise await _duplicate(ctx, existing)
-    params = audit(ctx, "REGISTER", list(repo.CATEGORIES))
-    created = await repo.insert_recipient(
-        ctx.graph,
-        {k: v for k, v in props.items() if v is not None},
-        actor=params["actor"],
-        request_id=params["requestId"],
-        now=now,
-        audit_id=params["auditPrefix"] + "register",
-    )
-    if created is None:  # registered concurrently by someone else
-        existing = await repo.find_by_id_hash(ctx.graph, id_hash or "")
-        raise await _duplicate(ctx, existing or "")
-    return present_recipient({**props, **created})
 
 
-async def _duplicate(ctx: RequestContext, existing: str) -> HanaroError:
+async def duplicate_error(ctx: RequestContext, existing: str) -> HanaroError:
     """Name the existing record only to a viewer entitled to it."""
     state = await repo.recipient_state(ctx.graph, existing, entitled(ctx))
     if state is not None:

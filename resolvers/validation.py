@@ -29,6 +29,12 @@ ID_PREFIXES = {
     "Referral": "ref",
     "CaseNote": "not",
     "Recommendation": "rcm",
+    "Intake": "itk",
+    "CrisisReport": "crr",
+    "Application": "apl",
+    "Conference": "cnf",
+    "ConferenceSession": "ses",
+    "ConferenceAction": "act",
 }
 # Characters that have no place in any text a client sends: NUL and the other C0 controls but
 # tab, newline and carriage return; DEL and the C1 controls; lone surrogates (not characters;

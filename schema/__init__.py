@@ -12,12 +12,16 @@ from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import Info
 
+from schema.applications import ApplicationMutation, ApplicationQuery
 from schema.cases import CaseMutation
+from schema.conferences import ConferenceMutation, ConferenceQuery
+from schema.crisis_reports import CrisisReportMutation, CrisisReportQuery
 from schema.document_cache import CACHED_DOCUMENTS, ParsedOnce, ValidationCache
 from schema.entities import check_representation, entity_keys
 from schema.errors import ErrorShaping
 from schema.input_text import TextInputs
 from schema.institutions import InstitutionQuery
+from schema.intakes import IntakeMutation, IntakeQuery
 from schema.limits import query_limits_rule
 from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
@@ -45,13 +49,25 @@ class Query(
     InstitutionQuery,
     NeedQuery,
     RegionQuery,
+    IntakeQuery,
+    CrisisReportQuery,
+    ApplicationQuery,
+    ConferenceQuery,
 ):
     pass
 
 
 @strawberry.type
 class Mutation(
-    ResourceMutation, RecipientMutation, CaseMutation, ReferralMutation, MembershipMutation
+    ResourceMutation,
+    RecipientMutation,
+    CaseMutation,
+    ReferralMutation,
+    MembershipMutation,
+    IntakeMutation,
+    CrisisReportMutation,
+    ApplicationMutation,
+    ConferenceMutation,
 ):
     pass
 

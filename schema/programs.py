@@ -8,10 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from resolvers.applications import required_documents
 from resolvers.context import RequestContext
 from schema.needs import Need
 
-__all__ = ["Program", "ProgramRules"]
+__all__ = ["Program", "ProgramRules", "RequiredDocument"]
 
 
 @strawberry.type(description="Machine-readable eligibility rules; absent rules are null.")
@@ -25,6 +26,17 @@ class ProgramRules:
     disability: list[str] | None = None
     regions: list[str] | None = None
     required_flags: list[str] | None = None
+
+
+@strawberry.type(description="A document an application needs (구비서류).")
+class RequiredDocument:
+    code: str
+    label_ko: str
+    label: str
+
+    @classmethod
+    def from_record(cls, record: dict[str, str]) -> RequiredDocument:
+        return cls(code=record["code"], label_ko=record["labelKo"], label=record["label"])
 
 
 @strawberry.type(description="A public programme (급여·수당) with its eligibility rules.")
@@ -60,6 +72,12 @@ class Program:
     @strawberry.field
     def needs(self, info: Info[RequestContext, None]) -> list[Need]:
         return Need.by_codes(info, self.need_codes)
+
+    @strawberry.field(
+        description="The documents an application needs (the checklist of takeApplication)."
+    )
+    def required_documents(self) -> list[RequiredDocument]:
+        return [RequiredDocument.from_record(d) for d in required_documents(str(self.id))]
 
 
 def _snake(name: str) -> str:

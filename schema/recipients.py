@@ -20,6 +20,7 @@ from resolvers import cases as resolve_cases
 from resolvers import consents as resolve_consents
 from resolvers import enrollments as resolve_enrollments
 from resolvers import institutions as resolve_institutions
+from resolvers import intakes as resolve_intakes
 from resolvers import recipients as resolve
 from resolvers import referrals as resolve_referrals
 from resolvers import search as resolve_search
@@ -37,6 +38,7 @@ from schema.search import ResourceSearchHit
 from schema.sensitive import sensitive_field
 
 if TYPE_CHECKING:
+    from schema.intakes import Intake
     from schema.referrals import Referral
 
 __all__ = ["Recipient", "RecipientMutation", "RecipientQuery", "requested_categories"]
@@ -79,7 +81,7 @@ _FIELD_CATEGORIES = {
     "disability": "IDENTITY", "flags": "IDENTITY", "consents": "IDENTITY",
     "contact": "CONTACT", "address": "CONTACT",
     "needs": "NEEDS", "assessments": "NEEDS", "suggestedResources": "NEEDS",
-    "enrollments": "HISTORY", "cases": "HISTORY", "referrals": "HISTORY",
+    "enrollments": "HISTORY", "cases": "HISTORY", "referrals": "HISTORY", "intakes": "HISTORY",
     "notes": "CASE_NOTES",
 }  # fmt: skip
 
@@ -329,6 +331,19 @@ class Recipient:
             info, "referrals-of", resolve_referrals.referrals_of_recipients, str(self.id)
         )
         return [Referral.from_record(r) for r in found]
+
+    @strawberry.field(description="First contacts with their plans, newest first (HISTORY).")
+    async def intakes(
+        self, info: Info[RequestContext, None]
+    ) -> list[Annotated[Intake, strawberry.lazy("schema.intakes")]] | None:
+        from schema.intakes import Intake
+
+        if not self._may("HISTORY"):
+            return None
+        found = await _children(
+            info, "intakes-of", resolve_intakes.intakes_of_recipients, str(self.id)
+        )
+        return [Intake.from_record(r) for r in found]
 
     @strawberry.field(description="Consents on record; for the institutions holding the recipient.")
     async def consents(self, info: Info[RequestContext, None]) -> list[Consent] | None:

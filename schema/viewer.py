@@ -23,6 +23,7 @@ class Role(Enum):
     REGISTRANT = "REGISTRANT"
     ADMIN = "ADMIN"
     PLATFORM_ADMIN = "PLATFORM_ADMIN"
+    VILLAGE_PLANNER = "VILLAGE_PLANNER"
 
 
 @strawberry.type(description="The caller, as the bearer token says; anonymous without one.")

@@ -50,7 +50,10 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         viewer = request.scope["state"]["hanaro_viewer"]
-        return RequestContext(self.runtime.services, viewer)
+        context = RequestContext(self.runtime.services, viewer)
+        client = getattr(request, "client", None)
+        context.client_address = client.host if client else ""
+        return context
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
         """`{"Authorization": "Bearer …"}` in `connection_init` wins over the upgrade header."""

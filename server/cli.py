@@ -258,7 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument(
         "--roles",
         default="CASEWORKER",
-        help="comma-separated: CASEWORKER,REGISTRANT,ADMIN,PLATFORM_ADMIN",
+        help="comma-separated: CASEWORKER,REGISTRANT,ADMIN,PLATFORM_ADMIN,VILLAGE_PLANNER",
     )
     token.add_argument("--ttl", type=int, default=86400, help="lifetime in seconds (86400)")
     token.add_argument("--data-dir", help="where the generated key is kept (HANARO_DATA_DIR)")

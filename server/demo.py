@@ -13,7 +13,11 @@ from graph.resources import upsert_resources
 from resolvers.resources import DEFAULT_FIELD_AUDIENCES
 from resolvers.stamps import iso_now, now_ms
 from server.auth import issue_token
+from server.demo_applications import PLAN as APPLICATION_PLAN
+from server.demo_applications import load_demo_applications
+from server.demo_conferences import load_demo_conferences
 from server.demo_data import DemoDataset, build_demo_dataset
+from server.demo_intake import CRISIS_PLAN, INTAKE_PLAN, load_demo_intake
 from server.demo_people import COUNT, load_demo_recipients
 from server.demo_referrals import REFERRAL_PLAN, load_demo_referrals
 
@@ -83,11 +87,20 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
         await upsert_resources(graph, batch, now_ms=now_ms())
     people = await load_demo_recipients(graph, data)
     referrals = await load_demo_referrals(graph, data)
+    intake = await load_demo_intake(graph, data)
+    receiver = _tour_target(
+        data, next(i for i in data.institutions if i["kind"] == "COMMUNITY_CENTER")
+    )
+    conference = await load_demo_conferences(graph, data, receiver["id"])
+    applied = await load_demo_applications(graph, data)
     return {
         "institutions": len(data.institutions),
         "resources": len(records),
         "recipients": people or COUNT,
         "referrals": referrals or len(REFERRAL_PLAN),
+        "intakes and crisis reports": intake or len(INTAKE_PLAN) + len(CRISIS_PLAN),
+        "care conferences": conference or 1,
+        "applications": applied or len(APPLICATION_PLAN),
     }
 
 
@@ -121,9 +134,10 @@ def _tour_target(data: DemoDataset, home: dict[str, Any]) -> dict[str, Any]:
 
 
 def demo_users(data: DemoDataset) -> list[DemoUser]:
-    """The five demo users that walk the whole loop: a caseworker who refers (주민센터), a
+    """The demo users that walk the whole loop: a caseworker who refers (주민센터), a
     caseworker who receives the referral and the registrant of its resources (복지관), an
-    admin of a 시청 (regional figures, membership scans) and a platform admin."""
+    admin of a 시청 (regional figures, membership scans), a platform admin, and the 주민센터's
+    village welfare planner (crisis reports)."""
 
     def first(kind: str) -> dict[str, Any]:
         return next(i for i in data.institutions if i["kind"] == kind)
@@ -139,6 +153,8 @@ def demo_users(data: DemoDataset) -> list[DemoUser]:
         ("registrant", "registrant of its resources", "registrant-1", target, ("REGISTRANT",)),
         ("regional-admin", "regional admin", "admin-1", city, ("ADMIN", "CASEWORKER")),
         ("platform-admin", "platform admin", "platform-1", platform, ("PLATFORM_ADMIN",)),
+        ("planner", "village welfare planner (마을복지플래너)", "planner-1", home,
+         ("VILLAGE_PLANNER",)),
     ]  # fmt: skip
     return [
         DemoUser(key, f"{what} at {inst['name']} ({', '.join(roles)})", subject, inst["id"],

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from graph.access import Viewer
 from graph.migrations import migrate
 from resolvers.context import Limits, Services
+from resolvers.crisis_report_limiter import ReportLimiter
 from resolvers.hsds.feed import ensure_hsds_ids
 from resolvers.institutions import assign_default_jurisdictions
 from resolvers.membership_scans import start_scheduled_scan
@@ -23,6 +24,7 @@ from search.index import ensure_index
 from search.resources import Vocabulary, index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
+from server.intake_escalation import IntakeEscalation
 from server.periodic import PeriodicTask
 from server.referral_sweep import ReferralSweep
 from server.settings import Settings
@@ -46,6 +48,7 @@ class Runtime:
     sweep: ReferralSweep
     # Restarts the engine processes this server started (none with external engines).
     supervisor: Supervisor
+    escalation: IntakeEscalation
     # Scheduled membership scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); None when off.
     scan_schedule: PeriodicTask | None = None
 
@@ -94,6 +97,8 @@ async def running(
         programs=await ProgramCatalog.load(backends.graph, regions),
         referral_expiry_days=settings.referral_expiry_days,
         referral_events=ReferralEvents(settings.max_subscriptions_per_token),
+        intake_escalation_minutes=settings.intake_escalation_minutes,
+        crisis_reports=ReportLimiter(settings.crisis_reports_per_hour),
     )
     sync = SearchSync(
         backends.graph,
@@ -121,6 +126,7 @@ async def running(
         secret=secret,
         sweep=ReferralSweep(services),
         supervisor=Supervisor(engine_children(backends, sync, nori=settings.search_nori)),
+        escalation=IntakeEscalation(services),
     )
     minutes = settings.membership_scan_interval_minutes
     if minutes:
@@ -131,6 +137,7 @@ async def running(
     sync.start()
     runtime.sweep.start()
     runtime.supervisor.start()
+    runtime.escalation.start()
     if runtime.scan_schedule is not None:
         runtime.scan_schedule.start()
     try:
@@ -141,4 +148,5 @@ async def running(
             await runtime.scan_schedule.stop()
         await services.membership_scans.stop()
         await runtime.sweep.stop()
+        await runtime.escalation.stop()
         await sync.stop()

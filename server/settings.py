@@ -92,6 +92,10 @@ class Settings:
     rate_limit_anonymous_per_minute: int = 120
     max_subscriptions_per_token: int = 5
     statement_timeout_ms: int = 10_000
+    # Intake: minutes an URGENT intake waits unpicked before it escalates.
+    intake_escalation_minutes: int = 30
+    # Public crisis reports accepted per client address and hour.
+    crisis_reports_per_hour: int = 10
 
     @property
     def graph_kind(self) -> str:
@@ -178,6 +182,12 @@ class Settings:
             ),
             statement_timeout_ms=_int(
                 env, "HANARO_STATEMENT_TIMEOUT_MS", cls.statement_timeout_ms, 100, 3_600_000
+            ),
+            intake_escalation_minutes=_int(
+                env, "HANARO_INTAKE_ESCALATION_MINUTES", cls.intake_escalation_minutes, 1, 10_080
+            ),
+            crisis_reports_per_hour=_int(
+                env, "HANARO_CRISIS_REPORTS_PER_HOUR", cls.crisis_reports_per_hour, 1, 10_000
             ),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})

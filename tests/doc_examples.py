@@ -31,7 +31,9 @@ __all__ = ["DOC_PAGES", "ROOT", "Example", "all_examples", "examples_of"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_LANGUAGES = {"graphql": "graphql", "sh": "sh", "bash": "sh", "shell": "sh"}
-ROLES = {"anonymous", "sender", "receiver", "registrant", "regional-admin", "platform-admin"}
+ROLES = {
+    "anonymous", "sender", "receiver", "registrant", "regional-admin", "platform-admin", "planner"
+}  # fmt: skip
 KEYS = {"role", "expect", "contains", "error", "save", "vars", "skip", "until"}
 
 _FENCE = re.compile(r"^\s*```(\S*)\s*$")  # also indented, inside a list item

@@ -29,7 +29,8 @@ def _sign(claims: dict, key: str = "test-secret-0123456789-abcdefghijklmnop", al
         "sub": "u1",
         "inst": "ins_owner01",
         "roles": ["CASEWORKER"],
-        "exp": int(time.time()) + 60,
+        # Signed when the module is collected: valid for the whole (two-engine-set) run.
+        "exp": int(time.time()) + 6 * 3600,
     }
     return jwt.encode({**base, **claims}, key, algorithm=alg)
 
@@ -132,7 +133,8 @@ def test_rs256_tokens_are_verified_against_a_jwks_url():
             "sub": "sso-user",
             "inst": "ins_owner01",
             "roles": ["ADMIN"],
-            "exp": int(time.time()) + 60,
+            # Signed when the module is collected: valid for the whole (two-engine-set) run.
+        "exp": int(time.time()) + 6 * 3600,
         }
         good = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
         assert verifier.verify(f"Bearer {good}").subject == "sso-user"

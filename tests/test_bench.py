@@ -165,6 +165,12 @@ async def test_every_scenario_runs_on_generated_data(runtime):
             assert figures["n"] == 3 and figures["per_s"] > 0
     assert any("membership scan" in line for line in lines)
 
+    intakes = results["intakes"]
+    for key in ("take_intake_new_1", "take_intake_new_8", "take_intake_known_8"):
+        assert intakes[key]["n"] == 3 and intakes[key]["per_s"] > 0, key
+    taken = await runtime.backends.graph.run("MATCH (k:Intake) RETURN count(k) AS n")
+    assert taken[0]["n"] == 9
+
 
 @pytest.mark.parametrize("engines", ["embedded", "local"])
 async def test_the_command_starts_its_own_engines_and_reports_their_memory(engines, capsys):

@@ -139,7 +139,7 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path, engine_set):
         output = "".join(lines)
         assert f"{base}/graphql" in output
         tokens = re.findall(r"^\s{4}(eyJ\S+)$", output, re.MULTILINE)
-        assert len(tokens) == 5, output
+        assert len(tokens) == 6, output  # one per demo user (server/demo.py)
         # The search client's requests are not logged line by line.
         assert "httpx" not in output and "HTTP Request" not in output, output
         # The tokens can be printed again while the demo runs, without starting anything.
@@ -147,7 +147,7 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path, engine_set):
         assert again.returncode == 0, again.stderr
         exported = dict(re.findall(r"^export (\w+)=(\S+)", again.stdout, re.MULTILINE))
         assert list(exported) == [
-            "SENDER", "RECEIVER", "REGISTRANT", "REGIONAL_ADMIN", "PLATFORM_ADMIN",
+            "SENDER", "RECEIVER", "REGISTRANT", "REGIONAL_ADMIN", "PLATFORM_ADMIN", "PLANNER",
         ]  # fmt: skip
         sender = httpx.post(
             f"{base}/graphql",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from graph.needs import load_need_seed
 from graph.regions import load_region_seed
+from resolvers.stamps import now_ms
 from server.demo import demo_roles, demo_tokens, demo_users, load_demo
 from server.demo_data import build_demo_dataset
 
@@ -51,7 +52,11 @@ def test_demo_users_can_walk_the_whole_referral_loop():
     data = build_demo_dataset()
     by_id = {i["id"]: i for i in data.institutions}
     users = {u.key: u for u in demo_users(data)}
-    assert list(users) == ["sender", "receiver", "registrant", "regional-admin", "platform-admin"]
+    assert list(users) == [
+        "sender", "receiver", "registrant", "regional-admin", "platform-admin", "planner"
+    ]  # fmt: skip
+    assert users["planner"].roles == ("VILLAGE_PLANNER",)
+    assert users["planner"].institution_id == users["sender"].institution_id
     sender, receiver, registrant = users["sender"], users["receiver"], users["registrant"]
     assert by_id[sender.institution_id]["kind"] == "COMMUNITY_CENTER"
     assert receiver.institution_id == registrant.institution_id != sender.institution_id
@@ -109,7 +114,7 @@ async def test_demo_recipients_have_history_cases_and_consents(api):
         "MATCH (e:Enrollment) RETURN people, statuses, consents, count(e) AS enrollments"
     )
     row = rows[0]
-    assert row["people"] == COUNT
+    assert row["people"] == COUNT + 1  # and the applicant of the 종합사회복지관 (demo_applications)
     assert {"ACTIVE", "CLOSED"} <= set(row["statuses"])
     assert row["consents"] >= 10 and row["enrollments"] >= COUNT
     # The demo caseworker's 주민센터 sees its own recipients with their whole history.
@@ -155,3 +160,79 @@ async def test_demo_referrals_in_every_state(api):
         "{ referralsInbox { totalCount } }", None, api.token(welfare, "CASEWORKER")
     )
     assert inbox["referralsInbox"]["totalCount"] >= 4
+
+
+async def test_demo_intakes_and_crisis_reports_reach_the_hallim_office(api):
+    graph = api.runtime.backends.graph
+    await load_demo(graph)
+    assert (await load_demo(graph))["intakes and crisis reports"] == 6
+    data = build_demo_dataset()
+    users = {u.key: u for u in demo_users(data)}
+    sender = api.token(users["sender"].institution_id, "CASEWORKER")
+    queue = await api.ok(
+        "{ intakeQueue { totalCount edges { node { id status urgency plan { goals } } } } }",
+        None,
+        sender,
+    )
+    nodes = [e["node"] for e in queue["intakeQueue"]["edges"]]
+    assert [n["status"] for n in nodes] == ["OPEN", "IN_PROGRESS", "CLOSED"]
+    assert nodes[0]["urgency"] == "URGENT" and nodes[1]["plan"]["goals"]
+    planner = api.token(users["planner"].institution_id, *users["planner"].roles)
+    reports = await api.ok(
+        "{ crisisReports { edges { node { status reporterKind } } } }", None, planner
+    )
+    assert {(e["node"]["status"], e["node"]["reporterKind"])
+            for e in reports["crisisReports"]["edges"]} == {
+        ("RECEIVED", "VILLAGE_PLANNER"), ("VISITED", "VILLAGE_PLANNER"), ("CLOSED", "RESIDENT"),
+    }  # fmt: skip
+    # Half an hour after it was taken, the urgent phone intake escalates to the 제주시청.
+    api.runtime.services.clock = lambda: now_ms() + 11 * 60_000
+    assert await api.runtime.escalation.run_once() == 1
+    hall = api.token(users["regional-admin"].institution_id, "CASEWORKER")
+    escalated = await api.ok("{ intakeQueue { edges { node { id escalated } } } }", None, hall)
+    assert escalated["intakeQueue"]["edges"] == [
+        {"node": {"id": "itk_demo0001", "escalated": True}}
+    ]
+
+
+async def test_demo_conference_and_applications(api):
+    graph = api.runtime.backends.graph
+    counts = await load_demo(graph)
+    assert (counts["care conferences"], counts["applications"]) == (1, 3)
+    await load_demo(graph)
+    data = build_demo_dataset()
+    users = {u.key: u for u in demo_users(data)}
+    sender = api.token(users["sender"].institution_id, "CASEWORKER")
+    conference = await api.ok(
+        """{ conference(id: "cnf_demo0001") { name members { id } sessions { status
+             tabledCases { basis case { id } } actions { description overdue } } } }""",
+        None,
+        sender,
+    )
+    held, next_one = conference["conference"]["sessions"]
+    assert (held["status"], next_one["status"]) == ("HELD", "SCHEDULED")
+    assert [t["case"]["id"] for t in next_one["tabledCases"]] == ["cas_demo0003", "cas_demo0005"]
+    assert len(held["actions"]) == 3
+    receiver = api.token(users["receiver"].institution_id, "CASEWORKER")
+    overdue = await api.ok(
+        "{ conferenceActions(overdue: true) { edges { node { id case { id } } } } }", None, receiver
+    )
+    assert [e["node"]["id"] for e in overdue["conferenceActions"]["edges"]] == ["act_demo0001"]
+    forwarded = await api.ok(
+        "{ applications(side: FORWARDED_TO_US, status: [FORWARDED]) { edges { node {"
+        " status program { id } } } } }",
+        None,
+        sender,
+    )
+    assert [e["node"] for e in forwarded["applications"]["edges"]] == [
+        {"status": "FORWARDED", "program": {"id": "prg_emergency"}}
+    ]
+    welfare = next(i["id"] for i in data.institutions if i["kind"] == "WELFARE_CENTER")
+    taken = await api.ok(
+        "{ applications { edges { node { status decision missingDocuments { code } } } } }",
+        None,
+        api.token(welfare, "CASEWORKER"),
+    )
+    nodes = [e["node"] for e in taken["applications"]["edges"]]
+    assert {n["status"] for n in nodes} == {"RECEIVED", "FORWARDED", "DECIDED"}
+    assert {"status": "DECIDED", "decision": "GRANTED", "missingDocuments": []} in nodes

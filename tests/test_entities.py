@@ -13,7 +13,9 @@ import pytest
 
 from graph.engine import round_trips
 from schema import build_schema
+from tests.intake_helpers import take
 from tests.referral_helpers import send
+from tests.test_applications import taken
 from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 
@@ -26,6 +28,8 @@ ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Recipient { id fullName: name withheldCategories }
   ... on Referral { id referralStatus: status toInstitution { id } }
   ... on Case { id caseStatus: status programme }
+  ... on Intake { id intakeStatus: status channel }
+  ... on Application { id applicationStatus: status program { id } }
 } }"""
 
 # type -> (key field, a representation that exists, the fields expected back, an unknown key)
@@ -53,6 +57,13 @@ ENTITIES: dict[str, tuple[str, str, dict[str, Any], str]] = {
         "ref_nosuchthing",
     ),
     "Case": ("id", "", {"caseStatus": "OPEN", "programme": "CRISIS_HOUSEHOLD"}, "cas_nosuchthing"),
+    "Intake": ("id", "", {"intakeStatus": "OPEN", "channel": "PHONE"}, "itk_nosuchthing"),
+    "Application": (
+        "id",
+        "",
+        {"applicationStatus": "RECEIVED", "program": {"id": "prg_emergency"}},
+        "apl_nosuchthing",
+    ),
 }
 
 
@@ -84,6 +95,8 @@ async def test_each_entity_resolves_by_key_and_unknown_keys_are_null(api):
                 token,
             )
         )["openCase"]["id"],
+        "Intake": (await take(api, caseworker, recipientId=recipient))["id"],
+        "Application": (await taken(api, caseworker, recipient, []))["id"],
     }
     representations, expected = [], []
     for type_name, (key, known, fields, unknown) in ENTITIES.items():

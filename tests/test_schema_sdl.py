@@ -60,6 +60,34 @@ MUTATION_ARGS = {
     "updateResource": '(id: "$ID", expectedVersion: 1, input: {name: "y"}) { id }',
     "setResourceStatus": '(id: "$ID", status: CLOSED) { id }',
     "setResourceVisibility": '(resourceId: "$ID", expectedVersion: 1, listing: PUBLIC) { id }',
+    "takeIntake": '(input: {channel: PHONE, urgency: ROUTINE, situation: "x", needs: '
+    '[{code: "DAILY_LIVING", severity: 1}], recipientId: "rcp_000000000000"}) { id }',
+    "pickUpIntake": '(id: "itk_000000000000", expectedVersion: 1) { id }',
+    "handOverIntake": '(id: "itk_000000000000", expectedVersion: 1) { id }',
+    "setIntakePlan": '(id: "itk_000000000000", expectedVersion: 1, plan: {goals: [], '
+    "items: []}) { id }",
+    "closeIntake": '(id: "itk_000000000000", expectedVersion: 1, action: ANSWERED) { id }',
+    "recordCrisisVisit": '(id: "crr_000000000000", expectedVersion: 1) { id }',
+    "recordCrisisAssessment": '(id: "crr_000000000000", expectedVersion: 1, needs: []) { id }',
+    "closeCrisisReport": '(id: "crr_000000000000", expectedVersion: 1, outcome: NO_ACTION, '
+    'reason: "x") { id }',
+    "takeApplication": '(input: {recipientId: "rcp_000000000000", programId: "prg_emergency"}) '
+    "{ id }",
+    "updateApplicationDocuments": '(id: "apl_000000000000", expectedVersion: 1, documents: []) '
+    "{ id }",
+    "forwardApplication": '(id: "apl_000000000000", expectedVersion: 1) { id }',
+    "startApplicationReview": '(id: "apl_000000000000", expectedVersion: 1) { id }',
+    "decideApplication": '(id: "apl_000000000000", expectedVersion: 1, decision: GRANTED) { id }',
+    "createConference": '(input: {name: "x", regionCode: "5011025000"}) { id }',
+    "addConferenceMember": '(conferenceId: "cnf_000000000000", expectedVersion: 1, '
+    'institutionId: "ins_owner01") { id }',
+    "scheduleConferenceSession": '(conferenceId: "cnf_000000000000", '
+    'scheduledAt: "2026-12-10T05:00:00Z") { id }',
+    "tableCase": '(sessionId: "ses_000000000000", caseId: "cas_000000000000", '
+    'legalBasis: "x") { id }',
+    "recordConferenceMinutes": '(sessionId: "ses_000000000000", expectedVersion: 1, '
+    'minutes: "x") { id }',
+    "completeConferenceAction": '(id: "act_000000000000", expectedVersion: 1) { id }',
 }
 
 
