@@ -87,7 +87,9 @@ async def test_acknowledged_writes_survive_engine_kill_under_load(
         settings, data_dir=tmp_path, graph_name="durable-api", elasticsearch_url=search_url
     )
     children = await asyncio.to_thread(start_engines, own)
-    backends = await connect(own, children, owned=True)
+    # Not owned: the server's supervisor would start the killed engine again, and this test
+    # restarts it itself.
+    backends = await connect(own, children)
     acknowledged: list[dict] = []
     try:
         async with running(backends) as runtime:
@@ -118,6 +120,7 @@ async def test_acknowledged_writes_survive_engine_kill_under_load(
                 await asyncio.to_thread(_reap, children)
     finally:
         await backends.close()
+        await asyncio.to_thread(children.stop)
     assert len(acknowledged) >= 20
 
     again = await asyncio.to_thread(start_engines, own)
