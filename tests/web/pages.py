@@ -94,14 +94,17 @@ async def context(
 ROLE_LABELS = {"CASEWORKER": "사례관리 담당", "REGISTRANT": "자원 등록 담당", "ADMIN": "관리자"}
 
 
-async def sign_in_as_demo(page: Any, institution_name: str, role: str | None = None) -> None:
-    """The demo sign-in: one button per demo staff member, named by institution and roles;
-    `role` picks one where an institution has several demo users (the receiving 복지관 has a
-    caseworker and a registrant)."""
+def demo_staff_button(page: Any, institution_name: str, role: str = "CASEWORKER") -> Any:
+    """The sign-in page's button of one demo staff member: named by institution and roles, so
+    an institution with several demo users (the 주민센터's caseworker and 마을복지플래너, the
+    receiving 복지관's caseworker and registrant) is told apart by the role."""
+    return page.get_by_role("button", name=institution_name).filter(has_text=ROLE_LABELS[role])
+
+
+async def sign_in_as_demo(page: Any, institution_name: str, role: str = "CASEWORKER") -> None:
+    """The demo sign-in, as the demo staff member of `institution_name` holding `role`."""
     await page.goto("/signin")
-    button = page.get_by_role("button", name=institution_name)
-    if role is not None:
-        button = button.filter(has_text=ROLE_LABELS[role])
+    button = demo_staff_button(page, institution_name, role)
     await expect(button).to_have_count(1)
     await button.click()
     await expect(page.get_by_test_id("who")).to_contain_text(institution_name)

@@ -12,6 +12,7 @@ from playwright.async_api import expect
 from tests.web.pages import (
     Site,
     context,
+    demo_staff_button,
     search_words,
     serious_violations,
     sign_in_as_demo,
@@ -58,7 +59,7 @@ async def test_main_pages_are_accessible(site: Site, browser: Any, artifacts: Pa
         async with context(browser, site, width=width, height=900) as ctx:
             page = await ctx.new_page()
             await page.goto("/signin")
-            staff = page.get_by_role("button", name=site.institution_name(caseworker_home))
+            staff = demo_staff_button(page, site.institution_name(caseworker_home))
             await expect(staff).to_be_visible()
             await _check(page, f"signin{suffix}", artifacts, problems)
 

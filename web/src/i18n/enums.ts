@@ -86,6 +86,7 @@ export const ENUM_LABELS: Record<string, Labels> = {
     REGISTRANT: ["자원 등록 담당", "Registrant"],
     ADMIN: ["관리자", "Admin"],
     PLATFORM_ADMIN: ["플랫폼 관리자", "Platform admin"],
+    VILLAGE_PLANNER: ["마을복지플래너", "Village welfare planner"],
   },
   CaseStatus: {
     OPEN: ["개시", "Open"],
