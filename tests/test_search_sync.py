@@ -14,6 +14,7 @@ from search.engine import make_search_client
 from search.index import ensure_index
 from search.resources import index_body, with_ancestors
 from server.runtime import running
+from server.sync import rebuild_from_graph
 from tests.test_resources_api import REGISTER, UPDATE, resource_input
 
 
@@ -88,8 +89,13 @@ async def test_index_is_rebuilt_from_the_graph_at_start(backends, api):
         }
     await upsert_resources(backends.graph, records, now_ms=0)
     await backends.graph.run("MATCH (o:OutboxMarker) SET o.pendingSince = null", write=True)
-    # A second server start on the same graph rebuilds the (in-memory) index from the graph.
+    # The markers are cleared, so the sync loop will not index these: only a rebuild does.
+    # A second server start on the same graph rebuilds an in-memory (embedded) index from the
+    # graph; a persistent one (the local OpenSearch, a cluster) is kept at start and rebuilt
+    # by `hanaro reindex`, which runs `rebuild_from_graph`.
     async with running(backends) as second:
+        if not second.settings.embedded_search:
+            await rebuild_from_graph(second.sync)
         count = await second.backends.search.count(index=second.settings.search_index)
         assert count["count"] == 30
 
