@@ -63,13 +63,16 @@ class JavaProgram:
     def source(self) -> Path:
         return self.folder / f"{self.launcher}.java"
 
+    def jars_fetched(self) -> bool:
+        """The jars in lib/ were fetched for the descriptor as it is now."""
+        stamp = self.lib / ".fetched"
+        return stamp.exists() and stamp.stat().st_mtime >= (self.folder / "pom.xml").stat().st_mtime
+
     def fetched(self) -> bool:
         """The jars match the descriptor and the launcher is compiled from its source."""
-        stamp = self.lib / ".fetched"
         compiled = self.classes / f"{self.launcher}.class"
         return (
-            stamp.exists()
-            and stamp.stat().st_mtime >= (self.folder / "pom.xml").stat().st_mtime
+            self.jars_fetched()
             and compiled.exists()
             and compiled.stat().st_mtime >= self.source.stat().st_mtime
         )
@@ -95,8 +98,7 @@ def fetch(program: JavaProgram, say: Callable[[str], None] = print) -> None:
         return
     _tool("java")
     mvn, javac = _tool("mvn"), _tool("javac")
-    stamp = program.lib / ".fetched"
-    if not stamp.exists() or stamp.stat().st_mtime < (program.folder / "pom.xml").stat().st_mtime:
+    if not program.jars_fetched():
         say(f"fetching the {program.name} jars with Maven (once; about 50–130 MB) ...")
         partial = program.folder / "lib.partial"
         shutil.rmtree(partial, ignore_errors=True)
@@ -110,7 +112,7 @@ def fetch(program: JavaProgram, say: Callable[[str], None] = print) -> None:
         )  # fmt: skip
         shutil.rmtree(program.lib, ignore_errors=True)
         partial.rename(program.lib)
-        stamp.touch()
+        (program.lib / ".fetched").touch()
     say(f"compiling the {program.name} launcher ...")
     program.classes.mkdir(exist_ok=True)
     classpath = f"{program.lib}/*"
