@@ -59,7 +59,7 @@ _NESTED: dict[str, dict[str, str]] = {
 }
 _PLAIN = ("id", "providerId", "name", "description", "kind", "status", "schedule",
           "internalNotes", "programId", "version", "createdAt", "updatedAt", "hsdsId")  # fmt: skip
-# Open Referral HSDS exchange data (see resolvers/hsds): kept as JSON text, since properties
+# Open Referral HSDS exchange data (see the hsds package): kept as JSON text, since properties
 # cannot hold maps. `hsdsLocation` follows the `address` audience (resolvers.resources.present).
 _JSON = ("hsdsLocation", "hsdsExtra")
 

@@ -287,7 +287,7 @@ async def register_resource(
 ) -> dict[str, Any]:
     """Register a resource for the viewer's (or `providerId`'s) institution. Imports give a
     `resource_id` derived from the source's id and `exchange` data (the `hsds*` parts, see
-    `resolvers.hsds`); GraphQL input never reaches either."""
+    the `hsds` package); GraphQL input never reaches either."""
     viewer = ctx.viewer
     provider_id = data.get("providerId") or viewer.institution_id or ""
     if data.get("providerId"):

@@ -109,8 +109,8 @@ def configure_logging() -> None:
 
 async def _hsds_import(settings: Settings, args: argparse.Namespace) -> int:
     """Load HSDS documents; 0 when every record loaded, 1 when some were rejected."""
-    from resolvers.hsds.importer import Importer
-    from resolvers.hsds.reading import read_documents
+    from hsds.importer import Importer
+    from hsds.reading import read_documents
     from server.progress import ProgressBar
     from server.runtime import running
 
@@ -145,8 +145,8 @@ async def _hsds_export(settings: Settings, directory: Path) -> int:
     """Write the public directory as HSDS documents, each checked against its schema."""
     import json
 
-    from resolvers.hsds.documents import validate
-    from resolvers.hsds.export import export_documents
+    from hsds.documents import validate
+    from hsds.export import export_documents
     from server.runtime import running
 
     folders = {"organization": "organizations", "taxonomy": "taxonomies",

@@ -18,11 +18,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from graph.engine import GraphUnavailable
+from hsds import feed, taxonomies
+from hsds.documents import HSDS_VERSION, openapi_description
+from hsds.feed import Near, Page, ServiceQuery
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.hsds import feed, taxonomies
-from resolvers.hsds.documents import HSDS_VERSION, openapi_description
-from resolvers.hsds.feed import Near, Page, ServiceQuery
 from resolvers.validation import describe_forbidden
 from search.engine import SearchUnavailable
 from server.auth import AuthError

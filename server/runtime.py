@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from graph.access import Viewer
 from graph.migrations import migrate
+from hsds.feed import ensure_hsds_ids
 from resolvers.context import Limits, Services
 from resolvers.crisis_report_limiter import ReportLimiter
-from resolvers.hsds.feed import ensure_hsds_ids
 from resolvers.institutions import assign_default_jurisdictions
 from resolvers.membership_scans import start_scheduled_scan
 from resolvers.needs import NeedCatalog

@@ -10,7 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from resolvers.hsds.documents import HSDS_DIR, validate
+from hsds.documents import HSDS_DIR, validate
 
 ENVELOPE = ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from resolvers.hsds.documents import HSDS_DIR
+from hsds.documents import HSDS_DIR
 from server.progress import ProgressBar
 from tests.hsds_support import check_one
 from tests.test_cli import run

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from resolvers.hsds.ids import NEEDS_TAXONOMY_ID, derived_uuid, need_term_id
+from hsds.ids import NEEDS_TAXONOMY_ID, derived_uuid, need_term_id
 from tests.hsds_support import check_one, check_page, check_root
 from tests.test_resources_api import register
 from tests.test_search import settled

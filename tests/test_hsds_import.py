@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from graph.resources import count_resources
-from resolvers.hsds.documents import HSDS_DIR
-from resolvers.hsds.export import export_documents
-from resolvers.hsds.ids import need_term_id
-from resolvers.hsds.importer import Importer
-from resolvers.hsds.reading import read_documents
+from hsds.documents import HSDS_DIR
+from hsds.export import export_documents
+from hsds.ids import need_term_id
+from hsds.importer import Importer
+from hsds.reading import read_documents
 from tests.hsds_support import check_one, check_page
 from tests.test_search import settled
 from tests.test_visibility import VIEWERS

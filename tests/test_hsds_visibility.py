@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from resolvers.hsds.ids import derived_uuid
+from hsds.ids import derived_uuid
 from tests.hsds_support import check_one, check_page
 from tests.test_resources_api import register
 from tests.test_search import settled

@@ -19,13 +19,13 @@ from graph import hsds as repo
 from graph.access import Viewer
 from graph.engine import GraphConstraintError, Row
 from graph.institutions import upsert_institutions
+from hsds.documents import validate
+from hsds.feed import ensure_hsds_ids
+from hsds.ids import canonical_uuid, hanaro_id
+from hsds.intake import Intake, Mapper
+from hsds.reading import Document, Problem
 from resolvers.context import RequestContext, Services
 from resolvers.errors import HanaroError
-from resolvers.hsds.documents import validate
-from resolvers.hsds.feed import ensure_hsds_ids
-from resolvers.hsds.ids import canonical_uuid, hanaro_id
-from resolvers.hsds.intake import Intake, Mapper
-from resolvers.hsds.reading import Document, Problem
 from resolvers.resources import register_resource, set_resource_status, update_resource
 from resolvers.stamps import iso_now, new_id
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.engine import Row
-from resolvers.hsds.ids import (
+from hsds.ids import (
     NEEDS_TAXONOMY_ID,
     derived_uuid,
     need_term_id,

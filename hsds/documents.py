@@ -1,6 +1,7 @@
-"""The HSDS 3.0 schema copies in `hsds/` (top of the repository; source commit and licence in
-its README) and JSON-schema validators over them. Nothing is fetched: the compiled schemas are
-self-contained, and the taxonomy schemas' `$ref`s resolve to the copies beside them."""
+"""The HSDS 3.0 schema copies among this package's data files (`schema/`, `examples/`; source
+commit and licence in its README) and JSON-schema validators over them. Nothing is fetched: the
+compiled schemas are self-contained, and the taxonomy schemas' `$ref`s resolve to the copies
+beside them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from referencing.jsonschema import DRAFT202012
 
 __all__ = ["HSDS_DIR", "KINDS", "SchemaProblem", "openapi_description", "validate", "validator"]
 
-HSDS_DIR = Path(__file__).resolve().parents[2] / "hsds"
+# The package's own directory: its data files are installed beside its modules.
+HSDS_DIR = Path(__file__).resolve().parent
 HSDS_VERSION = "3.0"
 # What can be validated -> the schema file (relative to hsds/schema).
 KINDS: dict[str, str] = {

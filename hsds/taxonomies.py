@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graph import hsds as repo
+from hsds import mapping
+from hsds.feed import Page, envelope, need_codes_by_term, uuid_parameter
+from hsds.ids import NEEDS_TAXONOMY_ID, canonical_uuid
+from hsds.mapping import Vocabulary
 from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
-from resolvers.hsds import mapping
-from resolvers.hsds.feed import Page, envelope, need_codes_by_term, uuid_parameter
-from resolvers.hsds.ids import NEEDS_TAXONOMY_ID, canonical_uuid
-from resolvers.hsds.mapping import Vocabulary
 
 __all__ = ["get_taxonomy", "get_term", "list_taxonomies", "list_terms", "need_terms"]
 

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from hsds.ids import NEEDS_TAXONOMY_ID, canonical_uuid, need_term_id
 from resolvers.errors import HanaroError
-from resolvers.hsds.ids import NEEDS_TAXONOMY_ID, canonical_uuid, need_term_id
 from resolvers.needs import NeedCatalog
 from resolvers.regions import RegionCatalog
 from resolvers.search import distance_km

@@ -2,8 +2,8 @@
 Hanaro.
 
 - `ids`: HSDS ids (UUIDs) for Hanaro records, and Hanaro ids for imported ones
-- `documents`: the copies of the HSDS schemas (`hsds/` at the top of the repository) and
-  their validators
+- `documents`: the copies of the HSDS schemas (`schema/` and `examples/` beside these
+  modules; source commit and licence in README.md) and their validators
 - `mapping`: presented records -> HSDS dicts (services, organizations, locations, terms)
 - `feed`: what the `/hsds` routes return: lists with HSDS's page envelope, single records
 - `taxonomies`: the Hanaro needs taxonomy and imported taxonomies on the feed
@@ -12,5 +12,7 @@ Hanaro.
 - `importer`: HSDS documents -> institutions, taxonomies and resources, through the API's paths
 - `export`: the public directory as HSDS documents
 
-Submodules import what they need; this package imports nothing, so that
-`resolvers.resources` and the others can be imported first."""
+None of it is a GraphQL resolver: it sits beside `schema`, on top of `resolvers` and `graph`
+(`server` -> `hsds` -> `resolvers` -> `graph`), and nothing below it imports it. Submodules
+import what they need; this package imports nothing, so importing one submodule loads only
+its own dependencies."""

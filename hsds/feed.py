@@ -16,16 +16,16 @@ from graph import hsds as repo
 from graph import institutions as institutions_repo
 from graph import resources as resources_repo
 from graph.engine import GraphEngine, Row
-from resolvers.context import RequestContext
-from resolvers.errors import HanaroError
-from resolvers.hsds import mapping
-from resolvers.hsds.ids import (
+from hsds import mapping
+from hsds.ids import (
     NEEDS_TAXONOMY_ID,
     canonical_uuid,
     derived_uuid,
     need_term_id,
 )
-from resolvers.hsds.mapping import Vocabulary
+from hsds.mapping import Vocabulary
+from resolvers.context import RequestContext
+from resolvers.errors import HanaroError
 from resolvers.resources import present
 from resolvers.search import MAX_OFFSET, encode_search_cursor, search
 
