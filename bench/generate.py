@@ -13,7 +13,7 @@ What it makes, from one seed and one reference day (the same pair gives the same
   elsewhere (names, text, regions and address follow the new provider), each with its own
   capacity, a little of the need mix of another resource and a spread of audiences;
 - recipients: Korean names, household types with their age bands and need sets
-  (`server.demo_people`), income and disability distributions, registered by the 주민센터
+  (`demo.people`), income and disability distributions, registered by the 주민센터
   of their 읍면동, each with 1–2 needs assessments, 0–3 enrollments in resources that serve
   their needs, and for some a case (lead, participants, notes), consents and referrals in
   every state. The recipient row carries the access fields its cases, consents and
@@ -35,6 +35,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from demo.dataset import build_demo_dataset
+from demo.load import demo_resource_record
+from demo.people import CASE_NOTES, GIVEN_NAMES, HOUSEHOLDS, NEED_SETS, SURNAMES
 from graph.assessments import upsert_assessments
 from graph.cases import upsert_case_notes, upsert_cases
 from graph.consents import upsert_consents
@@ -46,9 +49,6 @@ from graph.referrals import upsert_referrals
 from graph.regions import load_region_seed
 from graph.resources import upsert_resources
 from resolvers.cases import PROGRAMMES
-from server.demo import demo_resource_record
-from server.demo_data import build_demo_dataset
-from server.demo_people import CASE_NOTES, GIVEN_NAMES, HOUSEHOLDS, NEED_SETS, SURNAMES
 from server.runtime import Runtime
 
 __all__ = ["SCALES", "Loaded", "Scale", "Synthetic", "load"]

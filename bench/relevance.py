@@ -14,11 +14,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from demo.dataset import build_demo_dataset
+from demo.load import demo_resource_record
 from graph.institutions import upsert_institutions
 from graph.resources import upsert_resources
 from resolvers.resources import DEFAULT_FIELD_AUDIENCES
-from server.demo import demo_resource_record
-from server.demo_data import build_demo_dataset
 from server.runtime import Runtime
 from server.sync import rebuild_from_graph
 

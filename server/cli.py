@@ -34,8 +34,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
+    from demo.load import load_demo
     from server.app import create_app
-    from server.demo import load_demo
     from server.runtime import running
 
     backends = await open_backends(settings)
@@ -84,7 +84,7 @@ def _print_demo_tokens(secret: str, *, shell: bool) -> None:
     """The demo users' tokens: labelled for people, or as `export NAME=token` lines for
     `eval "$(hanaro demo --tokens --shell)"` (names: SENDER, RECEIVER, REGISTRANT,
     REGIONAL_ADMIN, PLATFORM_ADMIN)."""
-    from server.demo import demo_user_tokens
+    from server.demo_tokens import demo_user_tokens
 
     users = demo_user_tokens(secret)
     if shell:

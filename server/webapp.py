@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.demo import demo_user_tokens
+from server.demo_tokens import demo_user_tokens
 from server.runtime import Runtime
 
 __all__ = ["WEB_DIST", "graphiql_page", "webapp_routes"]
@@ -60,7 +60,7 @@ def graphiql_page() -> Response:
 
 
 def _demo_staff(runtime: Runtime) -> list[dict[str, object]]:
-    """One entry per demo user as `server.demo` defines them (label, institution and its name
+    """One entry per demo user as `demo.users` defines them (label, institution and its name
     — the platform operator is not in the directory —, roles) with the token `hanaro demo`
     prints."""
     return [

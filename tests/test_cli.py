@@ -139,7 +139,7 @@ def test_demo_serves_then_ctrl_c_stops_everything(tmp_path, engine_set):
         output = "".join(lines)
         assert f"{base}/graphql" in output
         tokens = re.findall(r"^\s{4}(eyJ\S+)$", output, re.MULTILINE)
-        assert len(tokens) == 6, output  # one per demo user (server/demo.py)
+        assert len(tokens) == 6, output  # one per demo user (demo/users.py)
         # The search client's requests are not logged line by line.
         assert "httpx" not in output and "HTTP Request" not in output, output
         # The tokens can be printed again while the demo runs, without starting anything.

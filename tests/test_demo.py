@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from demo.dataset import build_demo_dataset
+from demo.load import load_demo
+from demo.users import demo_roles, demo_users
 from graph.needs import load_need_seed
 from graph.regions import load_region_seed
 from resolvers.stamps import now_ms
-from server.demo import demo_roles, demo_tokens, demo_users, load_demo
-from server.demo_data import build_demo_dataset
+from server.demo_tokens import demo_tokens
 
 
 def test_dataset_is_deterministic_and_large_enough():
@@ -100,7 +102,7 @@ def test_seed_files_are_in_the_repository():
 
 
 async def test_demo_recipients_have_history_cases_and_consents(api):
-    from server.demo_people import COUNT
+    from demo.people import COUNT
 
     counts = await load_demo(api.runtime.backends.graph)
     assert counts["recipients"] == COUNT
@@ -134,7 +136,7 @@ async def test_demo_recipients_have_history_cases_and_consents(api):
 
 
 async def test_demo_referrals_in_every_state(api):
-    from server.demo_referrals import REFERRAL_PLAN
+    from demo.referrals import REFERRAL_PLAN
 
     graph = api.runtime.backends.graph
     counts = await load_demo(graph)

@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from graphql import OperationDefinitionNode, parse, validate
 
+from demo.load import load_demo
 from schema import build_schema
-from server.demo import demo_user_tokens, load_demo
+from server.demo_tokens import demo_user_tokens
 from tests.doc_examples import ROOT, Example, all_examples, examples_of
 from tests.live import live_server
 

@@ -9,10 +9,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from demo.dataset import build_demo_dataset
+from demo.users import demo_roles, demo_users
 from graph.institutions import upsert_institutions
 from server.app import create_app
-from server.demo import demo_roles, demo_users
-from server.demo_data import build_demo_dataset
 from server.runtime import Runtime
 from server.webapp import WEB_DIST
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from server.demo import load_demo
-from server.demo_data import build_demo_dataset
+from demo.dataset import build_demo_dataset
+from demo.load import load_demo
 from server.engines import Backends
 from server.runtime import running
 from server.webapp import WEB_DIST

@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 
 from playwright.async_api import expect
 
+from demo.dataset import DemoDataset
+from demo.users import demo_roles
 from server.auth import issue_token
-from server.demo import demo_roles
-from server.demo_data import DemoDataset
 from server.runtime import Runtime
 
 # Generous bounds: the machine may be a loaded 2-core box; nothing here sleeps.

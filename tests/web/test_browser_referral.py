@@ -22,7 +22,7 @@ def _referable_resource(site: Site, sender: str) -> dict[str, Any]:
     candidates = [
         row
         for index, row in enumerate(site.data.resources)
-        if index % 10 not in (3, 7)  # listing and address stay PUBLIC (server.demo)
+        if index % 10 not in (3, 7)  # listing and address stay PUBLIC (demo.load)
         and row["status"] == "ACTIVE"
         and ((row.get("capacity") or {}).get("available") or 0) > 0
         and row["providerId"] != sender

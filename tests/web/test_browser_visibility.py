@@ -16,7 +16,7 @@ UPDATE = """mutation($id: ID!, $input: UpdateResourceInput!) {
 
 
 def _own_resources(site: Site, institution: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Two active resources of `institution` with the default visibility (server.demo varies
+    """Two active resources of `institution` with the default visibility (demo.load varies
     it by position), the first with a phone number. Pages find them by id (names repeat)."""
     found = [
         row

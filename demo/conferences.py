@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from demo.dataset import DemoDataset
 from graph import conferences, recipients
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
-from server.demo_data import DemoDataset
 
 __all__ = ["load_demo_conferences"]
 

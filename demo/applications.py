@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from demo.dataset import DemoDataset
 from graph import applications, assessments, recipients
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
-from server.demo_data import DemoDataset
 
 __all__ = ["APPLICANT", "load_demo_applications"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from demo.dataset import DemoDataset
 from graph import consents, recipients, referrals
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
-from server.demo_data import DemoDataset
 
 __all__ = ["REFERRAL_PLAN", "load_demo_referrals"]
 

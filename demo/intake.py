@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from demo.dataset import DemoDataset
 from graph import crisis_reports, intakes, recipients
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
-from server.demo_data import DemoDataset
 
 __all__ = ["CRISIS_PLAN", "INTAKE_PLAN", "load_demo_intake"]
 

@@ -12,10 +12,11 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from demo.dataset import DemoDataset
+from demo.files import frozen, read
 from graph import assessments, cases, consents, enrollments, recipients
 from graph.access import Viewer, listing_params
 from graph.engine import GraphEngine
-from server.demo_data import DemoDataset
 
 __all__ = [
     "CASE_NOTES",
@@ -27,38 +28,18 @@ __all__ = [
     "load_demo_recipients",
 ]
 
-SURNAMES = ("김", "이", "박", "고", "양", "부", "강", "현", "오", "문", "좌", "정", "한", "송")
-GIVEN_NAMES = (
-    "순자", "영수", "말순", "정희", "춘자", "옥순", "철수", "미숙", "상철", "복희",
-    "지아", "도윤", "하준", "서윤", "은비", "민호", "경자", "영식", "금자", "태호",
-)  # fmt: skip
-HOUSEHOLDS = (
-    ("SINGLE_ELDERLY", 1, (70, 92)),
-    ("SINGLE_PARENT", 3, (28, 48)),
-    ("GRANDPARENT_HEADED", 3, (62, 80)),
-    ("MULTICULTURAL", 4, (25, 45)),
-    ("DISABLED_MEMBER", 2, (30, 65)),
-    ("GENERAL", 2, (40, 70)),
+_PEOPLE = frozen(read("people.json"))
+SURNAMES: tuple[str, ...] = _PEOPLE["surnames"]
+GIVEN_NAMES: tuple[str, ...] = _PEOPLE["givenNames"]
+# (household type, size, (youngest, oldest) age of the person registered)
+HOUSEHOLDS: tuple[tuple[str, int, tuple[int, int]], ...] = tuple(
+    (row["type"], row["size"], row["ages"]) for row in _PEOPLE["households"]
 )
-NEED_SETS = (
-    ("DAILY_LIVING_MEALS", "SOCIAL_ISOLATION", "HEALTH_CHRONIC_DISEASE"),
-    ("ECONOMY_LIVING_COSTS", "FAMILY_CHILDCARE", "EDUCATION_EXPENSES"),
-    ("EDUCATION_LEARNING", "FAMILY_CARE_BURDEN", "ECONOMY_LIVING_COSTS"),
-    ("FAMILY_MULTICULTURAL", "EMPLOYMENT_JOB_SEARCH", "LEGAL_RESIDENCY"),
-    ("DAILY_LIVING_PERSONAL_CARE", "DAILY_LIVING_MOBILITY", "HEALTH_REHABILITATION"),
-    ("ECONOMY_DEBT", "HEALTH_MENTAL", "LIVING_ENVIRONMENT_HOUSING"),
-)
-_PROGRAMMES = (
-    "ELDERLY_LIVING_ALONE", "CRISIS_HOUSEHOLD", "DREAM_START", "WELFARE_CENTER",
-    "VISITING_HEALTH", "SELF_SUFFICIENCY", "MENTAL_HEALTH", "MEDICAL_AID",
-)  # fmt: skip
-CASE_NOTES = (
-    "가정 방문: 식사 상태와 복약 확인, 다음 주 재방문 예정.",
-    "보호자와 통화, 병원 동행 일정 조율.",
-    "긴급지원 신청 서류 접수 완료.",
-    "사례회의 결과 주 2회 안부 확인으로 결정.",
-)
-_DISABILITY = ("NONE", "NONE", "NONE", "NONE", "MILD")
+# Needs assessed together (bench/generate.py pairs each with the household of its place).
+NEED_SETS: tuple[tuple[str, ...], ...] = _PEOPLE["needSets"]
+_PROGRAMMES: tuple[str, ...] = _PEOPLE["programmes"]
+CASE_NOTES: tuple[str, ...] = _PEOPLE["caseNotes"]
+_DISABILITY: tuple[str, ...] = _PEOPLE["disability"]
 COUNT = 40
 _TODAY = date(2026, 11, 1)
 
