@@ -14,17 +14,18 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from graph.institutions import upsert_institutions
 from server.app import create_app
-from server.auth import issue_token
 from server.engines import Backends, EngineChildren, connect, start_engines
 from server.runtime import Runtime, running
 from server.settings import Settings
+from tests.support.api import Api
+from tests.support.engines import discard
+from tests.support.institutions import institution
 
 _counter = itertools.count()
 
@@ -82,14 +83,6 @@ async def backends(settings: Settings, engines: EngineChildren) -> AsyncIterator
     await backends.close()
 
 
-async def discard(backends: Backends) -> None:
-    """Drop what one test wrote: its graph, and its indexes (alias `search_index`)."""
-    await backends.graph.drop()
-    await backends.search.indices.delete(
-        index=f"{backends.settings.search_index}*", ignore_unavailable=True
-    )
-
-
 @pytest.fixture
 async def runtime(backends: Backends) -> AsyncIterator[Runtime]:
     async with running(backends) as rt:
@@ -106,70 +99,6 @@ async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
 JEJU_CITY = "50110"
 
 
-def institution(
-    ident: str,
-    region: str,
-    *,
-    sector: str = "PRIVATE",
-    kind: str = "WELFARE_CENTER",
-    name: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "id": ident,
-        "name": name or f"기관 {ident}",
-        "sector": sector,
-        "kind": kind,
-        "regionCode": region,
-        "lat": 33.5,
-        "lon": 126.5,
-    }
-
-
-class Api:
-    """A GraphQL caller bound to the test app, with token helpers."""
-
-    def __init__(self, client: httpx.AsyncClient, runtime: Runtime) -> None:
-        self.client = client
-        self.runtime = runtime
-
-    def token(self, institution_id: str, *roles: str, subject: str = "staff-1") -> str:
-        return issue_token(
-            self.runtime.secret,
-            subject=subject,
-            institution_id=institution_id,
-            roles=list(roles) or ["CASEWORKER"],
-            ttl_seconds=600,
-        )
-
-    async def raw(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-        )
-
-    async def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        response = await self.raw(query, variables, token)
-        return response.json()
-
-    async def ok(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        body = await self(query, variables, token)
-        assert "errors" not in body, body
-        return body["data"]
-
-    async def error(
-        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-    ) -> dict[str, Any]:
-        body = await self(query, variables, token)
-        assert body.get("errors"), body
-        return body["errors"][0]
-
-
 @pytest.fixture
 async def api(client: httpx.AsyncClient, runtime: Runtime) -> Api:
     await upsert_institutions(
@@ -183,3 +112,18 @@ async def api(client: httpx.AsyncClient, runtime: Runtime) -> Api:
         "2026-01-01T00:00:00.000Z",
     )
     return Api(client, runtime)
+
+
+@pytest.fixture
+def tokens(api: Api) -> dict[str, str]:
+    """A caseworker's (and some admins') token at each institution of `api`; modules whose
+    tests need other institutions define their own `tokens`."""
+    return {
+        "owner": api.token("ins_owner01", "CASEWORKER"),
+        "owner_admin": api.token("ins_owner01", "ADMIN"),
+        "partner": api.token("ins_partner01", "CASEWORKER"),
+        "region": api.token("ins_region01", "CASEWORKER"),
+        "other": api.token("ins_other001", "CASEWORKER"),
+        "other_admin": api.token("ins_other001", "ADMIN"),
+        "platform": api.token("ins_other001", "PLATFORM_ADMIN"),
+    }

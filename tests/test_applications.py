@@ -8,20 +8,12 @@ from typing import Any
 
 import pytest
 
-from tests.intake_helpers import CENTRE, add_offices
-from tests.test_recipients import audit_events, new_recipient
+from tests.support.applications import FIELDS, FORWARD, REVIEW, TAKE, taken
+from tests.support.intakes import CENTRE, add_offices
+from tests.support.recipients import audit_events, new_recipient
 
-FIELDS = """id status version decision reason enrollmentId program { id }
-  documents { code } missingDocuments { code labelKo } takenBy { id } forwardedTo { id }
-  history { status actor }"""
-TAKE = f"""mutation($input: TakeApplicationInput!) {{ takeApplication(input: $input) {{
-  {FIELDS} }} }}"""
 DOCUMENTS = f"""mutation($id: ID!, $v: Int!, $d: [String!]!) {{
   updateApplicationDocuments(id: $id, expectedVersion: $v, documents: $d) {{ {FIELDS} }} }}"""
-FORWARD = f"""mutation($id: ID!, $v: Int!) {{ forwardApplication(id: $id, expectedVersion: $v,
-  note: "서류 확인 완료") {{ {FIELDS} }} }}"""
-REVIEW = f"""mutation($id: ID!, $v: Int!) {{ startApplicationReview(id: $id, expectedVersion: $v) {{
-  {FIELDS} }} }}"""
 DECIDE = f"""mutation($id: ID!, $v: Int!, $d: ApplicationDecision!, $reason: String) {{
   decideApplication(id: $id, expectedVersion: $v, decision: $d, reason: $reason,
                     start: "2026-12-01") {{ {FIELDS} }} }}"""
@@ -40,12 +32,6 @@ async def tokens(api: Any) -> dict[str, str]:
         "other": api.token("ins_other001", "CASEWORKER"),
         "registrant": api.token("ins_owner01", "REGISTRANT"),
     }
-
-
-async def taken(api: Any, token: str, rid: str, documents: list[str]) -> dict[str, Any]:
-    variables = {"input": {"recipientId": rid, "programId": "prg_emergency",
-                           "documents": documents}}  # fmt: skip
-    return (await api.ok(TAKE, variables, token))["takeApplication"]
 
 
 async def test_a_welfare_centre_takes_forwards_and_sees_the_decision(api, tokens):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_resources_api import REGISTER, UPDATE, register, resource_input
+from tests.support.resources import REGISTER, UPDATE, register, resource_input
 
 
 async def resource_count(api) -> int:

@@ -3,12 +3,9 @@ on 127.0.0.1 until Ctrl-C, leaving no engine process behind."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,26 +15,7 @@ import pytest
 
 from server.auth import TokenVerifier
 from server.settings import Settings
-
-HANARO = str(Path(sys.executable).parent / "hanaro")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [HANARO, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
+from tests.support.cli import HANARO, engine_processes, free_port, run
 
 
 def test_help_documents_the_commands():
@@ -96,24 +74,6 @@ def test_unreachable_configured_engine_exits_with_one_clear_line(tmp_path, varia
     assert variable in lines[0] and address in lines[0]
     assert "Traceback" not in result.stderr
     assert not engine_processes(tmp_path)
-
-
-def engine_processes(data_dir: Path, parent_pid: int | None = None) -> list[str]:
-    """Command lines of live processes that belong to a server on `data_dir`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            state = (entry / "stat").read_text().split()[2]
-        except OSError:
-            continue
-        if state == "Z":
-            continue
-        if str(data_dir) in cmdline or (parent_pid and f"--parent-pid {parent_pid}" in cmdline):
-            found.append(cmdline)
-    return found
 
 
 @pytest.mark.parametrize("engine_set", ["embedded", "local"])

@@ -10,32 +10,16 @@ from typing import Any
 import pytest
 
 from resolvers.crisis_report_limiter import ReportLimiter
-from tests.intake_helpers import CENTRE, CITY_HALL, add_offices
-from tests.test_recipients import audit_events, new_recipient
+from tests.support.crisis_reports import FIELDS, LIST, REPORT, VISIT, report
+from tests.support.intakes import CENTRE, CITY_HALL, add_offices
+from tests.support.recipients import audit_events, new_recipient
 
-REPORT = """mutation($input: CrisisReportInput!) { reportCrisis(input: $input) {
-  received message } }"""
-FIELDS = """id status version address observed aboutSelf reporterKind contactAgreed reporterName
-  reporterPhone visitNote outcome outcomeReason intakeId region { code }
-  assignedTo { id } needs { code } history { status actor }"""
-LIST = f"""{{ crisisReports {{ totalCount edges {{ node {{ {FIELDS} }} }} }} }}"""
 GET = f"""query($id: ID!) {{ crisisReport(id: $id) {{ {FIELDS} }} }}"""
-VISIT = f"""mutation($id: ID!, $v: Int!) {{ recordCrisisVisit(id: $id, expectedVersion: $v,
-  note: "방문: 냉장고 비어 있음") {{ {FIELDS} }} }}"""
 ASSESS = f"""mutation($id: ID!, $v: Int!) {{ recordCrisisAssessment(id: $id, expectedVersion: $v,
   needs: ["DAILY_LIVING_MEALS"], note: "결식 위험") {{ {FIELDS} }} }}"""
 CLOSE = f"""mutation($id: ID!, $v: Int!, $o: CrisisReportOutcome!, $reason: String, $i: ID) {{
   closeCrisisReport(id: $id, expectedVersion: $v, outcome: $o, reason: $reason,
                     intakeId: $i) {{ {FIELDS} }} }}"""
-
-
-def report(**overrides: Any) -> dict[str, Any]:
-    base = {
-        "regionCode": "5011025000",
-        "address": "한림읍 한림로 1",
-        "observed": "옆집 어르신 우편물이 쌓여 있고 며칠째 인기척이 없습니다.",
-    }
-    return {**base, **overrides}
 
 
 @pytest.fixture

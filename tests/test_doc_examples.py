@@ -1,7 +1,7 @@
 """Every GraphQL and shell example of README.md and docs/*.md works as written, against the demo
 data set: GraphQL over the app, shell examples in bash against a live server on 127.0.0.1.
 An example that cannot run here is declared so and shows up as skipped under its name; a
-block without a declaration fails (see tests/doc_examples.py for the marker)."""
+block without a declaration fails (see tests/support/doc_examples.py for the marker)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from graphql import OperationDefinitionNode, parse, validate
 from demo.load import load_demo
 from schema import build_schema
 from server.demo_tokens import demo_user_tokens
-from tests.doc_examples import ROOT, Example, all_examples, examples_of
-from tests.live import live_server
+from tests.support.doc_examples import ROOT, Example, all_examples, examples_of
+from tests.support.live import live_server
 
 EXAMPLES = all_examples()
 # Values the placeholders (`rcp_…`) stand for until an example saves another one: the demo

@@ -26,8 +26,9 @@ from server.engines import (
 )
 from server.local_engines import OPENSEARCH, JavaChild, free_port
 from server.runtime import running
-from tests.conftest import Api, institution
-from tests.test_resources_api import REGISTER, resource_input
+from tests.support.api import Api
+from tests.support.institutions import institution
+from tests.support.resources import REGISTER, resource_input
 
 
 def hard_kill(engine: EmbeddedFalkorDB) -> None:

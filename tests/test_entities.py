@@ -13,11 +13,11 @@ import pytest
 
 from graph.engine import round_trips
 from schema import build_schema
-from tests.intake_helpers import take
-from tests.referral_helpers import send
-from tests.test_applications import taken
-from tests.test_recipients import new_recipient
-from tests.test_resources_api import register
+from tests.support.applications import taken
+from tests.support.intakes import take
+from tests.support.recipients import new_recipient
+from tests.support.referrals import send
+from tests.support.resources import register
 
 ENTITIES_QUERY = """query($r: [_Any!]!) { _entities(representations: $r) {
   __typename

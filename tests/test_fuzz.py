@@ -23,9 +23,9 @@ from hypothesis_graphql import from_schema, nodes
 
 from resolvers.validation import FORBIDDEN_IN_TEXT
 from schema import build_schema
-from tests.test_recipients import REGISTER as REGISTER_RECIPIENT
-from tests.test_recipients import person
-from tests.test_resources_api import register
+from tests.support.recipients import REGISTER as REGISTER_RECIPIENT
+from tests.support.recipients import person
+from tests.support.resources import register
 
 EXAMPLES = int(os.environ.get("HANARO_FUZZ_EXAMPLES", "5"))
 FRESH = "HANARO_FUZZ_EXAMPLES" in os.environ  # `make fuzz`: new draws every run

@@ -7,8 +7,8 @@ import json
 
 from hsds.documents import HSDS_DIR
 from server.progress import ProgressBar
-from tests.hsds_support import check_one
-from tests.test_cli import run
+from tests.support.cli import run
+from tests.support.hsds import check_one
 
 EXAMPLES = HSDS_DIR / "examples"
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from hsds.ids import NEEDS_TAXONOMY_ID, derived_uuid, need_term_id
-from tests.hsds_support import check_one, check_page, check_root
-from tests.test_resources_api import register
-from tests.test_search import settled
+from tests.support.hsds import check_one, check_page, check_root
+from tests.support.resources import register
+from tests.support.search import settled
 
 OWNER_ORG = derived_uuid("institution", "ins_owner01")
 OTHER_ORG = derived_uuid("institution", "ins_other001")

@@ -15,9 +15,9 @@ from hsds.export import export_documents
 from hsds.ids import need_term_id
 from hsds.importer import Importer
 from hsds.reading import read_documents
-from tests.hsds_support import check_one, check_page
-from tests.test_search import settled
-from tests.test_visibility import VIEWERS
+from tests.support.hsds import check_one, check_page
+from tests.support.search import settled
+from tests.support.visibility import VIEWERS
 
 EXAMPLES = HSDS_DIR / "examples"
 FILES = ("organization_full.json", "service_full.json", "taxonomy.json", "taxonomy_term.json")
@@ -218,7 +218,7 @@ async def test_bad_records_are_reported_and_the_rest_load(runtime, tmp_path):
 
 async def test_the_export_is_the_public_directory(runtime, api):
     owner = api.token("ins_owner01", "REGISTRANT")
-    from tests.test_resources_api import register
+    from tests.support.resources import register
 
     shown = await register(api, owner, name="공개 자원")
     hidden = await register(api, owner, name="비공개 자원", visibility={"listing": "AUTHENTICATED"})

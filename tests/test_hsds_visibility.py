@@ -1,7 +1,7 @@
-"""Visibility on the HSDS feed: the seven viewers of test_visibility.py over every /hsds list
-and record. Resources with random settings (hypothesis) carry a unique marker per controlled
-field; the oracle (`relation`, independent of graph.access) says who may see what, and no
-response byte may hold a hidden marker, a hidden resource or its ids."""
+"""Visibility on the HSDS feed: the seven viewers of tests/support/visibility.py over every
+/hsds list and record. Resources with random settings (hypothesis) carry a unique marker per
+controlled field; the oracle (`relation`, independent of graph.access) says who may see what,
+and no response byte may hold a hidden marker, a hidden resource or its ids."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 
 from hsds.ids import derived_uuid
-from tests.hsds_support import check_one, check_page
-from tests.test_resources_api import register
-from tests.test_search import settled
-from tests.test_visibility import (
+from tests.support.hsds import check_one, check_page
+from tests.support.resources import register
+from tests.support.search import settled
+from tests.support.visibility import (
     AUDIENCES,
     DEFAULTS,
     FIELDS,

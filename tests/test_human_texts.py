@@ -11,8 +11,8 @@ import pytest
 from resolvers.programs import Facts, evaluate
 from server.auth import TokenVerifier
 from server.settings import Settings
-from tests.test_recipients import new_recipient
-from tests.test_resources_api import register
+from tests.support.recipients import new_recipient
+from tests.support.resources import register
 
 PYTHON_VALUE = re.compile(r"frozenset|set\(\)|\bNone\b|\bTrue\b|\bFalse\b|[\[\]{}]|'\w+',")
 HANGUL = re.compile(r"[가-힣]")

@@ -10,13 +10,13 @@ import asyncio
 
 import httpx
 
-from tests.intake_helpers import CENTRE, PICK_UP, add_offices, take
-from tests.live import live_server, post
-from tests.test_applications import FORWARD, REVIEW, taken
-from tests.test_conferences import MINUTES, setting
-from tests.test_crisis_reports import LIST, REPORT, VISIT, report
-from tests.test_recipients import new_recipient
-from tests.test_write_races import RACERS, split
+from tests.support.applications import FORWARD, REVIEW, taken
+from tests.support.conferences import MINUTES, setting
+from tests.support.crisis_reports import LIST, REPORT, VISIT, report
+from tests.support.intakes import CENTRE, PICK_UP, add_offices, take
+from tests.support.live import live_server, post
+from tests.support.races import RACERS, split
+from tests.support.recipients import new_recipient
 
 
 async def test_racing_pick_ups_of_one_intake_have_one_winner(api):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.intake_helpers import (
+from tests.support.intakes import (
     CENTRE,
     CITY_HALL,
     CLOSE,
@@ -21,9 +21,9 @@ from tests.intake_helpers import (
     new_person,
     take,
 )
-from tests.referral_helpers import CREATE as CREATE_REFERRAL
-from tests.referral_helpers import Clock
-from tests.test_recipients import CONSENT, REGISTER, audit_events, new_recipient, person
+from tests.support.recipients import CONSENT, REGISTER, audit_events, new_recipient, person
+from tests.support.referrals import CREATE as CREATE_REFERRAL
+from tests.support.referrals import Clock
 
 MINUTE_MS = 60_000
 RECIPIENT_VIEW = """query($id: ID!) { recipient(id: $id) { name needs { code }

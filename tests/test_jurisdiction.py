@@ -10,14 +10,11 @@ import pytest
 
 from graph.institutions import institutions_by_ids, upsert_institutions
 from resolvers.institutions import assign_default_jurisdictions
-from tests.conftest import institution
-from tests.referral_helpers import Clock
-from tests.test_membership import UNMET
-from tests.test_recipients import tokens
-from tests.test_referral_stats import figures, history, window
-from tests.test_resources_api import register
-
-__all__ = ["tokens"]
+from tests.support.institutions import institution
+from tests.support.membership import UNMET
+from tests.support.referral_stats import figures, history, window
+from tests.support.referrals import Clock
+from tests.support.resources import register
 
 NOW = "2026-01-01T00:00:00.000Z"
 # 제주시청 sits in 한경면 (5011031000); 한림읍 (5011025000) is another 읍면 of 제주시 (50110).

@@ -20,8 +20,8 @@ from search.resources import ResourceSearch, Searcher, search_resources
 from server.app import create_app
 from server.rate_limit import RateLimiter
 from server.settings import Settings
-from tests.live import live_server
-from tests.test_referral_events import PROTOCOL, SUBSCRIBE
+from tests.support.live import live_server
+from tests.support.referral_events import PROTOCOL, SUBSCRIBE
 
 QUERY = {"query": "{ __typename }"}
 

@@ -15,9 +15,9 @@ import pytest
 
 from server.local_engines import NEO4J, JavaProgram, fetch
 from server.process import StartupError
-from tests.test_cli import HANARO, engine_processes, free_port
-from tests.test_resources_api import register
-from tests.test_search import SEARCH
+from tests.support.cli import HANARO, engine_processes, free_port
+from tests.support.resources import register
+from tests.support.search import SEARCH
 
 LOCAL_ONLY = pytest.mark.parametrize("engine_set", ["local"], indirect=True)
 

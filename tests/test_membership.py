@@ -13,8 +13,9 @@ from graph.needs import load_need_seed
 from graph.programs import SEED_FILE, RuleFileError, load_program_seed
 from graph.regions import load_region_seed
 from resolvers.programs import Facts, evaluate
-from tests.test_recipients import new_recipient
-from tests.test_resources_api import register
+from tests.support.membership import ENROLL, UNMET
+from tests.support.recipients import new_recipient
+from tests.support.resources import register
 
 NEEDS = {n["code"] for n in load_need_seed()}
 REGIONS = {r["code"] for r in load_region_seed()}
@@ -175,11 +176,6 @@ async def test_programme_ids_on_resources_are_checked(api):
 
 ASSESS = """mutation($r: ID!, $needs: [AssessedNeedInput!]!) {
   assessNeeds(recipientId: $r, needs: $needs) { id } }"""
-ENROLL = """mutation($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { id } }"""
-UNMET = """query($region: String!) { unmetNeeds(region: $region) {
-  counts { regionCode need { code } recipients }
-  rows { recipientId regionCode unmetNeeds { code } }
-  pageInfo { hasNextPage } } }"""
 
 
 async def assess(api: Any, token: str, rid: str, *codes: str) -> None:
@@ -342,7 +338,7 @@ async def test_the_scan_records_recommendations_idempotently_and_resumes(api):
 async def test_recommendations_are_for_the_areas_public_offices(api):
     from graph.institutions import upsert_institutions
     from resolvers.membership import scan
-    from tests.conftest import institution
+    from tests.support.institutions import institution
 
     await upsert_institutions(
         api.runtime.backends.graph,

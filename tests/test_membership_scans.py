@@ -11,8 +11,8 @@ from typing import Any
 from graph.institutions import upsert_institutions
 from resolvers.membership_scans import start_scheduled_scan
 from server.runtime import running
-from tests.conftest import institution
-from tests.test_recipients import new_recipient
+from tests.support.institutions import institution
+from tests.support.recipients import new_recipient
 
 START = """mutation($region: String) { startMembershipScan(region: $region) {
   state trigger region startedBy scanned } }"""

@@ -10,7 +10,7 @@ import pytest
 
 from schema import build_schema
 from schema.sensitive import sensitive_input_names
-from tests.test_recipients import REGISTER, person
+from tests.support.recipients import REGISTER, person
 
 NATIONAL_ID = "440302-2345678"
 DIGITS = NATIONAL_ID.replace("-", "")

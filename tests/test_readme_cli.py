@@ -7,7 +7,7 @@ import argparse
 import re
 
 from server.cli import _parser
-from tests.doc_examples import ROOT
+from tests.support.doc_examples import ROOT
 
 
 def commands(parser: argparse.ArgumentParser, prefix: str = "hanaro") -> dict[str, list[str]]:

@@ -5,80 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
-
-import pytest
 
 from graph.engine import round_trips
-from tests.test_resources_api import register
-
-REGISTER = """mutation($input: RegisterRecipientInput!) {
-  registerRecipient(input: $input) { id name readableCategories withheldCategories } }"""
-
-VIEW = """query($id: ID!) { recipient(id: $id) {
-  id name birthDate age sex contact { phone } address household { size type } incomePercent
-  disability flags readableCategories withheldCategories homeRegion { code }
-  registeredBy { id }
-  needs { code severity }
-  assessments { id needs { code } institution { id } }
-  enrollments { id status start resource { id name } }
-  cases { id programme status goals carePlan lead { id } participants { id }
-          notes { text audience } }
-  consents { id scope status }
-} }"""
-
-CONSENT = """mutation($input: RecordConsentInput!) {
-  recordConsent(input: $input) { id scope status } }"""
-
-OPEN_CASE = """mutation($r: ID!, $p: Programme!) {
-  openCase(recipientId: $r, programme: $p, goals: ["주거 안정"]) { id status version } }"""
-
-
-def person(**overrides: Any) -> dict[str, Any]:
-    base = {
-        "name": "김순자",
-        "birthDate": "1944-03-02",
-        "sex": "FEMALE",
-        "regionCode": "5011025000",
-        "phone": "010-1234-5678",
-        "address": "제주시 한림읍 한림로 1",
-        "householdSize": 1,
-        "householdType": "SINGLE_ELDERLY",
-        "incomePercent": 35,
-        "disability": "MILD",
-        "flags": ["기초수급"],
-    }
-    return {**base, **overrides}
-
-
-async def new_recipient(api: Any, token: str, **overrides: Any) -> str:
-    data = await api.ok(REGISTER, {"input": person(**overrides)}, token)
-    return data["registerRecipient"]["id"]
-
-
-async def view(api: Any, rid: str, token: str | None) -> dict[str, Any] | None:
-    return (await api.ok(VIEW, {"id": rid}, token))["recipient"]
-
-
-async def audit_events(api: Any, rid: str) -> list[dict[str, Any]]:
-    return await api.runtime.backends.graph.run(
-        "MATCH (a:AuditEvent {entityId: $id}) RETURN a.operation AS op, "
-        "a.institutionId AS inst, a.categories AS categories ORDER BY a.id",
-        {"id": rid},
-    )
-
-
-@pytest.fixture
-def tokens(api: Any) -> dict[str, str]:
-    return {
-        "owner": api.token("ins_owner01", "CASEWORKER"),
-        "owner_admin": api.token("ins_owner01", "ADMIN"),
-        "partner": api.token("ins_partner01", "CASEWORKER"),
-        "region": api.token("ins_region01", "CASEWORKER"),
-        "other": api.token("ins_other001", "CASEWORKER"),
-        "other_admin": api.token("ins_other001", "ADMIN"),
-        "platform": api.token("ins_other001", "PLATFORM_ADMIN"),
-    }
+from tests.support.recipients import (
+    CONSENT,
+    OPEN_CASE,
+    REGISTER,
+    audit_events,
+    new_recipient,
+    person,
+    view,
+)
+from tests.support.resources import register
 
 
 async def test_the_registering_institution_sees_everything_and_each_read_is_audited(api, tokens):

@@ -14,15 +14,11 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
-from websockets.typing import Subprotocol
 
-from tests.live import live_server, post
-from tests.referral_helpers import ACCEPT, CREATE, referral_input
-from tests.test_recipients import new_recipient
-
-PROTOCOL = [Subprotocol("graphql-transport-ws")]
-SUBSCRIBE = """subscription { referralEvents { kind status
-  referral { id status version fromInstitution { id } toInstitution { id } } } }"""
+from tests.support.live import live_server, post
+from tests.support.recipients import new_recipient
+from tests.support.referral_events import PROTOCOL, SUBSCRIBE
+from tests.support.referrals import ACCEPT, CREATE, referral_input
 
 
 @contextlib.asynccontextmanager

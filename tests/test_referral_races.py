@@ -8,10 +8,10 @@ import asyncio
 
 import httpx
 
-from tests.live import live_server, post
-from tests.referral_helpers import ACCEPT, DECLINE, send
-from tests.test_recipients import new_recipient
-from tests.test_resources_api import register
+from tests.support.live import live_server, post
+from tests.support.recipients import new_recipient
+from tests.support.referrals import ACCEPT, DECLINE, send
+from tests.support.resources import register
 
 URGENT = {"urgent": True, "urgentReason": "위기 가구 긴급 연계"}
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.referral_helpers import (
+from tests.support.recipients import audit_events, new_recipient, view
+from tests.support.referrals import (
     ACTIONS,
     CREATE,
     DAY_MS,
@@ -22,9 +23,6 @@ from tests.referral_helpers import (
     referral_input,
     send,
 )
-from tests.test_recipients import audit_events, new_recipient, tokens, view
-
-__all__ = ["tokens"]
 
 # (state, action) pairs the workflow allows, and who acts.
 ALLOWED = {
@@ -441,7 +439,7 @@ async def test_the_sweep_expires_referrals_nobody_reads(api, tokens):
 
 async def test_the_inbox_costs_a_bounded_number_of_round_trips(api, tokens, consented):
     from graph.engine import round_trips
-    from tests.test_resources_api import register
+    from tests.support.resources import register
 
     rid, consent = consented
     resource = await register(api, api.token("ins_partner01", "REGISTRANT"))

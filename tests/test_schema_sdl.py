@@ -11,7 +11,7 @@ from graphql import parse
 from graphql.language import FieldDefinitionNode, ObjectTypeDefinitionNode
 
 from schema import build_schema
-from tests.test_resources_api import register
+from tests.support.resources import register
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 REGENERATE = (

@@ -15,7 +15,7 @@ from search.index import ensure_index
 from search.resources import index_body, with_ancestors
 from server.runtime import running
 from server.sync import rebuild_from_graph
-from tests.test_resources_api import REGISTER, UPDATE, resource_input
+from tests.support.resources import REGISTER, UPDATE, resource_input
 
 
 async def indexed(runtime, resource_id: str) -> dict | None:

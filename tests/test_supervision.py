@@ -23,8 +23,8 @@ from server.app import create_app
 from server.auth import issue_token
 from server.engines import open_backends
 from server.runtime import running
-from tests.conftest import institution
-from tests.test_resources_api import resource_input
+from tests.support.institutions import institution
+from tests.support.resources import resource_input
 
 REGISTER = """mutation($input: RegisterResourceInput!) { registerResource(input: $input) { id } }"""
 WRITERS = 3

@@ -11,9 +11,9 @@ import pytest
 
 from graph.engine import GraphInputRefused
 from graph.falkordb import check_header_values
-from tests.test_recipients import REGISTER, person
-from tests.test_resources_api import REGISTER as REGISTER_RESOURCE
-from tests.test_resources_api import resource_input
+from tests.support.recipients import REGISTER, person
+from tests.support.resources import REGISTER as REGISTER_RESOURCE
+from tests.support.resources import resource_input
 
 BAD = ["\x00", "\ud800", "\udfff", "\x1b", "\x7f", "\x85", "\ufffe"]
 

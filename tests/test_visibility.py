@@ -16,33 +16,24 @@ from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from tests.referral_helpers import CREATE as CREATE_REFERRAL
-from tests.referral_helpers import referral_input
-from tests.test_membership import ENROLL
-from tests.test_recipients import new_recipient
-from tests.test_resources_api import register
-from tests.test_search import settled
-
-AUDIENCES = ["PUBLIC", "AUTHENTICATED", "REGION", "PARTNERS", "OWNER"]
-FIELDS = {
-    "DESCRIPTION": "description",
-    "CONTACT": "contact",
-    "ADDRESS": "address",
-    "CAPACITY": "capacity",
-    "SCHEDULE": "schedule",
-    "ELIGIBILITY": "eligibility",
-    "INTERNAL_NOTES": "internalNotes",
-}
-# Where each test institution is, with every region above it (from graph/seed/regions.json).
-REGION_CHAINS = {
-    "ins_owner01": {"5011025000", "50110", "50"},
-    "ins_region01": {"5011031000", "50110", "50"},
-    "ins_partner01": {"5013051000", "50130", "50"},
-    "ins_other001": {"5013025000", "50130", "50"},
-}
-SERVABLE = ["5011025000", "5011031000", "50110", "50130", "5013025000", "50"]
+from tests.support.membership import ENROLL
+from tests.support.recipients import new_recipient
+from tests.support.referrals import CREATE as CREATE_REFERRAL
+from tests.support.referrals import referral_input
+from tests.support.resources import register
+from tests.support.search import settled
+from tests.support.visibility import (
+    AUDIENCES,
+    DEFAULTS,
+    FIELDS,
+    PLACES,
+    REGION_CHAINS,
+    VIEWERS,
+    relation,
+    scenarios,
+    secrets_for,
+)
 
 
 # An urgent referral to the owner (no consent needed), from the recipient `rid`.
@@ -52,18 +43,6 @@ def urgent_to_owner(rid: str, **overrides: Any) -> dict[str, Any]:
         urgentReason="결식 위험", **overrides,
     )  # fmt: skip
 
-
-# Where a resource may be: at the test institutions (inside every distance ring) or ~28 km off.
-PLACES = {"near": (33.5, 126.5), "far": (33.25, 126.56)}
-VIEWERS = {
-    "anonymous": None,
-    "owner caseworker": ("ins_owner01", "CASEWORKER"),
-    "owner admin": ("ins_owner01", "ADMIN"),
-    "region staff": ("ins_region01", "CASEWORKER"),
-    "partner staff": ("ins_partner01", "CASEWORKER"),
-    "unrelated staff": ("ins_other001", "CASEWORKER"),
-    "admin elsewhere": ("ins_other001", "ADMIN"),
-}
 
 SET_VISIBILITY = """mutation($id: ID!, $v: Int!, $listing: Audience, $fields: [FieldAudienceInput!],
                           $partners: [ID!]) {
@@ -77,51 +56,6 @@ ALL_FIELDS = """id name description schedule internalNotes withheldFields
   contact { phone email person } address { text lat lon }
   capacity { total available } eligibility { minAge notes }
   visibility { listing partners }"""
-
-
-def relation(
-    viewer: tuple[str, str] | None, provider: str, served: list[str], partners: list[str]
-) -> int:
-    """The oracle: the narrowest audience (index in AUDIENCES) the viewer belongs to."""
-    if viewer is None:
-        return 0
-    institution = viewer[0]
-    if institution == provider:
-        return 4
-    if institution in partners:
-        return 3
-    if REGION_CHAINS[institution] & set(served):
-        return 2
-    return 1
-
-
-def secrets_for(marker: str) -> dict[str, str]:
-    """A unique value per controlled field, to look for in response bytes."""
-    return {
-        "description": f"DESC-{marker}",
-        "contact": f"CONTACT-{marker}",
-        "address": f"ADDR-{marker}",
-        "capacity": str(9_000_000 + int(marker[:5], 16) % 999_999),
-        "schedule": f"SCHED-{marker}",
-        "eligibility": f"ELIG-{marker}",
-        "internalNotes": f"NOTE-{marker}",
-    }
-
-
-scenarios = st.fixed_dictionaries(
-    {
-        "listing": st.sampled_from(AUDIENCES),
-        "fields": st.dictionaries(st.sampled_from(list(FIELDS)), st.sampled_from(AUDIENCES)),
-        "served": st.lists(st.sampled_from(SERVABLE), min_size=1, max_size=3, unique=True),
-        "partners": st.lists(
-            st.sampled_from(["ins_region01", "ins_partner01", "ins_other001"]), unique=True
-        ),
-        "place": st.sampled_from(list(PLACES)),
-        # Registered open, linked from enrollments and referrals, then narrowed with
-        # setResourceVisibility (instead of registered with its settings).
-        "later": st.booleans(),
-    }
-)
 
 
 SEARCH_ALL = f"""query($input: ResourceSearchInput!) {{ searchResources(input: $input) {{
@@ -423,17 +357,6 @@ async def test_hidden_values_and_records_reach_no_one(api):
             check_shown(name, rel, scenario, one["data"]["resource"], texts)
             for shown in [entity["data"]["_entities"][0], *through]:
                 check_shown(name, rel, scenario, shown, [])
-
-
-DEFAULTS = {
-    "description": "PUBLIC",
-    "schedule": "PUBLIC",
-    "eligibility": "PUBLIC",
-    "address": "PUBLIC",
-    "contact": "AUTHENTICATED",
-    "capacity": "PARTNERS",
-    "internalNotes": "OWNER",
-}
 
 
 async def test_set_visibility_is_owner_only_atomic_and_audited(api):

@@ -3,7 +3,7 @@ the API from the stored settings — checked against what real viewers of each k
 
 from __future__ import annotations
 
-from tests.test_resources_api import register
+from tests.support.resources import register
 
 PREVIEW = """query($id: ID!, $viewer: Audience!) {
   resourceVisibilityPreview(resourceId: $id, viewer: $viewer) {

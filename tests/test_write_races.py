@@ -9,11 +9,10 @@ import asyncio
 
 import httpx
 
-from tests.live import live_server, post
-from tests.test_recipients import OPEN_CASE, new_recipient
-from tests.test_resources_api import UPDATE, register
-
-RACERS = 12
+from tests.support.live import live_server, post
+from tests.support.races import RACERS, split
+from tests.support.recipients import OPEN_CASE, new_recipient
+from tests.support.resources import UPDATE, register
 
 CARE_PLAN = """mutation($c: ID!, $v: Int!, $plan: String!) {
   updateCarePlan(caseId: $c, expectedVersion: $v, carePlan: $plan) { status version carePlan } }"""
@@ -24,12 +23,6 @@ ADD_PARTICIPANT = """mutation($c: ID!, $v: Int!, $i: ID!) {
 
 CLOSE = """mutation($c: ID!, $v: Int!) {
   closeCase(caseId: $c, reason: "목표 달성", expectedVersion: $v) { status version } }"""
-
-
-def split(bodies: list[dict]) -> tuple[list[dict], list[dict]]:
-    winners = [b for b in bodies if "errors" not in b]
-    losers = [b["errors"][0] for b in bodies if "errors" in b]
-    return winners, losers
 
 
 async def test_concurrent_updates_with_one_expected_version_have_one_winner(api):

@@ -34,10 +34,12 @@ from server.app import create_app
 from server.engines import connect
 from server.runtime import Runtime, running
 from server.settings import Settings
-from tests.conftest import Api, discard, institution
 from tests.federation import harness
-from tests.test_recipients import new_recipient
-from tests.test_resources_api import register
+from tests.support.api import Api
+from tests.support.engines import discard
+from tests.support.institutions import institution
+from tests.support.recipients import new_recipient
+from tests.support.resources import register
 
 harness.skip_without_node()
 

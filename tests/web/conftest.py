@@ -19,7 +19,7 @@ from demo.load import load_demo
 from server.engines import Backends
 from server.runtime import running
 from server.webapp import WEB_DIST
-from tests.live import live_server
+from tests.support.live import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"

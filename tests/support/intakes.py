@@ -1,14 +1,14 @@
 """Shared steps of the intake and crisis-report tests: the public offices responsible for
 한림읍 (its 주민센터 and the 제주시청), an intake taken and driven through its states, and the
-service clock moved by hand (tests.referral_helpers.Clock)."""
+service clock moved by hand (tests.support.referrals.Clock)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from graph.institutions import upsert_institutions
-from tests.conftest import institution
-from tests.test_recipients import person
+from tests.support.institutions import institution
+from tests.support.recipients import person
 
 # Responsible for 한림읍 (5011025000), where test recipients live: a 주민센터 there, and the
 # 제주시청, located in another 읍면동 of 제주시.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.test_recipients import CONSENT, new_recipient
+from tests.support.recipients import CONSENT, new_recipient
 
 FIELDS = """id status version urgent sharedCategories outcome reason createdAt expiresAt
   answeredAt completedAt fromInstitution { id } toInstitution { id }

@@ -29,7 +29,7 @@ from pathlib import Path
 
 __all__ = ["DOC_PAGES", "ROOT", "Example", "all_examples", "examples_of"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_LANGUAGES = {"graphql": "graphql", "sh": "sh", "bash": "sh", "shell": "sh"}
 ROLES = {
     "anonymous", "sender", "receiver", "registrant", "regional-admin", "platform-admin", "planner"
