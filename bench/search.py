@@ -17,15 +17,8 @@ from elasticsearch import AsyncElasticsearch
 from bench.generate import Synthetic
 from bench.measure import api_client, percentiles, staff_token
 from graph.engine import round_trips
-from search.resources import (
-    CONTROLLED_FIELDS,
-    Near,
-    Person,
-    ResourceSearch,
-    Searcher,
-    search_body,
-    withheld,
-)
+from search.audiences import CONTROLLED_FIELDS, Searcher, withheld
+from search.query import Near, Person, ResourceSearch, search_body
 from server.runtime import Runtime
 
 __all__ = [

@@ -20,17 +20,11 @@ from resolvers.errors import ErrorCode, HanaroError
 from resolvers.programs import FACT_WORDS
 from resolvers.resources import present
 from resolvers.validation import check_coordinates, check_id, check_unique_codes
+from search.audiences import Searcher
+from search.documents import with_ancestors
 from search.engine import SearchTimeout, SearchUnavailable
-from search.resources import (
-    MAX_TEXT_LENGTH,
-    Near,
-    Person,
-    ResourceSearch,
-    Searcher,
-    SearchHit,
-    search_resources,
-    with_ancestors,
-)
+from search.query import MAX_TEXT_LENGTH, Near, Person, ResourceSearch
+from search.resources import SearchHit, search_resources
 
 __all__ = ["MAX_NEEDS", "MAX_RADIUS_KM", "SearchPage", "search"]
 

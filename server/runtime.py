@@ -20,8 +20,9 @@ from resolvers.programs import ProgramCatalog
 from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
+from search.documents import Vocabulary
 from search.index import ensure_index
-from search.resources import Vocabulary, index_body
+from search.mapping import index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
 from server.intake_escalation import IntakeEscalation

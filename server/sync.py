@@ -17,8 +17,9 @@ from elasticsearch import AsyncElasticsearch
 
 from graph.engine import GraphEngine
 from graph.outbox import all_resource_ids, mark_applied, pending_changes, resources_for_index
+from search.documents import Vocabulary, resource_document
 from search.index import apply_documents, rebuild_index
-from search.resources import Vocabulary, index_body, resource_document
+from search.mapping import index_body
 from server.periodic import PeriodicTask
 
 __all__ = ["SearchSync", "SyncMetrics", "rebuild_from_graph"]

@@ -14,7 +14,8 @@ from bench.__main__ import SCENARIOS, Rounds, print_table, run
 from bench.generate import Scale, Synthetic, load
 from bench.measure import busy_seconds
 from bench.search import QUERIES, engine_search, without_audiences
-from search.resources import Searcher, search_body
+from search.audiences import Searcher
+from search.query import search_body
 
 SMALL = Scale(institutions=120, resources=800, recipients=700)
 ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3)

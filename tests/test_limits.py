@@ -15,8 +15,10 @@ from websockets.asyncio.client import connect
 
 from graph.engine import GraphTimeout, statement_time_limit
 from schema.errors import ErrorShaping
+from search.audiences import Searcher
 from search.engine import SearchTimeout, make_search_client
-from search.resources import ResourceSearch, Searcher, search_resources
+from search.query import ResourceSearch
+from search.resources import search_resources
 from server.app import create_app
 from server.rate_limit import RateLimiter
 from server.settings import Settings

@@ -353,7 +353,7 @@ async def test_search_down_is_unavailable_while_the_rest_works(api, owner):
 
 
 def test_query_terms_mirror_the_analysers():
-    from search.resources import query_terms
+    from search.query import query_terms
 
     assert query_terms("도시락배달") == (["도시", "시락", "락배", "배달"], [], [])
     assert query_terms("빚 때문에") == (["때문", "문에"], ["빚"], [])

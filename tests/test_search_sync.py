@@ -10,9 +10,10 @@ from bench.generate import Scale, Synthetic, load
 from graph.migrations import migrate
 from graph.outbox import mark_applied, pending_changes
 from graph.resources import upsert_resources
+from search.documents import with_ancestors
 from search.engine import make_search_client
 from search.index import ensure_index
-from search.resources import index_body, with_ancestors
+from search.mapping import index_body
 from server.runtime import running
 from server.sync import rebuild_from_graph
 from tests.support.resources import REGISTER, UPDATE, resource_input

@@ -1,0 +1,304 @@
+"""The search request: what is asked (`ResourceSearch`, `Person`, `Near`) and the query body
+that filters behind the viewer's audiences, ranks in bands, highlights and counts facets."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from search.audiences import Searcher, withheld
+from search.mapping import TEXT_FIELDS
+
+__all__ = [
+    "DISTANCE_RINGS",
+    "DISTANCE_STEP",
+    "ELIGIBLE_STEP",
+    "MAX_TEXT_LENGTH",
+    "NEED_STEP",
+    "Near",
+    "Person",
+    "ResourceSearch",
+    "query_terms",
+    "required_count",
+    "search_body",
+]
+
+# Ranking is lexicographic: requested needs covered, then eligibility fit, then distance, then
+# text relevance. Elasticsearch sorts on one score, so each criterion adds a constant in its
+# own band: a need is worth more than any eligibility, distance and text score together, and
+# so on down. Text (BM25) stays far below DISTANCE_STEP for queries of MAX_TEXT_LENGTH.
+NEED_STEP = 40_000.0
+ELIGIBLE_STEP = 20_000.0
+DISTANCE_STEP = 1_000.0
+# Rings (km) for the distance band: a resource inside more rings ranks higher.
+DISTANCE_RINGS = (0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50)
+MAX_TEXT_LENGTH = 200
+# Runs of letters and digits: what the n-gram tokenizers (token_chars letter, digit) split on.
+_RUN = re.compile(r"[^\W_]+")
+# Elasticsearch's `_english_` stop words, which the `english` analyser drops.
+_ENGLISH_STOP = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their "
+    "then there these they this to was will with".split()
+)
+# Text tuning, checked by the judged query set (tests/relevance, bench/relevance.py).
+# Share of a query's terms a field must hold. Korean: any bigram; the ranking (BM25 over the
+# bigrams, exact words on top) sorts weak matches last. Requiring more (50-60%) dropped nDCG@10
+# from 0.87 to 0.80, because spaceless compounds make bigrams no document has.
+KOREAN_SHARE = 0.0
+ENGLISH_SHARE = 0.34
+WORD_BOOST = 1.0
+FIELD_BOOST = {"name": 1.0, "description": 1.0, "eligibilityNotes": 0.5, "needTerms": 1.5}
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Text fields and the controlled field whose audience governs them (None: the listing).
+_TEXT_GOVERNED_BY = {
+    "name": None,
+    "description": "description",
+    "eligibilityNotes": "eligibility",
+    "needTerms": None,
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """What is known about the person the caseworker searches for; None means unknown."""
+
+    age: int | None = None
+    income_percent: int | None = None
+    household_type: str | None = None
+    disability: bool | None = None
+
+
+@dataclass(frozen=True)
+class Near:
+    lat: float
+    lon: float
+    radius_km: float
+
+
+@dataclass
+class ResourceSearch:
+    needs: list[str] = field(default_factory=list)
+    text: str | None = None
+    regions: list[str] | None = None  # served-region codes that match (already expanded)
+    near: Near | None = None
+    origin: tuple[float, float] | None = None  # where distance is measured from
+    person: Person | None = None
+    has_capacity: bool | None = None
+    kinds: list[str] | None = None
+    sectors: list[str] | None = None
+    providers: list[str] | None = None
+    statuses: list[str] = field(default_factory=lambda: ["ACTIVE"])
+    size: int = 20
+    offset: int = 0
+
+
+def query_terms(text: str) -> tuple[list[str], list[str], list[str]]:
+    """The query as the index's analysers see it: Korean bigrams, one-syllable Korean words
+    (no bigram), and English words without stop words.
+
+    The bigram and syllable terms are queried one by one with a count of how many must match,
+    computed here: `minimum_should_match` percentages on an n-gram `match` behave differently
+    on Elasticsearch (counts grams) and on the embedded engine (counts words)."""
+    bigrams: dict[str, None] = {}
+    syllables: dict[str, None] = {}
+    english: dict[str, None] = {}
+    for run in _RUN.findall(text.lower()):
+        if _HANGUL.search(run):
+            if len(run) == 1:
+                syllables[run] = None
+            bigrams.update(dict.fromkeys(run[i : i + 2] for i in range(len(run) - 1)))
+        elif run not in _ENGLISH_STOP:
+            english[run] = None
+    return list(bigrams), list(syllables), list(english)
+
+
+def required_count(terms: int, share: float) -> int:
+    """How many of a query's `terms` a field must hold."""
+    return min(terms, max(1, math.ceil(terms * share)))
+
+
+def _text_query(text: str, who: Searcher, nori: bool) -> tuple[dict[str, Any], list[str]]:
+    """One clause per text field, each allowed to match only where the viewer may see that
+    field; terms are matched as plain words (no query syntax).
+
+    A field matches on enough of the query's Korean bigrams and one-syllable words (so
+    spaces and particles do not matter) or of its English words (stemmed); exact whole words
+    add to the score."""
+    bigrams, syllables, english = query_terms(text)
+    korean_needed = required_count(len(bigrams) + len(syllables), KOREAN_SHARE)
+    english_needed = required_count(len(english), ENGLISH_SHARE)
+    clauses: list[dict[str, Any]] = []
+    highlight: list[str] = []
+    for name, governed_by in _TEXT_GOVERNED_BY.items():
+        # Need terms are keyword lists: any one of them is a match.
+        keywords = name == "needTerms"
+        required: list[dict[str, Any]] = []
+        if bigrams or syllables:
+            korean = [{"term": {name: gram}} for gram in bigrams]
+            korean += [{"term": {f"{name}.uni": s}} for s in syllables]
+            required.append({"bool": {"should": korean, "minimum_should_match": korean_needed}})
+            if nori:
+                required.append({"match": {f"{name}.nori": {"query": text}}})
+        if english:
+            required.append(
+                {
+                    "match": {
+                        f"{name}.en": {
+                            "query": " ".join(english),
+                            "minimum_should_match": 1 if keywords else english_needed,
+                        }
+                    }
+                }
+            )
+        if not required:
+            continue
+        part: dict[str, Any] = {
+            "must": [{"bool": {"should": required, "minimum_should_match": 1}}],
+            "should": [{"match": {f"{name}.word": {"query": text, "boost": WORD_BOOST}}}],
+            "boost": FIELD_BOOST[name],
+        }
+        if governed_by is not None:
+            part["must_not"] = [withheld(governed_by, who)]
+        clauses.append({"bool": {**part, "_name": f"text:{name}"}})
+        if name in TEXT_FIELDS:
+            highlight += [name, f"{name}.en", f"{name}.uni"]
+    if not clauses:  # punctuation only: nothing can match
+        return {"bool": {"must_not": [{"match_all": {}}]}}, []
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}, highlight
+
+
+def _boost(query: dict[str, Any], boost: float, name: str | None = None) -> dict[str, Any]:
+    clause: dict[str, Any] = {"filter": query, "boost": boost}
+    if name:
+        clause["_name"] = name
+    return {"constant_score": clause}
+
+
+def _geo_within(lat: float, lon: float, km: float) -> dict[str, Any]:
+    return {"geo_distance": {"distance": f"{km}km", "location": {"lat": lat, "lon": lon}}}
+
+
+def _person_clauses(person: Person, who: Searcher) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Exclusions for what the person's known attributes rule out, and the filter of resources
+    they fit. Only eligibility the viewer may see is used: hidden rules exclude nothing and
+    fit no one (they rank as unknown)."""
+    hidden = withheld("eligibility", who)
+    ruled_out: list[dict[str, Any]] = []
+    unknown_rules: list[dict[str, Any]] = []
+    if person.age is not None:
+        ruled_out += [
+            {"range": {"minAge": {"gt": person.age}}},
+            {"range": {"maxAge": {"lt": person.age}}},
+        ]
+    else:
+        unknown_rules += [{"exists": {"field": "minAge"}}, {"exists": {"field": "maxAge"}}]
+    if person.income_percent is not None:
+        ruled_out.append({"range": {"maxIncomePercent": {"lt": person.income_percent}}})
+    else:
+        unknown_rules.append({"exists": {"field": "maxIncomePercent"}})
+    if person.household_type is not None:
+        ruled_out.append(
+            {
+                "bool": {
+                    "filter": [{"exists": {"field": "householdTypes"}}],
+                    "must_not": [{"term": {"householdTypes": person.household_type}}],
+                }
+            }
+        )
+    else:
+        unknown_rules.append({"exists": {"field": "householdTypes"}})
+    if person.disability is False:
+        ruled_out.append({"term": {"disabilityRequired": True}})
+    elif person.disability is None:
+        unknown_rules.append({"term": {"disabilityRequired": True}})
+    exclusions = (
+        [{"bool": {"should": ruled_out, "minimum_should_match": 1, "must_not": [hidden]}}]
+        if ruled_out
+        else []
+    )
+    # Only negative clauses: the query DSL makes that "every document but" (match_all).
+    fits = {"bool": {"must_not": [*unknown_rules, hidden]}}
+    return exclusions, fits
+
+
+def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) -> dict[str, Any]:
+    """The whole search request: filters (all behind the viewer's audiences), the ranking
+    bands, highlights and facets."""
+    filters: list[dict[str, Any]] = [{"terms": {"status": search.statuses}}]
+    for field_name, values in (
+        ("kind", search.kinds),
+        ("providerSector", search.sectors),
+        ("providerId", search.providers),
+        ("regions", search.regions),
+    ):
+        if values is not None:
+            filters.append({"terms": {field_name: values}})
+    must: list[dict[str, Any]] = []
+    must_not: list[dict[str, Any]] = [withheld("listing", who)]
+    should: list[dict[str, Any]] = []
+    highlight_fields: list[str] = []
+
+    if search.needs:
+        filters.append({"terms": {"needsWithAncestors": search.needs}})
+        should += [
+            _boost({"term": {"needsWithAncestors": code}}, NEED_STEP, f"need:{code}")
+            for code in search.needs
+        ]
+    if search.text:
+        text_query, highlight_fields = _text_query(search.text, who, nori)
+        must.append(text_query)
+    if search.near is not None:
+        near = search.near
+        filters.append(_geo_within(near.lat, near.lon, near.radius_km))
+        must_not.append(withheld("address", who))
+    if search.origin is not None:
+        lat, lon = search.origin
+        # The address audience is checked once around the rings, not once per ring.
+        rings = [_boost(_geo_within(lat, lon, km), DISTANCE_STEP) for km in DISTANCE_RINGS]
+        should.append(
+            {
+                "bool": {
+                    "should": rings,
+                    "minimum_should_match": 1,
+                    "must_not": [withheld("address", who)],
+                }
+            }
+        )
+    if search.has_capacity is not None:
+        available = {"gt": 0} if search.has_capacity else {"lte": 0}
+        filters.append({"range": {"capacityAvailable": available}})
+        must_not.append(withheld("capacity", who))
+    if search.person is not None:
+        exclusions, fits = _person_clauses(search.person, who)
+        must_not += exclusions
+        should.append(_boost(fits, ELIGIBLE_STEP, "eligible"))
+
+    query: dict[str, Any] = {"bool": {"filter": filters, "must_not": must_not}}
+    if must:
+        query["bool"]["must"] = must
+    if should:
+        query["bool"]["should"] = should
+    body: dict[str, Any] = {
+        "query": query,
+        "size": search.size,
+        "sort": [{"_score": "desc"}, {"id": "asc"}],
+        "track_total_hits": True,
+        "_source": False,
+        "aggs": {
+            "needs": {"terms": {"field": "needs", "size": 100}},
+            "kinds": {"terms": {"field": "kind", "size": 20}},
+            "sectors": {"terms": {"field": "providerSector", "size": 10}},
+            "regions": {"terms": {"field": "regions", "size": 100}},
+        },
+    }
+    if highlight_fields:
+        body["highlight"] = {
+            "fields": {
+                name: {"number_of_fragments": 3, "fragment_size": 120} for name in highlight_fields
+            }
+        }
+    if search.offset:
+        body["from"] = search.offset
+    return body
