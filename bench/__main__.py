@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from bench.generate import SCALES, Scale, Synthetic, load
+from bench.generate import SCALES, Scale, Synthetic
 from bench.intakes import run_intakes
+from bench.loading import load
 from bench.measure import peak_memory_mb
 from bench.reads import run_reads
 from bench.recipients import run_recipients

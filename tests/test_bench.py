@@ -11,7 +11,8 @@ import re
 import pytest
 
 from bench.__main__ import SCENARIOS, Rounds, print_table, run
-from bench.generate import Scale, Synthetic, load
+from bench.generate import Scale, Synthetic
+from bench.loading import load
 from bench.measure import busy_seconds
 from bench.search import QUERIES, engine_search, without_audiences
 from search.audiences import Searcher

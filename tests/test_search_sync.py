@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bench.generate import Scale, Synthetic, load
+from bench.generate import Scale, Synthetic
+from bench.loading import load
 from graph.migrations import migrate
 from graph.outbox import mark_applied, pending_changes
 from graph.resources import upsert_resources
