@@ -1,36 +1,15 @@
 """searchResources on the real embedded search engine: text, needs, filters, ranking, facets,
-paging and bad input. Visibility on the search path is in test_search_visibility.py."""
+paging and bad input. The index behind it (down, lagging, rebuilt) is in test_search_index.py,
+visibility on the search path in test_visibility.py."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
 from tests.support.resources import register
-from tests.support.search import SEARCH, settled
-
-
-async def search(api: Any, token: str | None = None, **criteria: Any) -> dict[str, Any]:
-    data = await api.ok(SEARCH, {"input": criteria}, token)
-    return data["searchResources"]
-
-
-def ids(result: dict[str, Any]) -> list[str]:
-    return [hit["resource"]["id"] for hit in result["hits"]]
-
-
-def plain(**overrides: Any) -> dict[str, Any]:
-    """A resource with no eligibility rules, capacity or address unless given."""
-    base: dict[str, Any] = {
-        "eligibility": None,
-        "capacity": None,
-        "address": None,
-        "description": None,
-        "kind": "SERVICE",
-    }
-    return {**base, **overrides}
+from tests.support.search import SEARCH, ids, plain, search, settled
 
 
 @pytest.fixture
@@ -332,85 +311,3 @@ async def test_bad_input_is_rejected_with_the_field_named(api, criteria, field):
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["field"] == field
     assert "Traceback" not in error["message"]
-
-
-async def test_search_down_is_unavailable_while_the_rest_works(api, owner):
-    created = await register(api, owner, **plain(name="도시락"))
-    services = api.runtime.services
-    live = services.search
-    from search.engine import make_search_client
-
-    services.search = make_search_client("http://127.0.0.1:9")
-    try:
-        error = await api.error(SEARCH, {"input": {"text": "도시락"}})
-        assert error["extensions"]["code"] == "UNAVAILABLE"
-        assert "127.0.0.1" not in error["message"]
-        data = await api.ok("query($id: ID!) { resource(id: $id) { name } }", {"id": created["id"]})
-        assert data["resource"]["name"] == "도시락"
-    finally:
-        await services.search.close()
-        services.search = live
-
-
-def test_query_terms_mirror_the_analysers():
-    from search.query import query_terms
-
-    assert query_terms("도시락배달") == (["도시", "시락", "락배", "배달"], [], [])
-    assert query_terms("빚 때문에") == (["때문", "문에"], ["빚"], [])
-    assert query_terms("Meals for the ELDERLY, 2024") == ([], [], ["meals", "elderly", "2024"])
-    assert query_terms("name:* OR (") == ([], [], ["name"])  # "or" is a stop word
-    assert query_terms("!!! ***") == ([], [], [])
-
-
-async def test_hits_are_rechecked_in_the_graph_while_the_index_lags(api, owner):
-    """With the sync loop stopped, the index still holds the old settings; the graph decides."""
-    hidden = await register(api, owner, **plain(name="도시락 배달", description="매일 배달"))
-    narrowed = await register(
-        api,
-        owner,
-        **plain(name="안부 확인", description="도시락 포함", needs=["SOCIAL_ISOLATION"]),
-    )
-    await settled(api.runtime)
-    await api.runtime.sync.stop()
-    set_visibility = """mutation($id: ID!, $listing: Audience, $fields: [FieldAudienceInput!]) {
-      setResourceVisibility(resourceId: $id, expectedVersion: 1, listing: $listing,
-                            fields: $fields) { version } }"""
-    await api.ok(set_visibility, {"id": hidden["id"], "listing": "OWNER"}, owner)
-    await api.ok(
-        set_visibility,
-        {"id": narrowed["id"], "fields": [{"field": "DESCRIPTION", "audience": "OWNER"}]},
-        owner,
-    )
-    services = api.runtime.services
-    stale = await services.search.get(index=services.search_alias, id=hidden["id"])
-    assert stale["_source"]["seeListing"] == ["public"]  # the index has not seen the change
-    outsider = api.token("ins_other001")
-    result = await search(api, outsider, text="도시락")
-    assert ids(result) == []
-    assert result["totalCount"] == 0
-    assert "도시락 포함" not in str(result)
-    # The owner still finds both, with the description matched.
-    mine = await search(api, owner, text="도시락")
-    assert sorted(ids(mine)) == sorted([hidden["id"], narrowed["id"]])
-
-
-async def test_reindex_swaps_the_alias_with_no_failed_search(api, owner):
-    from server.sync import rebuild_from_graph
-
-    for n in range(20):
-        await register(api, owner, **plain(name=f"도시락 배달 {n}"))
-    await settled(api.runtime)
-    stop = asyncio.Event()
-    counts: list[int] = []
-
-    async def keep_searching() -> None:
-        while not stop.is_set():
-            counts.append((await search(api, None, text="도시락"))["totalCount"])
-
-    searcher = asyncio.create_task(keep_searching())
-    for _ in range(3):
-        await rebuild_from_graph(api.runtime.sync)
-    stop.set()
-    await searcher
-    assert len(counts) > 3
-    assert set(counts) == {20}

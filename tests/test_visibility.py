@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from tests.support.membership import ENROLL
 from tests.support.recipients import new_recipient
 from tests.support.referrals import CREATE as CREATE_REFERRAL
-from tests.support.referrals import referral_input
 from tests.support.resources import register
 from tests.support.search import settled
 from tests.support.visibility import (
@@ -29,28 +28,13 @@ from tests.support.visibility import (
     FIELDS,
     PLACES,
     REGION_CHAINS,
+    SET_VISIBILITY,
     VIEWERS,
     relation,
     scenarios,
     secrets_for,
+    urgent_to_owner,
 )
-
-
-# An urgent referral to the owner (no consent needed), from the recipient `rid`.
-def urgent_to_owner(rid: str, **overrides: Any) -> dict[str, Any]:
-    return referral_input(
-        rid, toInstitutionId="ins_owner01", sharedCategories=["IDENTITY"], urgent=True,
-        urgentReason="결식 위험", **overrides,
-    )  # fmt: skip
-
-
-SET_VISIBILITY = """mutation($id: ID!, $v: Int!, $listing: Audience, $fields: [FieldAudienceInput!],
-                          $partners: [ID!]) {
-  setResourceVisibility(resourceId: $id, expectedVersion: $v, listing: $listing,
-                        fields: $fields, partners: $partners) {
-    version visibility { listing fields { field audience } partners } withheldFields
-  }
-}"""
 
 ALL_FIELDS = """id name description schedule internalNotes withheldFields
   contact { phone email person } address { text lat lon }
@@ -357,120 +341,3 @@ async def test_hidden_values_and_records_reach_no_one(api):
             check_shown(name, rel, scenario, one["data"]["resource"], texts)
             for shown in [entity["data"]["_entities"][0], *through]:
                 check_shown(name, rel, scenario, shown, [])
-
-
-async def test_set_visibility_is_owner_only_atomic_and_audited(api):
-    owner = api.token("ins_owner01", "REGISTRANT", subject="lee")
-    resource = await register(api, owner)
-    variables = {
-        "id": resource["id"],
-        "v": 1,
-        "listing": "REGION",
-        "fields": [{"field": "CONTACT", "audience": "PARTNERS"}],
-        "partners": ["ins_partner01"],
-    }
-    for token, code in (
-        (None, "UNAUTHENTICATED"),
-        (api.token("ins_owner01", "CASEWORKER"), "FORBIDDEN"),
-        (api.token("ins_other001", "ADMIN"), "FORBIDDEN"),
-    ):
-        assert (await api.error(SET_VISIBILITY, variables, token))["extensions"]["code"] == code
-
-    data = (await api.ok(SET_VISIBILITY, variables, owner))["setResourceVisibility"]
-    assert data["version"] == 2
-    assert data["visibility"]["listing"] == "REGION"
-    assert data["visibility"]["partners"] == ["ins_partner01"]
-    fields = {f["field"]: f["audience"] for f in data["visibility"]["fields"]}
-    assert fields["CONTACT"] == "PARTNERS" and fields["CAPACITY"] == "PARTNERS"
-
-    stale = await api.error(SET_VISIBILITY, {**variables, "listing": "PUBLIC"}, owner)
-    assert stale["extensions"]["code"] == "CONFLICT"
-    unknown = await api.error(
-        SET_VISIBILITY, {**variables, "v": 2, "partners": ["ins_nobody00"]}, owner
-    )
-    assert unknown["extensions"]["code"] == "BAD_USER_INPUT"
-
-    audit = await api.runtime.backends.graph.run(
-        "MATCH (a:AuditEvent {entityId: $id}) RETURN a.actor AS actor, a.operation AS op, "
-        "a.before AS before, a.after AS after, a.afterPartners AS partners",
-        {"id": resource["id"]},
-    )
-    assert len(audit) == 1
-    assert audit[0]["actor"] == "lee" and audit[0]["op"] == "SET_VISIBILITY"
-    assert "listing=PUBLIC" in audit[0]["before"] and "contact=AUTHENTICATED" in audit[0]["before"]
-    assert "listing=REGION" in audit[0]["after"] and "contact=PARTNERS" in audit[0]["after"]
-    assert audit[0]["partners"] == ["ins_partner01"]
-
-    # Takes effect on the very next request: the 서귀포 office is neither region nor partner.
-    outsider = api.token("ins_other001", "CASEWORKER")
-    gone = await api.ok(
-        "query($id: ID!) { resource(id: $id) { id } }", {"id": resource["id"]}, outsider
-    )
-    assert gone["resource"] is None
-    partner = api.token("ins_partner01", "CASEWORKER")
-    seen = await api.ok(
-        "query($id: ID!) { resource(id: $id) { contact { phone } } }",
-        {"id": resource["id"]},
-        partner,
-    )
-    assert seen["resource"]["contact"]["phone"] == "064-796-1234"
-
-
-async def test_hidden_resource_errors_look_like_missing_ones(api):
-    """Every mutation that names a resource answers an outsider about a hidden one exactly as
-    about an id that does not exist."""
-    owner = api.token("ins_owner01", "REGISTRANT")
-    resource = await register(api, owner, visibility={"listing": "OWNER"})
-    outsider = api.token("ins_other001", "REGISTRANT", "CASEWORKER")
-    person = await new_recipient(api, outsider)
-    mutations = {
-        "updateResource": """mutation($id: ID!) { updateResource(id: $id, expectedVersion: 1,
-            input: {name: "x"}) { id } }""",
-        "setResourceStatus": """mutation($id: ID!) { setResourceStatus(id: $id,
-            expectedVersion: 1, status: SUSPENDED) { id } }""",
-        "setResourceVisibility": """mutation($id: ID!) { setResourceVisibility(resourceId: $id,
-            expectedVersion: 1, listing: PUBLIC) { id } }""",
-        "recordEnrollment": """mutation($id: ID!, $p: ID!) { recordEnrollment(input: {
-            recipientId: $p, resourceId: $id, start: "2026-01-05"}) { id } }""",
-        "createReferral": """mutation($input: CreateReferralInput!) {
-            createReferral(input: $input) { id } }""",
-    }
-    unknown = "res_000000000000"
-    for name, mutation in mutations.items():
-        answers = []
-        for rid in (resource["id"], unknown):
-            variables = {"id": rid, "p": person, "input": urgent_to_owner(person, resourceId=rid)}
-            used = {k: v for k, v in variables.items() if f"${k}" in mutation}
-            error = await api.error(mutation, used, outsider)
-            answers.append((error["extensions"], error["message"].replace(rid, "ID")))
-        assert answers[0] == answers[1], (name, answers)
-        assert answers[0][0]["code"] in ("NOT_FOUND", "BAD_USER_INPUT"), (name, answers)
-
-
-async def test_pages_skip_runs_of_hidden_resources_without_losing_or_leaking_any(api):
-    """A cursor page reads a window of matches and checks the listing on it; when most are
-    hidden it reads larger windows after it, so pages stay full and in id order."""
-    from graph.engine import round_trips
-
-    owner = api.token("ins_owner01", "REGISTRANT")
-    public: list[str] = []
-    for i in range(36):
-        listing = "PUBLIC" if i % 9 == 4 else "OWNER"
-        created = await register(api, owner, name=f"r{i}", visibility={"listing": listing})
-        if listing == "PUBLIC":
-            public.append(created["id"])
-    query = """query($after: String) { resources(first: 2, after: $after) {
-        edges { node { id } } pageInfo { hasNextPage endCursor } } }"""
-    seen: list[str] = []
-    after = None
-    while True:
-        counter = round_trips()
-        page = (await api.ok(query, {"after": after}))["resources"]
-        assert counter.count <= 4  # windows grow fourfold: 11, 44 rows
-        seen += [edge["node"]["id"] for edge in page["edges"]]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-    assert seen == sorted(public) and len(seen) == 4
-    everything = await api.ok("{ resources(first: 50) { edges { node { id } } } }", token=owner)
-    assert len(everything["resources"]["edges"]) == 36

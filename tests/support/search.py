@@ -1,4 +1,4 @@
-"""The search query and waiting for the index to catch up with the graph."""
+"""The search query, calling it, and waiting for the index to catch up with the graph."""
 
 from __future__ import annotations
 
@@ -33,3 +33,24 @@ async def settled(runtime: Any, timeout: float = 5.0) -> None:
     while await pending_changes(runtime.backends.graph, 1):
         assert loop.time() < deadline, "the search index did not catch up"
         await asyncio.sleep(0.02)
+
+
+async def search(api: Any, token: str | None = None, **criteria: Any) -> dict[str, Any]:
+    data = await api.ok(SEARCH, {"input": criteria}, token)
+    return data["searchResources"]
+
+
+def ids(result: dict[str, Any]) -> list[str]:
+    return [hit["resource"]["id"] for hit in result["hits"]]
+
+
+def plain(**overrides: Any) -> dict[str, Any]:
+    """A resource with no eligibility rules, capacity or address unless given."""
+    base: dict[str, Any] = {
+        "eligibility": None,
+        "capacity": None,
+        "address": None,
+        "description": None,
+        "kind": "SERVICE",
+    }
+    return {**base, **overrides}

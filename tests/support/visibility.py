@@ -1,9 +1,14 @@
 """The visibility oracle, independent of `graph.access`: the audiences, the test viewers and
-institutions, who belongs to which audience of a resource, and scenarios to draw."""
+institutions, who belongs to which audience of a resource, and scenarios to draw; with the
+setResourceVisibility mutation and an urgent referral that needs no consent."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import strategies as st
+
+from tests.support.referrals import referral_input
 
 AUDIENCES = ["PUBLIC", "AUTHENTICATED", "REGION", "PARTNERS", "OWNER"]
 
@@ -94,3 +99,20 @@ scenarios = st.fixed_dictionaries(
         "later": st.booleans(),
     }
 )
+
+
+# An urgent referral to the owner (no consent needed), from the recipient `rid`.
+def urgent_to_owner(rid: str, **overrides: Any) -> dict[str, Any]:
+    return referral_input(
+        rid, toInstitutionId="ins_owner01", sharedCategories=["IDENTITY"], urgent=True,
+        urgentReason="결식 위험", **overrides,
+    )  # fmt: skip
+
+
+SET_VISIBILITY = """mutation($id: ID!, $v: Int!, $listing: Audience, $fields: [FieldAudienceInput!],
+                          $partners: [ID!]) {
+  setResourceVisibility(resourceId: $id, expectedVersion: $v, listing: $listing,
+                        fields: $fields, partners: $partners) {
+    version visibility { listing fields { field audience } partners } withheldFields
+  }
+}"""

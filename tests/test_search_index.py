@@ -1,0 +1,100 @@
+"""The index behind searchResources: its analysers as the query sees them, an engine that
+is down (UNAVAILABLE while the rest works), an index that lags the graph (the graph
+decides) and a rebuild that swaps the alias under running searches."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.support.resources import register
+from tests.support.search import SEARCH, ids, plain, search, settled
+
+
+@pytest.fixture
+async def owner(api: Any) -> str:
+    return api.token("ins_owner01", "REGISTRANT")
+
+
+async def test_search_down_is_unavailable_while_the_rest_works(api, owner):
+    created = await register(api, owner, **plain(name="도시락"))
+    services = api.runtime.services
+    live = services.search
+    from search.engine import make_search_client
+
+    services.search = make_search_client("http://127.0.0.1:9")
+    try:
+        error = await api.error(SEARCH, {"input": {"text": "도시락"}})
+        assert error["extensions"]["code"] == "UNAVAILABLE"
+        assert "127.0.0.1" not in error["message"]
+        data = await api.ok("query($id: ID!) { resource(id: $id) { name } }", {"id": created["id"]})
+        assert data["resource"]["name"] == "도시락"
+    finally:
+        await services.search.close()
+        services.search = live
+
+
+def test_query_terms_mirror_the_analysers():
+    from search.query import query_terms
+
+    assert query_terms("도시락배달") == (["도시", "시락", "락배", "배달"], [], [])
+    assert query_terms("빚 때문에") == (["때문", "문에"], ["빚"], [])
+    assert query_terms("Meals for the ELDERLY, 2024") == ([], [], ["meals", "elderly", "2024"])
+    assert query_terms("name:* OR (") == ([], [], ["name"])  # "or" is a stop word
+    assert query_terms("!!! ***") == ([], [], [])
+
+
+async def test_hits_are_rechecked_in_the_graph_while_the_index_lags(api, owner):
+    """With the sync loop stopped, the index still holds the old settings; the graph decides."""
+    hidden = await register(api, owner, **plain(name="도시락 배달", description="매일 배달"))
+    narrowed = await register(
+        api,
+        owner,
+        **plain(name="안부 확인", description="도시락 포함", needs=["SOCIAL_ISOLATION"]),
+    )
+    await settled(api.runtime)
+    await api.runtime.sync.stop()
+    set_visibility = """mutation($id: ID!, $listing: Audience, $fields: [FieldAudienceInput!]) {
+      setResourceVisibility(resourceId: $id, expectedVersion: 1, listing: $listing,
+                            fields: $fields) { version } }"""
+    await api.ok(set_visibility, {"id": hidden["id"], "listing": "OWNER"}, owner)
+    await api.ok(
+        set_visibility,
+        {"id": narrowed["id"], "fields": [{"field": "DESCRIPTION", "audience": "OWNER"}]},
+        owner,
+    )
+    services = api.runtime.services
+    stale = await services.search.get(index=services.search_alias, id=hidden["id"])
+    assert stale["_source"]["seeListing"] == ["public"]  # the index has not seen the change
+    outsider = api.token("ins_other001")
+    result = await search(api, outsider, text="도시락")
+    assert ids(result) == []
+    assert result["totalCount"] == 0
+    assert "도시락 포함" not in str(result)
+    # The owner still finds both, with the description matched.
+    mine = await search(api, owner, text="도시락")
+    assert sorted(ids(mine)) == sorted([hidden["id"], narrowed["id"]])
+
+
+async def test_reindex_swaps_the_alias_with_no_failed_search(api, owner):
+    from server.sync import rebuild_from_graph
+
+    for n in range(20):
+        await register(api, owner, **plain(name=f"도시락 배달 {n}"))
+    await settled(api.runtime)
+    stop = asyncio.Event()
+    counts: list[int] = []
+
+    async def keep_searching() -> None:
+        while not stop.is_set():
+            counts.append((await search(api, None, text="도시락"))["totalCount"])
+
+    searcher = asyncio.create_task(keep_searching())
+    for _ in range(3):
+        await rebuild_from_graph(api.runtime.sync)
+    stop.set()
+    await searcher
+    assert len(counts) > 3
+    assert set(counts) == {20}
