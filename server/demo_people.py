@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from graph import assessments, cases, consents, enrollments, recipients
-from graph.access import Viewer, listing_params
+from graph.access import listing_params
 from graph.engine import GraphEngine
 from server.demo_data import DemoDataset
+from vocabulary.access import Viewer
 
 __all__ = [
     "CASE_NOTES",

@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from graph.access import Viewer
 from graph.migrations import migrate
 from resolvers.context import Limits, Services
 from resolvers.crisis_report_limiter import ReportLimiter
@@ -30,6 +29,7 @@ from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.supervision import Supervisor, engine_children
 from server.sync import SearchSync, rebuild_from_graph
+from vocabulary.access import Viewer
 
 __all__ = ["Runtime", "running"]
 

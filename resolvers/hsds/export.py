@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from graph import hsds as repo
-from graph.access import Viewer
 from graph.institutions import list_institutions
 from resolvers.context import RequestContext, Services
 from resolvers.hsds import mapping
 from resolvers.hsds.feed import ensure_hsds_ids, nested_organizations
 from resolvers.hsds.taxonomies import need_terms
+from vocabulary.access import Viewer
 
 __all__ = ["export_documents"]
 
