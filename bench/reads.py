@@ -21,11 +21,12 @@ from bench.measure import (
     percentiles,
     staff_token,
 )
-from graph.access import RESOURCE_LISTED, Viewer, listing_params
+from graph.access import RESOURCE_LISTED, listing_params
 from graph.engine import round_trips
 from graph.resources import LIST_RESOURCES, filter_params, first_window, list_resources
 from resolvers.resources import present
 from server.runtime import Runtime
+from vocabulary.access import Viewer
 
 __all__ = ["run_reads"]
 

@@ -15,8 +15,9 @@ from typing import Any
 from demo.dataset import DemoDataset
 from demo.files import frozen, read
 from graph import assessments, cases, consents, enrollments, recipients
-from graph.access import Viewer, listing_params
+from graph.access import listing_params
 from graph.engine import GraphEngine
+from vocabulary.access import Viewer
 
 __all__ = [
     "CASE_NOTES",

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.access import RESOURCE_LISTED, Viewer, listing_params, shown_to_viewer
+from graph.access import RESOURCE_LISTED, listing_params, shown_to_viewer
 from graph.engine import GraphEngine, Row
 from graph.institutions import INSTITUTION_COLUMNS
 from graph.resources import RESOURCE_FILTER, filter_params, from_properties
+from vocabulary.access import Viewer
 
 __all__ = [
     "count_located_resources",

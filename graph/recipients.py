@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from graph.engine import GraphEngine, Row
+from vocabulary.access import CATEGORIES
 
 __all__ = [
-    "CATEGORIES",
     "RECIPIENT_ALLOWED",
     "access_log",
     "audit_params",
@@ -32,7 +32,6 @@ __all__ = [
     "upsert_recipients",
 ]
 
-CATEGORIES = ("IDENTITY", "CONTACT", "NEEDS", "HISTORY", "CASE_NOTES")
 
 
 # `allowed`: the data categories the viewer's institution may read of recipient `p`. Members

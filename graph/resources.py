@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graph.access import RESOURCE_LISTED, Viewer, listing_params
+from graph.access import RESOURCE_LISTED, listing_params
 from graph.engine import GraphEngine, Row
+from vocabulary.access import Viewer
 
 __all__ = [
     "CONTROLLED_FIELDS",

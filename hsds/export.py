@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from graph import hsds as repo
-from graph.access import Viewer
 from graph.institutions import list_institutions
 from hsds import mapping
 from hsds.feed import ensure_hsds_ids, nested_organizations
 from hsds.taxonomies import need_terms
 from resolvers.context import RequestContext, Services
+from vocabulary.access import Viewer
 
 __all__ = ["export_documents"]
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph import hsds as repo
-from graph.access import Viewer
 from graph.engine import GraphConstraintError, Row
 from graph.institutions import upsert_institutions
 from hsds.documents import validate
@@ -28,6 +27,7 @@ from resolvers.context import RequestContext, Services
 from resolvers.errors import HanaroError
 from resolvers.resources import register_resource, set_resource_status, update_resource
 from resolvers.stamps import iso_now, new_id
+from vocabulary.access import Viewer
 
 __all__ = ["DEFAULT_NEED", "DEFAULT_REGION", "ImportReport", "Importer"]
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from graph import cases as repo
-from graph.recipients import CATEGORIES
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.recipients import audit, entitled, require_staff
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id, check_text
+from vocabulary.access import CATEGORIES
 
 __all__ = [
     "PROGRAMMES",

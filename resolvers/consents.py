@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph import consents as repo
-from graph.recipients import CATEGORIES, recipient_state
+from graph.recipients import recipient_state
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.recipients import audit, entitled, require_staff
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id
+from vocabulary.access import CATEGORIES
 
 __all__ = ["consents_of_recipients", "record_consent", "revoke_consent"]
 

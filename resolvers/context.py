@@ -10,7 +10,6 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 from strawberry.dataloader import DataLoader
 
-from graph.access import Viewer
 from graph.engine import GraphEngine
 from graph.institutions import institutions_by_ids
 from graph.resources import resources_by_ids
@@ -21,6 +20,7 @@ from resolvers.programs import ProgramCatalog
 from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.stamps import now_ms
+from vocabulary.access import Viewer
 
 __all__ = ["Limits", "RequestContext", "Services"]
 

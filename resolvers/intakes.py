@@ -14,7 +14,6 @@ from typing import Any
 
 from graph import intakes as repo
 from graph import recipients as recipients_repo
-from graph.recipients import CATEGORIES
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
@@ -26,6 +25,7 @@ from resolvers.recipients import (
 )
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
+from vocabulary.access import CATEGORIES
 
 __all__ = [
     "GRANTED",

@@ -16,12 +16,12 @@ from datetime import date
 from typing import Any
 
 from graph import recipients as repo
-from graph.access import Viewer
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
 from resolvers.stamps import iso_now, new_id, now_ms
 from resolvers.validation import check_email, check_id, check_phone, check_text
+from vocabulary.access import CATEGORIES, Viewer
 
 __all__ = [
     "CATEGORY_FIELDS",
@@ -80,7 +80,7 @@ def audit(ctx: RequestContext, operation: str, requested: list[str]) -> dict[str
 def present_recipient(record: dict[str, Any]) -> dict[str, Any]:
     """Fields of categories the viewer may not read become None and are named."""
     shown = dict(record)
-    withheld = [c for c in repo.CATEGORIES if c not in record["allowed"]]
+    withheld = [c for c in CATEGORIES if c not in record["allowed"]]
     for category in withheld:
         for name in CATEGORY_FIELDS[category]:
             shown[name] = None
@@ -187,7 +187,7 @@ async def register_recipient(ctx: RequestContext, data: dict[str, Any]) -> dict[
         existing = await repo.find_by_id_hash(ctx.graph, id_hash)
         if existing is not None:
             raise await duplicate_error(ctx, existing)
-    params = audit(ctx, "REGISTER", list(repo.CATEGORIES))
+    params = audit(ctx, "REGISTER", list(CATEGORIES))
     created = await repo.insert_recipient(
         ctx.graph,
         {k: v for k, v in props.items() if v is not None},

@@ -24,6 +24,7 @@ from resolvers.recipients import entitled, require_staff
 from resolvers.referrals import expire_due, publish, referral_audit, referral_record
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text, check_unique_codes
+from vocabulary.access import CATEGORIES
 
 __all__ = ["ACTING_ROLES", "TRANSITIONS", "change_referral", "create_referral", "require_actor"]
 
@@ -261,7 +262,7 @@ async def create_referral(ctx: RequestContext, data: dict[str, Any]) -> dict[str
     }
     operation = "REFERRAL_SENT_URGENT" if clean["urgent"] else "REFERRAL_SENT"
     audit = {
-        **referral_audit(ctx, operation, list(recipients_repo.CATEGORIES), now),
+        **referral_audit(ctx, operation, list(CATEGORIES), now),
         "auditReason": clean["urgentReason"],
     }
     row = await repo.insert_referral(
@@ -342,7 +343,7 @@ async def change_referral(
         "grantSuffix": f"|{referral_id}",
     }
     audit = {
-        **referral_audit(ctx, transition.operation, list(recipients_repo.CATEGORIES), now),
+        **referral_audit(ctx, transition.operation, list(CATEGORIES), now),
         "auditReason": reason,
     }
     taking_slot = action == "ACCEPT" and bool(state["resourceId"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from graph import resources as repo
-from graph.access import Audience, Viewer, audience_admits
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
@@ -22,6 +21,7 @@ from resolvers.validation import (
     check_text,
     check_unique_codes,
 )
+from vocabulary.access import Audience, Viewer, audience_admits
 
 __all__ = [
     "DEFAULT_FIELD_AUDIENCES",

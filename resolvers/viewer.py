@@ -7,10 +7,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from graph.access import Viewer
 from graph.institutions import institutions_by_ids
 from resolvers.context import Services
 from resolvers.institutions import jurisdiction_of
+from vocabulary.access import Viewer
 
 __all__ = ["ViewerFactory"]
 

@@ -15,6 +15,7 @@ import strawberry
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
+import vocabulary.access as vocabulary
 from resolvers import assessments as resolve_assessments
 from resolvers import cases as resolve_cases
 from resolvers import consents as resolve_consents
@@ -44,13 +45,10 @@ if TYPE_CHECKING:
 __all__ = ["Recipient", "RecipientMutation", "RecipientQuery", "requested_categories"]
 
 
-@strawberry.enum(description="Kinds of recipient data that access and consent are about.")
-class DataCategory(Enum):
-    IDENTITY = "IDENTITY"
-    CONTACT = "CONTACT"
-    NEEDS = "NEEDS"
-    HISTORY = "HISTORY"
-    CASE_NOTES = "CASE_NOTES"
+DataCategory = strawberry.enum(
+    vocabulary.DataCategory,
+    description="Kinds of recipient data that access and consent are about.",
+)
 
 
 @strawberry.enum

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+import vocabulary.access as vocabulary
 from resolvers import institutions as resolve_institutions
 from resolvers import resources as resolve
 from resolvers.context import RequestContext
@@ -53,13 +54,9 @@ class ResourceStatus(Enum):
     CLOSED = "CLOSED"
 
 
-@strawberry.enum(description="Who may see a resource or one of its fields, widest first.")
-class Audience(Enum):
-    PUBLIC = "PUBLIC"
-    AUTHENTICATED = "AUTHENTICATED"
-    REGION = "REGION"
-    PARTNERS = "PARTNERS"
-    OWNER = "OWNER"
+Audience = strawberry.enum(
+    vocabulary.Audience, description="Who may see a resource or one of its fields, widest first."
+)
 
 
 @strawberry.enum(description="The resource fields whose audience the registrant controls.")

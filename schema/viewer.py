@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry.types import Info
 
+import vocabulary.access as vocabulary
 from resolvers import institutions as resolve_institutions
 from resolvers.context import RequestContext
 from schema.institutions import Institution
@@ -14,16 +13,7 @@ from schema.institutions import Institution
 __all__ = ["Role", "Viewer", "ViewerQuery"]
 
 
-@strawberry.enum
-class Role(Enum):
-    """Every role a token may carry (graph.access.ROLES; a test holds the two together: a role
-    missing here made `viewer` fail for its holders)."""
-
-    CASEWORKER = "CASEWORKER"
-    REGISTRANT = "REGISTRANT"
-    ADMIN = "ADMIN"
-    PLATFORM_ADMIN = "PLATFORM_ADMIN"
-    VILLAGE_PLANNER = "VILLAGE_PLANNER"
+Role = strawberry.enum(vocabulary.Role, description="Every role a token may carry.")
 
 
 @strawberry.type(description="The caller, as the bearer token says; anonymous without one.")

@@ -14,8 +14,8 @@ from typing import Any
 
 import jwt
 
-from graph.access import ROLES
 from server.settings import Settings
+from vocabulary.access import ROLES
 
 __all__ = [
     "AuthError",

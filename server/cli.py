@@ -344,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         settings = _settings(args)
         if args.command == "token":
-            from graph.access import ROLES
+            from vocabulary.access import ROLES
 
             if not re.match(r"^ins_[0-9a-z]{6,40}$", args.inst):
                 print("hanaro: --inst must be an institution id like ins_0123abcd", file=sys.stderr)

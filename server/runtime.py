@@ -8,7 +8,6 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from graph.access import Viewer
 from graph.migrations import migrate
 from hsds.feed import ensure_hsds_ids
 from resolvers.context import Limits, Services
@@ -31,6 +30,7 @@ from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.supervision import Supervisor, engine_children
 from server.sync import SearchSync, rebuild_from_graph
+from vocabulary.access import Viewer
 
 __all__ = ["Runtime", "running"]
 

@@ -152,8 +152,8 @@ def test_rs256_tokens_are_verified_against_a_jwks_url():
 def test_every_token_role_is_a_graphql_role():
     """`viewer { roles }` lists a token's roles through the GraphQL enum: a role the tokens
     accept but the enum lacks made `viewer` an internal error for its holders."""
-    from graph.access import ROLES
     from schema.viewer import Role
+    from vocabulary.access import ROLES
 
     assert {role.value for role in Role} == set(ROLES)
 
