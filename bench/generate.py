@@ -223,6 +223,9 @@ def _parse() -> argparse.Namespace:
     parser.add_argument(
         "--enrollments-per-recipient", type=float, help="mean enrollments (default 1.14)"
     )
+    parser.add_argument(
+        "--writers", type=int, default=None, help="batches written at once (default 1)"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
         "--today", type=date.fromisoformat, default=None,
@@ -232,7 +235,7 @@ def _parse() -> argparse.Namespace:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    from bench.loading import load
+    from bench.loading import WRITERS, load
     from server.engines import open_backends
     from server.runtime import running
     from server.settings import Settings
@@ -241,6 +244,8 @@ async def _main(args: argparse.Namespace) -> None:
     names = ("institutions", "resources", "recipients", "case_share", "referral_share",
              "assessments_per_recipient", "enrollments_per_recipient")  # fmt: skip
     scale = replace(base, **{k: getattr(args, k) for k in names if getattr(args, k) is not None})
+    if args.writers is not None and args.writers < 1:
+        sys.exit("--writers must be at least 1")
     if min(getattr(scale, k) for k in names) < 0:
         sys.exit("counts, shares and means must not be negative")
     if max(scale.case_share, scale.referral_share) > 1:
@@ -253,7 +258,10 @@ async def _main(args: argparse.Namespace) -> None:
     try:
         async with running(backends) as runtime:
             print(f"generating {scale} (seed {args.seed}, day {synthetic.today})", flush=True)
-            loaded = await load(runtime, synthetic, lambda line: print(line, flush=True))
+            loaded = await load(
+                runtime, synthetic, lambda line: print(line, flush=True),
+                writers=args.writers or WRITERS,
+            )  # fmt: skip
             for key, value in loaded.report().items():
                 print(f"{key:28} {value:,.1f}" if isinstance(value, float) else f"{key:28} {value}")
     finally:

@@ -4,14 +4,14 @@ search index is kept in sync by the outbox loop, and how fast it went (`Loaded`)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from bench.draws import stamp
 from bench.generate import Synthetic
+from bench.people import People
 from graph.assessments import upsert_assessments
 from graph.cases import upsert_case_notes, upsert_cases
 from graph.consents import upsert_consents
@@ -23,25 +23,36 @@ from graph.referrals import upsert_referrals
 from graph.resources import upsert_resources
 from server.runtime import Runtime
 
-__all__ = ["BATCH", "Loaded", "load"]
+__all__ = ["BATCH", "WRITERS", "Loaded", "load"]
 
 BATCH = 500
+# Batches written at once. One, while Python draws the next batch: two writers on Neo4j
+# deadlock (and retry) on the shared Need, Region and Institution nodes their relationships lock
+# in different orders, and were no faster (docs/benchmarks.md).
+WRITERS = 1
 
 
 @dataclass
 class Loaded:
-    """What `load` wrote and how fast."""
+    """What `load` wrote and how fast. `graph_seconds` is the wall time from the first write to
+    the last one finishing: with several batches in flight, time summed per statement would
+    count overlapping writes twice."""
 
     nodes: dict[str, int] = field(default_factory=dict)
     graph_seconds: float = 0.0
     wall_seconds: float = 0.0
     index_wait_seconds: float = 0.0
+    writers: int = 1
+
+    def count(self, label: str, n: int) -> None:
+        self.nodes[label] = self.nodes.get(label, 0) + n
 
     def report(self) -> dict[str, Any]:
         total = sum(self.nodes.values())
         return {
             "nodes": dict(self.nodes),
             "nodes_total": total,
+            "writers": self.writers,
             "graph_nodes_per_s": total / self.graph_seconds if self.graph_seconds else 0.0,
             "load_seconds": self.wall_seconds,
             "index_wait_after_load_s": self.index_wait_seconds,
@@ -54,13 +65,34 @@ def _batches(total: int, size: int = BATCH) -> Iterator[tuple[int, int]]:
         yield start, min(total, start + size)
 
 
-@contextlib.contextmanager
-def _timed(loaded: Loaded) -> Iterator[None]:
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        loaded.graph_seconds += time.perf_counter() - started
+class _InFlight:
+    """At most `writers` batches written at once, the next one generated meanwhile: the graph
+    engine works on its own cores while Python draws the next batch."""
+
+    def __init__(self, writers: int) -> None:
+        self._slots = asyncio.Semaphore(writers)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def submit(self, write: Callable[[], Awaitable[None]]) -> None:
+        await self._slots.acquire()
+        task = asyncio.create_task(self._run(write))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, write: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await write()
+        finally:
+            self._slots.release()
+
+    async def drain(self) -> None:
+        """Wait for every batch; the first failure is raised (the rest are cancelled)."""
+        try:
+            await asyncio.gather(*self._tasks)
+        except BaseException:
+            for task in self._tasks:
+                task.cancel()
+            raise
 
 
 async def _index_caught_up(
@@ -93,49 +125,61 @@ async def load(
     progress: Callable[[str], None],
     *,
     every: float = 15.0,
+    writers: int = WRITERS,
 ) -> Loaded:
     """Institutions, resources, then recipients with their history, in batches through the
-    bulk paths while the sync loop indexes the resources; then a wait until it is done."""
-    graph, scale, loaded = runtime.backends.graph, synthetic.scale, Loaded()
+    bulk paths (up to `writers` batches at once; a recipient's history is written after the
+    recipient, in its own batch) while the sync loop indexes the resources; then a wait until
+    the index has caught up."""
+    graph, scale, loaded = runtime.backends.graph, synthetic.scale, Loaded(writers=writers)
     started = last = time.perf_counter()
     now, now_ms = stamp(synthetic.now)
-
-    def count(label: str, n: int) -> None:
-        loaded.nodes[label] = loaded.nodes.get(label, 0) + n
+    in_flight = _InFlight(writers)
 
     def report(what: str, done: int, total: int) -> None:
         nonlocal last
         if time.perf_counter() - last >= every or done == total:
             last = time.perf_counter()
-            rate = sum(loaded.nodes.values()) / max(loaded.graph_seconds, 1e-9)
+            rate = sum(loaded.nodes.values()) / max(last - started, 1e-9)
             progress(f"  {what}: {done:,}/{total:,} ({rate:,.0f} nodes/s into the graph)")
 
-    with _timed(loaded):
-        count("Institution", await upsert_institutions(graph, synthetic.institutions, now))
+    written = {"resources": 0, "recipients": 0}
+
+    def wrote(what: str, n: int, total: int) -> None:
+        written[what] += n
+        report(what, written[what], total)
+
+    async def resources(records: list[dict[str, Any]]) -> None:
+        loaded.count("Resource", await upsert_resources(graph, records, now_ms=now_ms))
+        runtime.sync.poke()
+        wrote("resources", len(records), scale.resources)
+
+    async def people(start: int, batch: People) -> None:
+        audit = f"aud_g{start:07d}"
+        recipients = await upsert_recipients(
+            graph, batch.recipients, actor="generator", now=now, audit_id=audit
+        )
+        loaded.count("Recipient", recipients)
+        loaded.count("Consent", await upsert_consents(graph, batch.consents))
+        loaded.count("Assessment", await upsert_assessments(graph, batch.assessments))
+        loaded.count("Enrollment", await upsert_enrollments(graph, batch.enrollments))
+        loaded.count("Case", await upsert_cases(graph, batch.cases))
+        loaded.count("CaseNote", await upsert_case_notes(graph, batch.notes))
+        loaded.count("Referral", await upsert_referrals(graph, batch.referrals))
+        wrote("recipients", len(batch.recipients), scale.recipients)
+
+    loaded.count("Institution", await upsert_institutions(graph, synthetic.institutions, now))
+    # Resources before recipients: enrollments and referrals point at them.
     for start, stop in _batches(scale.resources):
         records = synthetic.resources(start, stop)
-        with _timed(loaded):
-            count("Resource", await upsert_resources(graph, records, now_ms=now_ms))
-        runtime.sync.poke()
-        report("resources", stop, scale.resources)
+        await in_flight.submit(lambda r=records: resources(r))
+    await in_flight.drain()
     for start, stop in _batches(scale.recipients):
         batch = synthetic.people(start, stop)
-        with _timed(loaded):
-            audit = f"aud_g{start:07d}"
-            count(
-                "Recipient",
-                await upsert_recipients(
-                    graph, batch.recipients, actor="generator", now=now, audit_id=audit
-                ),
-            )
-            count("Consent", await upsert_consents(graph, batch.consents))
-            count("Assessment", await upsert_assessments(graph, batch.assessments))
-            count("Enrollment", await upsert_enrollments(graph, batch.enrollments))
-            count("Case", await upsert_cases(graph, batch.cases))
-            count("CaseNote", await upsert_case_notes(graph, batch.notes))
-            count("Referral", await upsert_referrals(graph, batch.referrals))
-        report("recipients", stop, scale.recipients)  # fmt: skip
+        await in_flight.submit(lambda a=start, p=batch: people(a, p))
+    await in_flight.drain()
     graph_done = time.perf_counter()
+    loaded.graph_seconds = graph_done - started
     await _index_caught_up(runtime, progress, every)
     loaded.index_wait_seconds = time.perf_counter() - graph_done
     loaded.wall_seconds = time.perf_counter() - started
