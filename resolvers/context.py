@@ -11,8 +11,6 @@ from elasticsearch import AsyncElasticsearch
 from strawberry.dataloader import DataLoader
 
 from graph.engine import GraphEngine
-from graph.institutions import institutions_by_ids
-from graph.resources import resources_by_ids
 from resolvers.crisis_report_limiter import ReportLimiter
 from resolvers.membership_scan_runner import ScanRunner
 from resolvers.needs import NeedCatalog
@@ -67,12 +65,10 @@ class RequestContext:
         self.services = services
         self.viewer = viewer
         self.graph = services.graph
-        self.institutions_by_id: DataLoader[str, dict[str, Any] | None] = DataLoader(
-            self._load_institutions
-        )
-        self.resources_by_id: DataLoader[str, dict[str, Any] | None] = DataLoader(
-            self._load_resources
-        )
+        # Imported here: the loaders read through resolvers, which import this module.
+        from resolvers.loaders import Loaders
+
+        self.loaders = Loaders(self)
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
         # Set by Strawberry from a websocket's `connection_init` payload.
         self.connection_params: dict[str, Any] | None = None
@@ -91,14 +87,5 @@ class RequestContext:
 
     def forget(self) -> None:
         """Drop what the loaders cached: a subscription lives on, each event reads afresh."""
-        self.institutions_by_id.clear_all()
-        self.resources_by_id.clear_all()
+        self.loaders.forget()
         self._loaders.clear()
-
-    async def _load_institutions(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await institutions_by_ids(self.graph, list(ids))
-        return [found.get(i) for i in ids]
-
-    async def _load_resources(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resources_by_ids(self.graph, self.viewer, list(ids))
-        return [found.get(i) for i in ids]

@@ -119,7 +119,7 @@ class Case:
 
     @strawberry.field
     async def participants(self, info: Info[RequestContext, None]) -> list[Institution]:
-        rows = await info.context.institutions_by_id.load_many(self.participant_ids)
+        rows = await info.context.loaders.institutions_by_id.load_many(self.participant_ids)
         return [Institution.from_record(r) for r in rows if r]
 
     @strawberry.field(

@@ -173,7 +173,7 @@ class Conference:
 
     @strawberry.field
     async def members(self, info: Info[RequestContext, None]) -> list[Institution]:
-        rows = await info.context.institutions_by_id.load_many(self.record["members"])
+        rows = await info.context.loaders.institutions_by_id.load_many(self.record["members"])
         return [Institution.from_record(r) for r in rows if r]
 
     @strawberry.field(description="Sessions, earliest first.")

@@ -197,7 +197,7 @@ class Intake:
     @strawberry.field(description="The responsible offices it escalated to (if it did).")
     async def escalated_to(self, info: Info[RequestContext, None]) -> list[Institution]:
         ids = (self.record.get("escalateTo") or []) if self.escalated else []
-        rows = await info.context.institutions_by_id.load_many(ids)
+        rows = await info.context.loaders.institutions_by_id.load_many(ids)
         return [Institution.from_record(r) for r in rows if r]
 
     @strawberry.field(description="The person, as your institution may read them; audited.")

@@ -168,7 +168,7 @@ class Enrollment:
 
     @strawberry.field(description="Null when the resource's listing is hidden from you.")
     async def resource(self, info: Info[RequestContext, None]) -> Resource | None:
-        record = await info.context.resources_by_id.load(self.resource_id)
+        record = await info.context.loaders.resources_by_id.load(self.resource_id)
         return Resource.from_record(present(record, info.context.viewer)) if record else None
 
 

@@ -73,7 +73,7 @@ def _time(value: str | None) -> datetime | None:
 
 
 async def _institution(info: Info[RequestContext, None], ident: str | None) -> Institution | None:
-    row = await info.context.institutions_by_id.load(ident) if ident else None
+    row = await info.context.loaders.institutions_by_id.load(ident) if ident else None
     return Institution.from_record(row) if row else None
 
 
@@ -163,7 +163,7 @@ class Referral:
     async def resource(self, info: Info[RequestContext, None]) -> Resource | None:
         if not self.resource_id:
             return None
-        record = await info.context.resources_by_id.load(self.resource_id)
+        record = await info.context.loaders.resources_by_id.load(self.resource_id)
         return Resource.from_record(present(record, info.context.viewer)) if record else None
 
     @strawberry.field(
