@@ -3,12 +3,11 @@ request's batch loaders."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
-from strawberry.dataloader import DataLoader
 
 from graph.engine import GraphEngine
 from resolvers.crisis_report_limiter import ReportLimiter
@@ -69,23 +68,11 @@ class RequestContext:
         from resolvers.loaders import Loaders
 
         self.loaders = Loaders(self)
-        self._loaders: dict[str, DataLoader[Any, Any]] = {}
         # Set by Strawberry from a websocket's `connection_init` payload.
         self.connection_params: dict[str, Any] | None = None
         # The client's address (per-address limits of public mutations); set by the app.
         self.client_address = ""
 
-    def loader(
-        self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
-    ) -> DataLoader[Any, Any]:
-        """The request's loader called `name`, made on first use: nested lists (a
-        recipient's cases, a case's notes) load for all parents in one round trip."""
-        found = self._loaders.get(name)
-        if found is None:
-            found = self._loaders[name] = DataLoader(batch)
-        return found
-
     def forget(self) -> None:
         """Drop what the loaders cached: a subscription lives on, each event reads afresh."""
         self.loaders.forget()
-        self._loaders.clear()
