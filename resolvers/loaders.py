@@ -3,10 +3,11 @@ what (`CasesByIdLoader`, `CaseNotesByCaseLoader`).
 
 Each batch calls the resolvers (or graph) function that applies the read's access rule to the
 request's viewer, so a loader returns what that function returns: nothing for a viewer
-without a relation to the data. A nested list (a recipient's cases, a conference's sessions)
-loads for every parent of the response in one round trip, and a key loads once per request.
-Loaders whose rule is their parent's say so: they are reached only from a parent the viewer
-has read under its own check, and the schema field checks what that parent allows."""
+without a relation to the data (institutions aside: their directory is public). A nested
+list (a recipient's cases, a conference's sessions) loads for every parent of the response
+in one round trip, and a key loads once per request. Loaders whose rule is their parent's
+say so: they are reached only from a parent the viewer has read under its own check, and
+the schema field checks what that parent allows."""
 
 from __future__ import annotations
 
@@ -179,13 +180,14 @@ class CasesByIdLoader(_Loader[str, Row | None]):
 
 class CaseNoteKey(NamedTuple):
     case_id: str
-    # The case's recipient when the viewer may read its CASE_NOTES, else "".
+    # The case's recipient when the case was read with CASE_NOTES allowed, else "".
     notes_of: str
 
 
 class CaseNotesByCaseLoader(_Loader[CaseNoteKey, list[Row]]):
-    """A case's notes, oldest first: all of them for the lead institution; PARTICIPANTS
-    notes for others when the key names the recipient (their access includes CASE_NOTES)."""
+    """A case's notes, oldest first: all of them for the lead institution; for others the
+    PARTICIPANTS notes, and only when the key names the recipient, which the parent's rule
+    decides (the case was read with CASE_NOTES allowed)."""
 
     async def read(self, keys: list[CaseNoteKey]) -> list[list[Row]]:
         found = await resolve_cases.notes_of_cases(
