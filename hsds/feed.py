@@ -123,7 +123,7 @@ async def vocabulary_for(
 
 async def _providers(ctx: RequestContext, records: list[dict[str, Any]]) -> dict[str, Row]:
     ids = sorted({r["providerId"] for r in records})
-    rows = await ctx.institutions_by_id.load_many(ids)
+    rows = await ctx.loaders.institutions_by_id.load_many(ids)
     return {i: row for i, row in zip(ids, rows, strict=True) if row}
 
 

@@ -158,7 +158,7 @@ async def add_case_participant(
     ctx: RequestContext, case_id: str, institution_id: str, expected_version: int
 ) -> dict[str, Any]:
     check_id("Institution", institution_id, field="institutionId")
-    if await ctx.institutions_by_id.load(institution_id) is None:
+    if await ctx.loaders.institutions_by_id.load(institution_id) is None:
         raise HanaroError.bad_input(
             f"institutionId: no institution with id {institution_id!r}.", field="institutionId"
         )

@@ -49,7 +49,7 @@ def _new_id(ctx: RequestContext, prefix: str) -> str:
 async def _check_institutions(ctx: RequestContext, ids: list[str], field: str) -> list[str]:
     for ident in ids:
         check_id("Institution", ident, field=field)
-    found = await ctx.institutions_by_id.load_many(ids)
+    found = await ctx.loaders.institutions_by_id.load_many(ids)
     missing = [i for i, row in zip(ids, found, strict=True) if row is None]
     if missing:
         raise HanaroError.bad_input(f"{field}: no institution {missing[0]!r}.", field=field)

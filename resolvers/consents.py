@@ -51,7 +51,7 @@ async def record_consent(ctx: RequestContext, data: dict[str, Any]) -> dict[str,
             field="institutions",
         )
     if institutions:
-        known = await ctx.institutions_by_id.load_many(institutions)
+        known = await ctx.loaders.institutions_by_id.load_many(institutions)
         unknown = [i for i, row in zip(institutions, known, strict=True) if row is None]
         if unknown:
             raise HanaroError.bad_input(

@@ -3,16 +3,13 @@ request's batch loaders."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
-from strawberry.dataloader import DataLoader
 
 from graph.engine import GraphEngine
-from graph.institutions import institutions_by_ids
-from graph.resources import resources_by_ids
 from resolvers.crisis_report_limiter import ReportLimiter
 from resolvers.membership_scan_runner import ScanRunner
 from resolvers.needs import NeedCatalog
@@ -67,38 +64,15 @@ class RequestContext:
         self.services = services
         self.viewer = viewer
         self.graph = services.graph
-        self.institutions_by_id: DataLoader[str, dict[str, Any] | None] = DataLoader(
-            self._load_institutions
-        )
-        self.resources_by_id: DataLoader[str, dict[str, Any] | None] = DataLoader(
-            self._load_resources
-        )
-        self._loaders: dict[str, DataLoader[Any, Any]] = {}
+        # Imported here: the loaders read through resolvers, which import this module.
+        from resolvers.loaders import Loaders
+
+        self.loaders = Loaders(self)
         # Set by Strawberry from a websocket's `connection_init` payload.
         self.connection_params: dict[str, Any] | None = None
         # The client's address (per-address limits of public mutations); set by the app.
         self.client_address = ""
 
-    def loader(
-        self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
-    ) -> DataLoader[Any, Any]:
-        """The request's loader called `name`, made on first use: nested lists (a
-        recipient's cases, a case's notes) load for all parents in one round trip."""
-        found = self._loaders.get(name)
-        if found is None:
-            found = self._loaders[name] = DataLoader(batch)
-        return found
-
     def forget(self) -> None:
         """Drop what the loaders cached: a subscription lives on, each event reads afresh."""
-        self.institutions_by_id.clear_all()
-        self.resources_by_id.clear_all()
-        self._loaders.clear()
-
-    async def _load_institutions(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await institutions_by_ids(self.graph, list(ids))
-        return [found.get(i) for i in ids]
-
-    async def _load_resources(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resources_by_ids(self.graph, self.viewer, list(ids))
-        return [found.get(i) for i in ids]
+        self.loaders.forget()

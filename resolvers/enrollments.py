@@ -52,7 +52,7 @@ async def record_enrollment(ctx: RequestContext, data: dict[str, Any]) -> dict[s
     if row is None:
         if await recipient_state(ctx.graph, recipient_id, entitled(ctx)) is None:
             raise HanaroError.not_found("recipient", recipient_id)
-        if await ctx.resources_by_id.load(resource_id) is None:
+        if await ctx.loaders.resources_by_id.load(resource_id) is None:
             raise HanaroError.not_found("resource", resource_id)
         raise HanaroError(
             ErrorCode.FORBIDDEN,

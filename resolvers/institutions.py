@@ -54,12 +54,12 @@ async def assign_default_jurisdictions(graph: GraphEngine, regions: RegionCatalo
 
 async def get_institution(ctx: RequestContext, institution_id: str) -> dict[str, Any] | None:
     check_id("Institution", institution_id)
-    return await ctx.institutions_by_id.load(institution_id)
+    return await ctx.loaders.institutions_by_id.load(institution_id)
 
 
 async def load_institution(ctx: RequestContext, institution_id: str) -> dict[str, Any] | None:
     """For nested fields (`Resource.provider`): batched, no input check needed."""
-    return await ctx.institutions_by_id.load(institution_id)
+    return await ctx.loaders.institutions_by_id.load(institution_id)
 
 
 async def list_institutions(

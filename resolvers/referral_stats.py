@@ -38,7 +38,7 @@ async def _scope(ctx: RequestContext, institution: str) -> dict[str, Any]:
     if "PLATFORM_ADMIN" in roles:
         return {"everything": True, "jurisdiction": [], "scope": "PLATFORM"}
     if "ADMIN" in roles:
-        own = await ctx.institutions_by_id.load(institution)
+        own = await ctx.loaders.institutions_by_id.load(institution)
         authority = ctx.viewer.authority_region
         if own and own["sector"] == "PUBLIC" and authority:
             regions = ctx.services.regions.descendants(authority)

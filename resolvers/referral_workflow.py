@@ -180,7 +180,7 @@ async def _check_references(
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The target institution, the resource, the recipient, the case and the consent; each
     refusal says which."""
-    target = await ctx.institutions_by_id.load(data["toInstitutionId"])
+    target = await ctx.loaders.institutions_by_id.load(data["toInstitutionId"])
     if target is None:
         raise HanaroError.bad_input(
             f"input.toInstitutionId: no institution with id {data['toInstitutionId']!r}.",
@@ -188,7 +188,7 @@ async def _check_references(
         )
     resource = None
     if data.get("resourceId"):
-        resource = await ctx.resources_by_id.load(data["resourceId"])
+        resource = await ctx.loaders.resources_by_id.load(data["resourceId"])
         if resource is None:
             raise HanaroError.not_found("resource", data["resourceId"])
         if resource["providerId"] != target["id"]:
@@ -231,7 +231,7 @@ async def create_referral(ctx: RequestContext, data: dict[str, Any]) -> dict[str
     institution = require_actor(ctx, "sending a referral")
     clean = _check_input(ctx, data)
     target, _ = await _check_references(ctx, data, clean)
-    sender = await ctx.institutions_by_id.load(institution)
+    sender = await ctx.loaders.institutions_by_id.load(institution)
     now = ctx.services.clock()
     at = iso_at(now)
     expires = now + ctx.services.referral_expiry_days * DAY_MS

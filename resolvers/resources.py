@@ -79,7 +79,7 @@ async def preview_visibility(
     drift from what viewers get. For the owner's staff only: anyone else (and an unknown id)
     gets None, so the answer says nothing about a resource the caller does not own."""
     check_id("Resource", resource_id)
-    record = await ctx.resources_by_id.load(resource_id)
+    record = await ctx.loaders.resources_by_id.load(resource_id)
     if record is None or not ctx.viewer.is_staff_of(record["providerId"]):
         return None
     relation = Audience[viewer_kind]
@@ -96,7 +96,7 @@ async def preview_visibility(
 
 async def get_resource(ctx: RequestContext, resource_id: str) -> dict[str, Any] | None:
     check_id("Resource", resource_id)
-    record = await ctx.resources_by_id.load(resource_id)
+    record = await ctx.loaders.resources_by_id.load(resource_id)
     return present(record, ctx.viewer) if record else None
 
 
@@ -416,13 +416,13 @@ async def set_resource_visibility(
     _require_write_role(ctx.viewer)
     if partners is not None:
         partners = [check_id("Institution", p, field="partners") for p in partners]
-        known = await ctx.institutions_by_id.load_many(partners)
+        known = await ctx.loaders.institutions_by_id.load_many(partners)
         unknown = [p for p, row in zip(partners, known, strict=True) if row is None]
         if unknown:
             raise HanaroError.bad_input(
                 f"partners: no institution with id {unknown[0]!r}.", field="partners"
             )
-    current = await ctx.resources_by_id.load(resource_id)
+    current = await ctx.loaders.resources_by_id.load(resource_id)
     if current is None:
         raise HanaroError.not_found("resource", resource_id)
     if not ctx.viewer.manages(current["providerId"]):

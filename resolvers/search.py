@@ -308,7 +308,7 @@ async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
             ErrorCode.UNAVAILABLE,
             "Search is unavailable right now; try again shortly. Other queries keep working.",
         ) from exc
-    loaded = await ctx.resources_by_id.load_many([hit.id for hit in result.hits])
+    loaded = await ctx.loaders.resources_by_id.load_many([hit.id for hit in result.hits])
     check = _Check(ctx, request)
     kept: list[dict[str, Any]] = []
     dropped = 0

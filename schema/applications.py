@@ -13,7 +13,6 @@ from strawberry.types import Info
 
 from resolvers import applications as resolve
 from resolvers import institutions as resolve_institutions
-from resolvers import recipients as resolve_recipients
 from resolvers.context import RequestContext
 from resolvers.validation import check_id
 from schema.inputs import input_to_dict
@@ -122,35 +121,17 @@ class Application:
 
     @strawberry.field(description="The applicant, as your institution may read them; audited.")
     async def recipient(self, info: Info[RequestContext, None]) -> Recipient | None:
-        ctx = info.context
-        requested = requested_categories(info)
-
-        async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-            found = await resolve_recipients.get_recipients(ctx, list(ids), requested)
-            return [found.get(i) for i in ids]
-
-        record = await ctx.loader("recipients:" + ",".join(requested), batch).load(
-            self.record["recipientId"]
-        )
+        loader = info.context.loaders.recipients_by_id(requested_categories(info))
+        record = await loader.load(self.record["recipientId"])
         return Recipient.from_record(record) if record else None
 
     @classmethod
     async def resolve_reference(
         cls, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Application | None:
-        return await _load(info, str(id))
-
-
-async def _load(info: Info[RequestContext, None], ident: str) -> Application | None:
-    check_id("Application", ident)
-    ctx = info.context
-
-    async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resolve.get_applications(ctx, list(ids))
-        return [found.get(i) for i in ids]
-
-    record = await ctx.loader("applications-by-id", batch).load(ident)
-    return Application.from_record(record) if record else None
+        check_id("Application", id)
+        record = await info.context.loaders.applications_by_id.load(str(id))
+        return Application.from_record(record) if record else None
 
 
 @strawberry.input
@@ -187,7 +168,9 @@ class ApplicationQuery:
     async def application(
         self, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Application | None:
-        return await _load(info, str(id))
+        check_id("Application", id)
+        record = await info.context.loaders.applications_by_id.load(str(id))
+        return Application.from_record(record) if record else None
 
 
 _STAFF = {"authenticated": True}

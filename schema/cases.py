@@ -14,6 +14,7 @@ from strawberry.types import Info
 from resolvers import cases as resolve_cases
 from resolvers import institutions as resolve_institutions
 from resolvers.context import RequestContext
+from resolvers.loaders import CaseNoteKey
 from resolvers.validation import check_id
 from schema.institutions import Institution
 
@@ -119,7 +120,7 @@ class Case:
 
     @strawberry.field
     async def participants(self, info: Info[RequestContext, None]) -> list[Institution]:
-        rows = await info.context.institutions_by_id.load_many(self.participant_ids)
+        rows = await info.context.loaders.institutions_by_id.load_many(self.participant_ids)
         return [Institution.from_record(r) for r in rows if r]
 
     @strawberry.field(
@@ -127,16 +128,8 @@ class Case:
         "anyone whose access includes CASE_NOTES."
     )
     async def notes(self, info: Info[RequestContext, None]) -> list[CaseNote]:
-        ctx = info.context
-        key = (str(self.id), self.recipient_id if self.notes_allowed else "")
-
-        async def batch(keys: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-            found = await resolve_cases.notes_of_cases(
-                ctx, [k[0] for k in keys], [k[1] for k in keys if k[1]]
-            )
-            return [found.get(k[0], []) for k in keys]
-
-        rows = await ctx.loader("notes", batch).load(key)
+        key = CaseNoteKey(str(self.id), self.recipient_id if self.notes_allowed else "")
+        rows = await info.context.loaders.case_notes_by_case.load(key)
         return [CaseNote.from_record(r) for r in rows]
 
     @classmethod
@@ -146,13 +139,7 @@ class Case:
         """`_entities`: for viewers who may read the recipient's HISTORY, audited; all
         representations in one round trip."""
         check_id("Case", id)
-        ctx = info.context
-
-        async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-            found = await resolve_cases.get_cases(ctx, list(ids))
-            return [found.get(i) for i in ids]
-
-        record = await ctx.loader("cases-by-id", batch).load(str(id))
+        record = await info.context.loaders.cases_by_id.load(str(id))
         if record is None:
             return None
         return cls.from_record(record, notes_allowed=record["notesAllowed"])

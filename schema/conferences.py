@@ -11,7 +11,6 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers import cases as resolve_cases
 from resolvers import conferences as resolve
 from resolvers import institutions as resolve_institutions
 from resolvers.context import RequestContext
@@ -34,13 +33,7 @@ async def _case(info: Info[RequestContext, None], case_id: str | None) -> Case |
     """Through the case access rules (HISTORY of the recipient; audited), batched."""
     if not case_id:
         return None
-    ctx = info.context
-
-    async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resolve_cases.get_cases(ctx, list(ids))
-        return [found.get(i) for i in ids]
-
-    record = await ctx.loader("cases-by-id", batch).load(case_id)
+    record = await info.context.loaders.cases_by_id.load(case_id)
     return Case.from_record(record, notes_allowed=record["notesAllowed"]) if record else None
 
 
@@ -139,15 +132,7 @@ class ConferenceSession:
 
     @strawberry.field(description="The decisions taken at this session.")
     async def actions(self, info: Info[RequestContext, None]) -> list[ConferenceAction]:
-        ctx = info.context
-
-        async def batch(ids: list[str]) -> list[list[dict[str, Any]]]:
-            found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-            for row in await resolve.actions_of_sessions(ctx, list(ids)):
-                found[row["sessionId"]].append(dict(row["props"]))
-            return [found[i] for i in ids]
-
-        rows = await ctx.loader("conference-actions", batch).load(str(self.id))
+        rows = await info.context.loaders.conference_actions_by_session.load(str(self.id))
         return [ConferenceAction.from_record(r) for r in rows]
 
 
@@ -173,20 +158,12 @@ class Conference:
 
     @strawberry.field
     async def members(self, info: Info[RequestContext, None]) -> list[Institution]:
-        rows = await info.context.institutions_by_id.load_many(self.record["members"])
+        rows = await info.context.loaders.institutions_by_id.load_many(self.record["members"])
         return [Institution.from_record(r) for r in rows if r]
 
     @strawberry.field(description="Sessions, earliest first.")
     async def sessions(self, info: Info[RequestContext, None]) -> list[ConferenceSession]:
-        ctx = info.context
-
-        async def batch(ids: list[str]) -> list[list[dict[str, Any]]]:
-            found: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-            for row in await resolve.sessions_of(ctx, list(ids)):
-                found[row["conferenceId"]].append(resolve.session_record(row["props"]))
-            return [found[i] for i in ids]
-
-        rows = await ctx.loader("conference-sessions", batch).load(str(self.id))
+        rows = await info.context.loaders.conference_sessions_by_conference.load(str(self.id))
         return [ConferenceSession.from_record(r) for r in rows]
 
 

@@ -128,19 +128,6 @@ class CrisisReport:
         return Need.by_codes(info, self.record.get("needCodes") or [])
 
 
-
-async def _load(info: Info[RequestContext, None], report_id: str) -> CrisisReport | None:
-    check_id("CrisisReport", report_id)
-    ctx = info.context
-
-    async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resolve.get_reports(ctx, list(ids))
-        return [found.get(i) for i in ids]
-
-    record = await ctx.loader("crisis-reports-by-id", batch).load(report_id)
-    return CrisisReport.from_record(record) if record else None
-
-
 @strawberry.input
 class ReporterContactInput:
     name: str | None = None
@@ -177,7 +164,9 @@ class CrisisReportQuery:
     async def crisis_report(
         self, info: Info[RequestContext, None], id: strawberry.ID
     ) -> CrisisReport | None:
-        return await _load(info, str(id))
+        check_id("CrisisReport", id)
+        record = await info.context.loaders.crisis_reports_by_id.load(str(id))
+        return CrisisReport.from_record(record) if record else None
 
 
 _STAFF = {"authenticated": True}

@@ -14,7 +14,6 @@ from strawberry.types import Info
 from resolvers import institutions as resolve_institutions
 from resolvers import intake_workflow
 from resolvers import intakes as resolve
-from resolvers import recipients as resolve_recipients
 from resolvers.context import RequestContext
 from resolvers.validation import check_id
 from schema.inputs import input_to_dict
@@ -197,40 +196,22 @@ class Intake:
     @strawberry.field(description="The responsible offices it escalated to (if it did).")
     async def escalated_to(self, info: Info[RequestContext, None]) -> list[Institution]:
         ids = (self.record.get("escalateTo") or []) if self.escalated else []
-        rows = await info.context.institutions_by_id.load_many(ids)
+        rows = await info.context.loaders.institutions_by_id.load_many(ids)
         return [Institution.from_record(r) for r in rows if r]
 
     @strawberry.field(description="The person, as your institution may read them; audited.")
     async def recipient(self, info: Info[RequestContext, None]) -> Recipient | None:
-        ctx = info.context
-        requested = requested_categories(info)
-
-        async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-            found = await resolve_recipients.get_recipients(ctx, list(ids), requested)
-            return [found.get(i) for i in ids]
-
-        record = await ctx.loader("recipients:" + ",".join(requested), batch).load(
-            self.recipient_id
-        )
+        loader = info.context.loaders.recipients_by_id(requested_categories(info))
+        record = await loader.load(self.recipient_id)
         return Recipient.from_record(record) if record else None
 
     @classmethod
     async def resolve_reference(
         cls, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Intake | None:
-        return await _load(info, str(id))
-
-
-async def _load(info: Info[RequestContext, None], intake_id: str) -> Intake | None:
-    check_id("Intake", intake_id)
-    ctx = info.context
-
-    async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resolve.get_intakes(ctx, list(ids))
-        return [found.get(i) for i in ids]
-
-    record = await ctx.loader("intakes-by-id", batch).load(intake_id)
-    return Intake.from_record(record) if record else None
+        check_id("Intake", id)
+        record = await info.context.loaders.intakes_by_id.load(str(id))
+        return Intake.from_record(record) if record else None
 
 
 @strawberry.input
@@ -284,7 +265,9 @@ class IntakeQuery:
         description="An intake of your queue or of a recipient whose history you read."
     )
     async def intake(self, info: Info[RequestContext, None], id: strawberry.ID) -> Intake | None:
-        return await _load(info, str(id))
+        check_id("Intake", id)
+        record = await info.context.loaders.intakes_by_id.load(str(id))
+        return Intake.from_record(record) if record else None
 
 
 _STAFF = {"authenticated": True}

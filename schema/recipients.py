@@ -17,13 +17,10 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 import vocabulary.access as vocabulary
 from resolvers import assessments as resolve_assessments
-from resolvers import cases as resolve_cases
 from resolvers import consents as resolve_consents
 from resolvers import enrollments as resolve_enrollments
 from resolvers import institutions as resolve_institutions
-from resolvers import intakes as resolve_intakes
 from resolvers import recipients as resolve
-from resolvers import referrals as resolve_referrals
 from resolvers import search as resolve_search
 from resolvers.context import RequestContext
 from resolvers.resources import present
@@ -168,7 +165,7 @@ class Enrollment:
 
     @strawberry.field(description="Null when the resource's listing is hidden from you.")
     async def resource(self, info: Info[RequestContext, None]) -> Resource | None:
-        record = await info.context.resources_by_id.load(self.resource_id)
+        record = await info.context.loaders.resources_by_id.load(self.resource_id)
         return Resource.from_record(present(record, info.context.viewer)) if record else None
 
 
@@ -296,25 +293,21 @@ class Recipient:
     async def assessments(self, info: Info[RequestContext, None]) -> list[Assessment] | None:
         if not self._may("NEEDS"):
             return None
-        found = await _children(
-            info, "assessments", resolve_assessments.assessments_of_recipients, str(self.id)
-        )
+        found = await info.context.loaders.assessments_by_recipient.load(str(self.id))
         return [Assessment.from_record(r) for r in found]
 
     @strawberry.field(description="Benefits and services received, newest first (HISTORY).")
     async def enrollments(self, info: Info[RequestContext, None]) -> list[Enrollment] | None:
         if not self._may("HISTORY"):
             return None
-        found = await _children(
-            info, "enrollments", resolve_enrollments.enrollments_of_recipients, str(self.id)
-        )
+        found = await info.context.loaders.enrollments_by_recipient.load(str(self.id))
         return [Enrollment.from_record(r) for r in found]
 
     @strawberry.field(description="Case management, newest first (HISTORY; notes: CASE_NOTES).")
     async def cases(self, info: Info[RequestContext, None]) -> list[Case] | None:
         if not self._may("HISTORY"):
             return None
-        found = await _children(info, "cases", resolve_cases.cases_of_recipients, str(self.id))
+        found = await info.context.loaders.cases_by_recipient.load(str(self.id))
         return [Case.from_record(r, notes_allowed=self._may("CASE_NOTES")) for r in found]
 
     @strawberry.field(description="Referrals of the recipient, newest first (HISTORY).")
@@ -325,9 +318,7 @@ class Recipient:
 
         if not self._may("HISTORY"):
             return None
-        found = await _children(
-            info, "referrals-of", resolve_referrals.referrals_of_recipients, str(self.id)
-        )
+        found = await info.context.loaders.referrals_by_recipient.load(str(self.id))
         return [Referral.from_record(r) for r in found]
 
     @strawberry.field(description="First contacts with their plans, newest first (HISTORY).")
@@ -338,18 +329,14 @@ class Recipient:
 
         if not self._may("HISTORY"):
             return None
-        found = await _children(
-            info, "intakes-of", resolve_intakes.intakes_of_recipients, str(self.id)
-        )
+        found = await info.context.loaders.intakes_by_recipient.load(str(self.id))
         return [Intake.from_record(r) for r in found]
 
     @strawberry.field(description="Consents on record; for the institutions holding the recipient.")
     async def consents(self, info: Info[RequestContext, None]) -> list[Consent] | None:
         if not self.member:
             return None
-        found = await _children(
-            info, "consents", resolve_consents.consents_of_recipients, str(self.id)
-        )
+        found = await info.context.loaders.consents_by_recipient.load(str(self.id))
         return [Consent.from_record(r) for r in found]
 
     @strawberry.field(
@@ -387,20 +374,6 @@ class Recipient:
         found = await resolve.get_recipients(info.context, [str(id)], requested_categories(info))
         record = found.get(str(id))
         return cls.from_record(record) if record else None
-
-
-async def _children(
-    info: Info[RequestContext, None], name: str, fetch: Any, recipient_id: str
-) -> list[Any]:
-    """A recipient's nested records through the request's loader `name`: one round trip for
-    every recipient in the response (`fetch(ctx, ids)` returns id -> records)."""
-    ctx = info.context
-
-    async def batch(ids: list[str]) -> list[Any]:
-        found = await fetch(ctx, list(ids))
-        return [found.get(i, []) for i in ids]
-
-    return await ctx.loader(name, batch).load(recipient_id)
 
 
 @strawberry.input

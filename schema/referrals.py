@@ -15,7 +15,6 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers import recipients as resolve_recipients
 from resolvers import referral_workflow as workflow
 from resolvers import referrals as resolve
 from resolvers.context import RequestContext
@@ -73,7 +72,7 @@ def _time(value: str | None) -> datetime | None:
 
 
 async def _institution(info: Info[RequestContext, None], ident: str | None) -> Institution | None:
-    row = await info.context.institutions_by_id.load(ident) if ident else None
+    row = await info.context.loaders.institutions_by_id.load(ident) if ident else None
     return Institution.from_record(row) if row else None
 
 
@@ -163,7 +162,7 @@ class Referral:
     async def resource(self, info: Info[RequestContext, None]) -> Resource | None:
         if not self.resource_id:
             return None
-        record = await info.context.resources_by_id.load(self.resource_id)
+        record = await info.context.loaders.resources_by_id.load(self.resource_id)
         return Resource.from_record(present(record, info.context.viewer)) if record else None
 
     @strawberry.field(
@@ -171,26 +170,12 @@ class Referral:
         "every read audited."
     )
     async def recipient(self, info: Info[RequestContext, None]) -> Recipient | None:
-        ctx = info.context
-        requested = requested_categories(info)
-
-        async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-            found = await resolve_recipients.get_recipients(ctx, list(ids), requested)
-            return [found.get(i) for i in ids]
-
-        record = await ctx.loader("recipients:" + ",".join(requested), batch).load(
-            self.recipient_id
-        )
+        loader = info.context.loaders.recipients_by_id(requested_categories(info))
+        record = await loader.load(self.recipient_id)
         return Recipient.from_record(record) if record else None
 
     async def _details(self, info: Info[RequestContext, None]) -> dict[str, Any] | None:
-        ctx = info.context
-
-        async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-            found = await resolve.referral_details(ctx, list(ids))
-            return [found.get(i) for i in ids]
-
-        return await ctx.loader("referral-details", batch).load(str(self.id))
+        return await info.context.loaders.referral_details_by_id.load(str(self.id))
 
     @strawberry.field(description="The needs referred for (NEEDS; null when withheld).")
     async def needs(self, info: Info[RequestContext, None]) -> list[Need] | None:
@@ -215,16 +200,8 @@ class Referral:
     ) -> Referral | None:
         """`_entities`: the path of `referral(id)`; all representations in one batch."""
         check_id("Referral", id)
-        record = await load_referral(info.context, str(id))
+        record = await info.context.loaders.referrals_by_id.load(str(id))
         return cls.from_record(record) if record else None
-
-
-async def load_referral(ctx: RequestContext, referral_id: str) -> dict[str, Any] | None:
-    async def batch(ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resolve.get_referrals(ctx, list(ids))
-        return [found.get(i) for i in ids]
-
-    return await ctx.loader("referrals", batch).load(referral_id)
 
 
 @strawberry.input
@@ -263,7 +240,7 @@ class ReferralQuery:
         self, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Referral | None:
         check_id("Referral", id)
-        record = await load_referral(info.context, str(id))
+        record = await info.context.loaders.referrals_by_id.load(str(id))
         return Referral.from_record(record) if record else None
 
     @strawberry.field(description="Referrals your institution received, newest first.")
