@@ -9,13 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.conferences import CREATE, MINUTES, SCHEDULE, SESSION_FIELDS, setting
+from tests.support.conferences import CREATE, MINUTES, SCHEDULE, SESSION_FIELDS, TABLE, setting
 from tests.support.intakes import CENTRE, add_offices
 from tests.support.recipients import audit_events
 
-TABLE = f"""mutation($s: ID!, $k: ID!, $consent: ID, $legal: String) {{
-  tableCase(sessionId: $s, caseId: $k, consentId: $consent, legalBasis: $legal) {{
-  {SESSION_FIELDS} }} }}"""
 GET = f"""query($id: ID!) {{ conference(id: $id) {{ id name members {{ id }}
   sessions {{ {SESSION_FIELDS} }} }} }}"""
 WORKLIST = """query($overdue: Boolean) { conferenceActions(overdue: $overdue) { totalCount

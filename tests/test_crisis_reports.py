@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from resolvers.crisis_report_limiter import ReportLimiter
-from tests.support.crisis_reports import FIELDS, LIST, REPORT, VISIT, report
+from tests.support.crisis_reports import FIELDS, LIST, REPORT, VISIT, report, reported
 from tests.support.intakes import CENTRE, CITY_HALL, add_offices
 from tests.support.recipients import audit_events, new_recipient
 
@@ -32,10 +32,6 @@ async def tokens(api: Any) -> dict[str, str]:
         "owner": api.token("ins_owner01", "CASEWORKER"),
         "registrant": api.token(CENTRE, "REGISTRANT"),
     }
-
-
-async def reported(api: Any, token: str | None, **overrides: Any) -> dict[str, Any]:
-    return await api.ok(REPORT, {"input": report(**overrides)}, token)
 
 
 async def test_a_residents_report_reaches_the_responsible_centre_only(api, tokens):

@@ -14,15 +14,15 @@ import pytest
 from graph.engine import round_trips
 from resolvers.context import RequestContext
 from resolvers.loaders import CaseNoteKey, Loaders
-from tests.intake_helpers import CENTRE, add_offices, take
-from tests.referral_helpers import consented_recipient, send
-from tests.test_applications import taken
-from tests.test_conferences import CREATE, MINUTES, SCHEDULE, TABLE
-from tests.test_crisis_reports import LIST as CRISIS_LIST
-from tests.test_crisis_reports import reported
-from tests.test_recipients import OPEN_CASE
-from tests.test_resources_api import register
-from tests.test_visibility import SET_VISIBILITY
+from tests.support.applications import taken
+from tests.support.conferences import CREATE, MINUTES, SCHEDULE, TABLE
+from tests.support.crisis_reports import LIST as CRISIS_LIST
+from tests.support.crisis_reports import reported
+from tests.support.intakes import CENTRE, add_offices, take
+from tests.support.recipients import OPEN_CASE
+from tests.support.referrals import consented_recipient, send
+from tests.support.resources import register
+from tests.support.visibility import SET_VISIBILITY
 from vocabulary.access import CATEGORIES
 
 PARENTS = 3

@@ -17,6 +17,9 @@ SESSION_FIELDS = """id status version minutes
   tabledCases { basis legalBasis tabledBy { id } case { id programme } }
   actions { id description due status overdue version assignee { id } case { id } }"""
 
+TABLE = f"""mutation($s: ID!, $k: ID!, $consent: ID, $legal: String) {{
+  tableCase(sessionId: $s, caseId: $k, consentId: $consent, legalBasis: $legal) {{
+  {SESSION_FIELDS} }} }}"""
 MINUTES = f"""mutation($s: ID!, $v: Int!, $d: [DecisionInput!]) {{
   recordConferenceMinutes(sessionId: $s, expectedVersion: $v, minutes: "주 2회 안부 확인 합의",
                           decisions: $d) {{ {SESSION_FIELDS} }} }}"""

@@ -24,3 +24,7 @@ def report(**overrides: Any) -> dict[str, Any]:
         "observed": "옆집 어르신 우편물이 쌓여 있고 며칠째 인기척이 없습니다.",
     }
     return {**base, **overrides}
+
+
+async def reported(api: Any, token: str | None, **overrides: Any) -> dict[str, Any]:
+    return await api.ok(REPORT, {"input": report(**overrides)}, token)
