@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph import resources as repo
+from resolvers.access import PROVIDER_STAFF, RESOURCE_MANAGER, RESOURCE_WRITER, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
@@ -80,7 +81,7 @@ async def preview_visibility(
     gets None, so the answer says nothing about a resource the caller does not own."""
     check_id("Resource", resource_id)
     record = await ctx.resources_by_id.load(resource_id)
-    if record is None or not ctx.viewer.is_staff_of(record["providerId"]):
+    if record is None or not PROVIDER_STAFF.admits(ctx.viewer, record["providerId"]):
         return None
     relation = Audience[viewer_kind]
     settings = record["visibility"]
@@ -257,25 +258,7 @@ def _check_visibility(value: dict[str, Any] | None) -> dict[str, Any]:
     return {"listing": listing, "fields": fields, "partners": list(dict.fromkeys(partners))}
 
 
-_MANAGERS_ONLY = (
-    "Only staff with role REGISTRANT or ADMIN of the providing institution may register or "
-    "change its resources."
-)
-
-
-def _require_write_role(viewer: Viewer) -> None:
-    if viewer.anonymous:
-        raise HanaroError(
-            ErrorCode.UNAUTHENTICATED, "Sign in: changing resources needs a bearer token."
-        )
-    if not viewer.roles & {"REGISTRANT", "ADMIN"}:
-        raise HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
-
-
-def _require_manager(viewer: Viewer, institution_id: str) -> None:
-    _require_write_role(viewer)
-    if not viewer.manages(institution_id):
-        raise HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
+_CHANGING = "changing resources"
 
 
 async def register_resource(
@@ -292,7 +275,7 @@ async def register_resource(
     provider_id = data.get("providerId") or viewer.institution_id or ""
     if data.get("providerId"):
         check_id("Institution", provider_id, field="providerId")
-    _require_manager(viewer, provider_id)
+    demand(RESOURCE_MANAGER, viewer, provider_id, action=_CHANGING)
     for required in ("needs", "regions"):
         if data.get(required) is None:
             raise HanaroError.bad_input(f"{required} is required.", field=required)
@@ -332,8 +315,7 @@ async def _explain_failed_write(
     state = await repo.resource_state(ctx.graph, ctx.viewer, resource_id)
     if state is None:
         return HanaroError.not_found("resource", resource_id)
-    if not ctx.viewer.manages(state["providerId"]):
-        return HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
+    demand(RESOURCE_MANAGER, ctx.viewer, state["providerId"], action=_CHANGING)
     return HanaroError(
         ErrorCode.CONFLICT,
         f"resource {resource_id} is at version {state['version']}, not {expected_version}: "
@@ -366,7 +348,7 @@ async def update_resource(
 ) -> dict[str, Any]:
     """Change the parts given in `data` (and, for imports, the `exchange` data)."""
     check_id("Resource", resource_id)
-    _require_write_role(ctx.viewer)
+    demand(RESOURCE_WRITER, ctx.viewer, action=_CHANGING)
     for required in ("name", "kind", "needs", "regions"):
         if required in data and data[required] is None:
             raise HanaroError.bad_input(f"{required} cannot be cleared.", field=required)
@@ -389,7 +371,7 @@ async def set_resource_status(
     ctx: RequestContext, resource_id: str, status: str, expected_version: int | None
 ) -> dict[str, Any]:
     check_id("Resource", resource_id)
-    _require_write_role(ctx.viewer)
+    demand(RESOURCE_WRITER, ctx.viewer, action=_CHANGING)
     updated = await repo.set_resource_status(
         ctx.graph,
         resource_id,
@@ -413,7 +395,7 @@ async def set_resource_visibility(
     """Change who may see the resource and each controlled field. Settings not named keep
     their current value; `partners` replaces the allow-list when given."""
     check_id("Resource", resource_id)
-    _require_write_role(ctx.viewer)
+    demand(RESOURCE_WRITER, ctx.viewer, action=_CHANGING)
     if partners is not None:
         partners = [check_id("Institution", p, field="partners") for p in partners]
         known = await ctx.institutions_by_id.load_many(partners)
@@ -425,8 +407,7 @@ async def set_resource_visibility(
     current = await ctx.resources_by_id.load(resource_id)
     if current is None:
         raise HanaroError.not_found("resource", resource_id)
-    if not ctx.viewer.manages(current["providerId"]):
-        raise HanaroError(ErrorCode.FORBIDDEN, _MANAGERS_ONLY)
+    demand(RESOURCE_MANAGER, ctx.viewer, current["providerId"], action=_CHANGING)
     settings = current["visibility"]
     visibility = {
         "listing": listing or settings["listing"],
