@@ -30,12 +30,14 @@ import pytest
 import uvicorn
 
 from graph.institutions import upsert_institutions
+from schema import build_schema
 from server.app import create_app
 from server.engines import connect
 from server.runtime import Runtime, running
 from server.settings import Settings
 from tests.conftest import Api, discard, institution
 from tests.federation import harness
+from tests.test_access_rules import gated_coordinates
 from tests.test_recipients import new_recipient
 from tests.test_resources_api import register
 
@@ -102,9 +104,9 @@ def without_router_auth(sdl: str) -> str:
     """Hanaro's SDL minus the `@authenticated` applications and import, for a gateway that
     cannot enforce them (and so refuses a supergraph that has them)."""
     stripped = sdl.replace(" @authenticated", "").replace('"@authenticated", ', "")
-    # The import, Resource.visibility, resourceVisibilityPreview and every staff-only mutation
-    # (tests/test_schema_sdl.py).
-    assert sdl.count("@authenticated") == 26 and "@authenticated" not in stripped
+    # The import and every field with a permission class (tests/test_access_rules.py).
+    gated = gated_coordinates(build_schema()._schema)
+    assert sdl.count("@authenticated") == 1 + len(gated) and "@authenticated" not in stripped
     return stripped
 
 
