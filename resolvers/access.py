@@ -52,7 +52,7 @@ __all__ = [
     "WORKING_ROLES",
     "Requirement",
     "demand",
-    "may_read",
+    "reads",
 ]
 
 # Who does what: casework (referrals, intakes, applications, conferences), resources, and the
@@ -231,13 +231,21 @@ _WHAT = {
     DataCategory.HISTORY: "history",
     DataCategory.CASE_NOTES: "case notes",
 }
-# One gate per data category, over the categories the graph found the viewer may read.
+
+
+def reads(allowed: Collection[str], category: str) -> bool:
+    """The data gate: whether a record whose readable categories are `allowed` (as the graph
+    found them for the viewer) shows `category`."""
+    return category in allowed
+
+
+# One gate per data category, for refusals and the schema's permission classes.
 READS: dict[str, Requirement] = {
     category.value: Requirement(
         f"reads {category.value}",
         _FORBIDDEN,
         f"Your institution's access to this recipient does not include their {what}.",
-        lambda viewer, allowed, wanted=category.value: wanted in allowed,
+        lambda viewer, allowed, wanted=category.value: reads(allowed, wanted),
     )
     for category, what in _WHAT.items()
 }
@@ -310,8 +318,3 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     SHARING, MEMBER, CONSENT_HOLDER, CASE_LEAD, CASE_TEAM, CASE_TABLER, CONFERENCE_ORGANISER,
     REFERRAL_PARTY, INTAKE_QUEUE, INTAKE_HOLDER, APPLICATION_PARTY,
 )  # fmt: skip
-
-
-def may_read(viewer: Viewer, allowed: Collection[str], category: str) -> bool:
-    """Whether a record whose readable categories are `allowed` shows `category`."""
-    return READS[category].admits(viewer, allowed)

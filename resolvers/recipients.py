@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from graph import recipients as repo
-from resolvers.access import ACCESS_LOG_READER, PLATFORM, STAFF, demand
+from resolvers.access import ACCESS_LOG_READER, PLATFORM, STAFF, demand, reads
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
@@ -73,7 +73,7 @@ def audit(ctx: RequestContext, operation: str, requested: list[str]) -> dict[str
 def present_recipient(record: dict[str, Any]) -> dict[str, Any]:
     """Fields of categories the viewer may not read become None and are named."""
     shown = dict(record)
-    withheld = [c for c in CATEGORIES if c not in record["allowed"]]
+    withheld = [c for c in CATEGORIES if not reads(record["allowed"], c)]
     for category in withheld:
         for name in CATEGORY_FIELDS[category]:
             shown[name] = None

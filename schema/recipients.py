@@ -24,7 +24,7 @@ from resolvers import intakes as resolve_intakes
 from resolvers import recipients as resolve
 from resolvers import referrals as resolve_referrals
 from resolvers import search as resolve_search
-from resolvers.access import may_read
+from resolvers.access import reads
 from resolvers.context import RequestContext
 from schema.cases import Case
 from schema.institutions import Institution
@@ -136,8 +136,8 @@ class Recipient:
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Recipient:
-        identity = "IDENTITY" in record["allowed"]
-        contact = "CONTACT" in record["allowed"]
+        identity = reads(record["allowed"], "IDENTITY")
+        contact = reads(record["allowed"], "CONTACT")
         return cls(
             id=strawberry.ID(record["id"]),
             name=record.get("name"),
@@ -166,7 +166,7 @@ class Recipient:
             region_code=record.get("regionCode") if identity else None,
             registered_by_id=record["registeredBy"],
             current_need_codes=list(record.get("currentNeeds") or [])
-            if "NEEDS" in record["allowed"]
+            if reads(record["allowed"], "NEEDS")
             else [],
         )
 
@@ -216,7 +216,7 @@ class Recipient:
     )
     async def cases(self, info: Info[RequestContext, None]) -> list[Case] | None:
         found = await _children(info, "cases", resolve_cases.cases_of_recipients, str(self.id))
-        notes = may_read(info.context.viewer, self.allowed, "CASE_NOTES")
+        notes = reads(self.allowed, "CASE_NOTES")
         return [Case.from_record(r, notes_allowed=notes) for r in found]
 
     @strawberry.field(
@@ -268,7 +268,7 @@ class Recipient:
         if not self.current_need_codes:
             return []
         person: dict[str, Any] = {}
-        if may_read(info.context.viewer, self.allowed, "IDENTITY"):
+        if reads(self.allowed, "IDENTITY"):
             person = {
                 "age": _age(self.birth_date),
                 "incomePercent": self.income_percent,

@@ -17,6 +17,7 @@ from graphql import GraphQLObjectType, GraphQLUnionType, get_named_type, parse
 from graphql.language import FieldDefinitionNode, ObjectTypeDefinitionNode
 from strawberry.permission import PermissionExtension
 
+from resolvers.access import REQUIREMENTS
 from resolvers.context import RequestContext
 from schema import build_schema
 from schema.permissions import Gate, SignedIn
@@ -168,6 +169,10 @@ def test_each_permission_refuses_with_a_stable_code_and_a_sentence():
             assert permission.error_extensions == {"code": code}, coordinate
             assert code in {"UNAUTHENTICATED", "FORBIDDEN"}, coordinate
             assert_sentence(permission.requirement.refusal(action=permission.action).message)
+    words = {"action": "doing this", "side": "target", "status": "ACCEPTED",
+             "who": "the office it went to", "categories": "CONTACT"}  # fmt: skip
+    for requirement in REQUIREMENTS:
+        assert_sentence(requirement.refusal(**words).message)
 
 
 def test_authenticated_is_declared_exactly_where_a_permission_is():
