@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from graph import applications as repo
+from resolvers.access import ACTING, APPLICATION_PARTY, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.intakes import actor_name, intake_audit, require_intake_actor
+from resolvers.intakes import actor_name, intake_audit
 from resolvers.pagination import Page, page_request
 from resolvers.recipients import entitled
 from resolvers.responsible_offices import responsible_offices
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
+from vocabulary.access import Viewer
 
 __all__ = [
     "change_application",
@@ -81,7 +83,7 @@ def _record(props: Any) -> dict[str, Any]:
 
 
 async def take_application(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
-    institution = require_intake_actor(ctx, "taking an application")
+    institution = demand(ACTING, ctx.viewer, action="taking an application")
     rid = check_id("Recipient", data["recipientId"], field="input.recipientId")
     program = ctx.services.programs.check(data["programId"], field="input.programId")
     now_ms = ctx.services.clock()
@@ -120,7 +122,7 @@ STEPS = {
 async def change_application(
     ctx: RequestContext, step: str, ident: str, expected_version: int, **args: Any
 ) -> dict[str, Any]:
-    institution = require_intake_actor(ctx, "changing an application")
+    institution = demand(ACTING, ctx.viewer, action="changing an application")
     check_id("Application", ident, field="id")
     side, allowed, status = STEPS[step]
     now_ms = ctx.services.clock()
@@ -181,13 +183,13 @@ async def change_application(
         return _record(row)
     # Read again: a concurrent change may be why nothing was written.
     latest = await repo.application_state(ctx.graph, ident, institution)
-    raise _explain(ident, latest, institution, side, expected_version, allowed)
+    raise _explain(ident, latest, ctx.viewer, side, expected_version, allowed)
 
 
 def _explain(
     ident: str,
     state: dict[str, Any] | None,
-    institution: str,
+    viewer: Viewer,
     side: str,
     expected: int,
     allowed: list[str],
@@ -195,9 +197,8 @@ def _explain(
     if state is None:
         return HanaroError.not_found("application", ident)
     actor = state["takenBy"] if side == "taker" else state["forwardedTo"]
-    if actor != institution:
-        who = "the institution that took it" if side == "taker" else "the office it went to"
-        return HanaroError(ErrorCode.FORBIDDEN, f"Only {who} may do this.")
+    who = "the institution that took it" if side == "taker" else "the office it went to"
+    demand(APPLICATION_PARTY, viewer, actor, who=who)
     detail = {"currentVersion": state["version"], "currentStatus": state["status"]}
     if state["version"] != expected:
         return HanaroError(
@@ -218,8 +219,8 @@ async def list_applications(
     """`taker`: the applications your institution took; `office`: those forwarded to it."""
     request = page_request(first, after, ctx.services.limits.max_page_size)
     viewer_inst = ctx.viewer.institution_id
-    if ctx.viewer.anonymous or not viewer_inst:
-        return Page([], False, bool(request.after), _zero)
+    if not STAFF.admits(ctx.viewer):
+        return Page.empty(request)
     rows = await repo.list_applications(
         ctx.graph, side, statuses, after=request.after, limit=request.limit,
         viewer_inst=viewer_inst,
@@ -232,12 +233,8 @@ async def list_applications(
     return Page.from_rows([_record(r) for r in rows], request, total)
 
 
-async def _zero() -> int:
-    return 0
-
-
 async def get_applications(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
-    if ctx.viewer.anonymous or not ids or not ctx.viewer.institution_id:
+    if not STAFF.admits(ctx.viewer) or not ids:
         return {}
     audit = intake_audit(ctx, "READ_APPLICATION", ["IDENTITY"])
     rows = await repo.applications_by_ids(ctx.graph, ids, ctx.viewer.institution_id, audit)

@@ -6,9 +6,10 @@ from typing import Any
 
 from graph import assessments as repo
 from graph.recipients import recipient_state
+from resolvers.access import READS, STAFF, demand
 from resolvers.context import RequestContext
-from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import audit, entitled, require_staff
+from resolvers.errors import HanaroError
+from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id, check_text
 
@@ -20,7 +21,7 @@ MAX_NEEDS = 30
 async def assess_needs(
     ctx: RequestContext, recipient_id: str, needs: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    require_staff(ctx.viewer, "assessing needs")
+    demand(STAFF, ctx.viewer, action="assessing needs")
     check_id("Recipient", recipient_id, field="recipientId")
     if not needs or len(needs) > MAX_NEEDS:
         raise HanaroError.bad_input(
@@ -53,10 +54,7 @@ async def assess_needs(
     if row is None:
         if await recipient_state(ctx.graph, recipient_id, entitled(ctx)) is None:
             raise HanaroError.not_found("recipient", recipient_id)
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "Your institution's access to this recipient does not include their needs.",
-        )
+        raise READS["NEEDS"].refusal()
     return as_record(dict(row))
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from graph import cases as repo
+from resolvers.access import CASE_LEAD, CASE_TEAM, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import audit, entitled, require_staff
+from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id, check_text
 from vocabulary.access import CATEGORIES
@@ -60,7 +61,7 @@ async def open_case(
 ) -> dict[str, Any]:
     """`needs`: the needs the case's goals address; by default the recipient's current
     (latest assessed) needs. They count as addressed in the unmet-needs check."""
-    institution = require_staff(ctx.viewer, "opening a case")
+    institution = demand(STAFF, ctx.viewer, action="opening a case")
     check_id("Recipient", recipient_id, field="recipientId")
     if programme not in PROGRAMMES:
         raise HanaroError.bad_input(
@@ -110,7 +111,7 @@ async def _change(
     operation: str,
 ) -> dict[str, Any]:
     """Run one guarded lead-only change and explain a refusal."""
-    require_staff(ctx.viewer, "changing a case")
+    demand(STAFF, ctx.viewer, action="changing a case")
     check_id("Case", case_id, field="caseId")
     full = {
         **params,
@@ -133,10 +134,7 @@ async def _explain(
     if state is None:
         return HanaroError.not_found("case", case_id)
     case = state["props"]
-    if case["leadInstitutionId"] != ctx.viewer.institution_id:
-        return HanaroError(
-            ErrorCode.FORBIDDEN, "Only the lead institution of the case may change it."
-        )
+    demand(CASE_LEAD, ctx.viewer, case["leadInstitutionId"])
     if expected_version is not None and case["version"] != expected_version:
         return HanaroError(
             ErrorCode.CONFLICT,
@@ -216,7 +214,7 @@ async def add_case_note(
     ctx: RequestContext, case_id: str, text: str, note_audience: str
 ) -> dict[str, Any]:
     """Lead or participants append notes (no version: notes never conflict)."""
-    require_staff(ctx.viewer, "adding a case note")
+    demand(STAFF, ctx.viewer, action="adding a case note")
     check_id("Case", case_id, field="caseId")
     body = check_text(text, field="text", max_length=5000, required=True)
     now = iso_now()
@@ -238,15 +236,13 @@ async def add_case_note(
         raise HanaroError.not_found("case", case_id)
     if state["props"]["status"] == "CLOSED":
         raise HanaroError(ErrorCode.CONFLICT, f"case {case_id} is CLOSED; notes are closed too.")
-    raise HanaroError(
-        ErrorCode.FORBIDDEN, "Only the lead and participating institutions add case notes."
-    )
+    raise CASE_TEAM.refusal()
 
 
 async def get_cases(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Cases by id (`_entities`), for viewers who may read the recipient's HISTORY; each
     with `notesAllowed` (CASE_NOTES)."""
-    if ctx.viewer.anonymous or not ids:
+    if not STAFF.admits(ctx.viewer) or not ids:
         return {}
     rows = await repo.cases_by_ids(
         ctx.graph, list(ids), entitled(ctx), audit(ctx, "READ", ["HISTORY"])

@@ -14,9 +14,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from graph import conferences as repo
+from resolvers.access import ACTING, CASE_TABLER, CONFERENCE_ORGANISER, ORGANISER, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.intakes import intake_audit, require_intake_actor
+from resolvers.intakes import intake_audit
 from resolvers.pagination import Page, page_request
 from resolvers.recipients import entitled
 from resolvers.stamps import iso_at
@@ -37,7 +38,6 @@ __all__ = [
     "table_case",
 ]
 
-ORGANISERS = frozenset({"COMMUNITY_CENTER", "CITY_HALL"})
 MAX_MEMBERS = 50
 MAX_DECISIONS = 30
 
@@ -57,11 +57,7 @@ async def _check_institutions(ctx: RequestContext, ids: list[str], field: str) -
 
 
 async def create_conference(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
-    institution = require_intake_actor(ctx, "organising a care conference")
-    if ctx.viewer.institution_kind not in ORGANISERS:
-        raise HanaroError(
-            ErrorCode.FORBIDDEN, "Care conferences are organised by a 주민센터 or 시청."
-        )
+    institution = demand(ORGANISER, ctx.viewer, action="organising a care conference")
     region = data["regionCode"]
     ctx.services.regions.check([region], field="input.regionCode")
     level = ctx.services.regions.by_code[region].get("level")
@@ -91,7 +87,7 @@ async def create_conference(ctx: RequestContext, data: dict[str, Any]) -> dict[s
 async def add_member(
     ctx: RequestContext, conference_id: str, expected_version: int, institution_id: str
 ) -> dict[str, Any]:
-    viewer_inst = require_intake_actor(ctx, "changing a care conference")
+    viewer_inst = demand(ACTING, ctx.viewer, action="changing a care conference")
     check_id("Conference", conference_id, field="conferenceId")
     await _check_institutions(ctx, [institution_id], "institutionId")
     params = {
@@ -105,8 +101,7 @@ async def add_member(
     state = await repo.conference_state(ctx.graph, conference_id, viewer_inst)
     if state is None:
         raise HanaroError.not_found("conference", conference_id)
-    if state["organiser"] != viewer_inst:
-        raise HanaroError(ErrorCode.FORBIDDEN, "Only the organiser changes the members.")
+    demand(CONFERENCE_ORGANISER, ctx.viewer, state["organiser"], action="changes the members")
     if state["version"] != expected_version:
         raise HanaroError(
             ErrorCode.CONFLICT,
@@ -119,7 +114,7 @@ async def add_member(
 async def schedule_session(
     ctx: RequestContext, conference_id: str, scheduled_at: datetime, place: str | None
 ) -> dict[str, Any]:
-    viewer_inst = require_intake_actor(ctx, "scheduling a care conference")
+    viewer_inst = demand(ACTING, ctx.viewer, action="scheduling a care conference")
     check_id("Conference", conference_id, field="conferenceId")
     now = iso_at(ctx.services.clock())
     at = scheduled_at if scheduled_at.tzinfo else scheduled_at.replace(tzinfo=UTC)
@@ -140,7 +135,7 @@ async def schedule_session(
         return session_record(row)
     if await repo.conference_state(ctx.graph, conference_id, viewer_inst) is None:
         raise HanaroError.not_found("conference", conference_id)
-    raise HanaroError(ErrorCode.FORBIDDEN, "Only the organiser schedules sessions.")
+    raise CONFERENCE_ORGANISER.refusal(action="schedules sessions")
 
 
 def session_record(props: Any) -> dict[str, Any]:
@@ -167,7 +162,7 @@ async def table_case(
     legal_basis: str | None,
 ) -> dict[str, Any]:
     """The case's lead tables it; the person's live consent or a legal basis is recorded."""
-    viewer_inst = require_intake_actor(ctx, "tabling a case")
+    viewer_inst = demand(ACTING, ctx.viewer, action="tabling a case")
     check_id("ConferenceSession", session_id, field="sessionId")
     check_id("Case", case_id, field="caseId")
     legal = check_text(legal_basis, field="legalBasis", max_length=300)
@@ -209,11 +204,7 @@ async def table_case(
         )
     if case_id in session["caseIds"]:
         raise HanaroError(ErrorCode.CONFLICT, f"{case_id} is tabled at this session already.")
-    raise HanaroError(
-        ErrorCode.FORBIDDEN,
-        "Only the lead institution of an open case tables it, with a live consent of the "
-        "person or a legal basis.",
-    )
+    raise CASE_TABLER.refusal()
 
 
 async def record_minutes(
@@ -223,7 +214,7 @@ async def record_minutes(
     minutes: str,
     decisions: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    viewer_inst = require_intake_actor(ctx, "recording minutes")
+    viewer_inst = demand(ACTING, ctx.viewer, action="recording minutes")
     check_id("ConferenceSession", session_id, field="sessionId")
     text = check_text(minutes, field="minutes", max_length=10_000, required=True)
     if len(decisions) > MAX_DECISIONS:
@@ -263,8 +254,7 @@ async def record_minutes(
         raise HanaroError.not_found("conference session", session_id)
     latest = await repo.session_state(ctx.graph, session_id, viewer_inst)
     session = (latest or state)["props"]
-    if state["organiser"] != viewer_inst:
-        raise HanaroError(ErrorCode.FORBIDDEN, "Only the organiser records the minutes.")
+    demand(CONFERENCE_ORGANISER, ctx.viewer, state["organiser"], action="records the minutes")
     raise HanaroError(
         ErrorCode.CONFLICT,
         f"session {session_id} is {session['status']} at version {session['version']}.",
@@ -276,7 +266,7 @@ async def record_minutes(
 async def complete_action(
     ctx: RequestContext, action_id: str, expected_version: int, note: str | None
 ) -> dict[str, Any]:
-    viewer_inst = require_intake_actor(ctx, "completing a conference action")
+    viewer_inst = demand(ACTING, ctx.viewer, action="completing a conference action")
     check_id("ConferenceAction", action_id, field="id")
     params = {
         "id": action_id, "expectedVersion": expected_version, "viewerInst": viewer_inst,
@@ -298,7 +288,7 @@ async def complete_action(
 
 
 async def get_conferences(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
-    if ctx.viewer.anonymous or not ctx.viewer.institution_id or not ids:
+    if not STAFF.admits(ctx.viewer) or not ids:
         return {}
     rows = await repo.conferences_by_ids(ctx.graph, ids, ctx.viewer.institution_id)
     return {row["id"]: dict(row) for row in rows}
@@ -309,8 +299,8 @@ async def list_conferences(
 ) -> Page[dict[str, Any]]:
     request = page_request(first, after, ctx.services.limits.max_page_size)
     viewer_inst = ctx.viewer.institution_id
-    if ctx.viewer.anonymous or not viewer_inst:
-        return Page([], False, bool(request.after), _zero)
+    if not STAFF.admits(ctx.viewer):
+        return Page.empty(request)
     rows = await repo.list_conferences(
         ctx.graph, viewer_inst, after=request.after, limit=request.limit
     )
@@ -331,8 +321,8 @@ async def list_actions(
     """The institution's worklist of conference actions, oldest first."""
     request = page_request(first, after, ctx.services.limits.max_page_size)
     viewer_inst = ctx.viewer.institution_id
-    if ctx.viewer.anonymous or not viewer_inst:
-        return Page([], False, bool(request.after), _zero)
+    if not STAFF.admits(ctx.viewer):
+        return Page.empty(request)
     params = {
         "viewerInst": viewer_inst, "statuses": statuses, "overdue": overdue,
         "nowMs": ctx.services.clock(), "after": request.after, "pageSize": request.limit,
@@ -343,10 +333,6 @@ async def list_actions(
         return await repo.count_actions(ctx.graph, params)
 
     return Page.from_rows([dict(r) for r in rows], request, total)
-
-
-async def _zero() -> int:
-    return 0
 
 
 async def sessions_of(ctx: RequestContext, conference_ids: list[str]) -> list[dict[str, Any]]:

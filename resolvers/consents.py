@@ -9,19 +9,15 @@ from typing import Any
 
 from graph import consents as repo
 from graph.recipients import recipient_state
+from resolvers.access import CONSENT_HOLDER, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import audit, entitled, require_staff
+from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id
 from vocabulary.access import CATEGORIES
 
 __all__ = ["consents_of_recipients", "record_consent", "revoke_consent"]
-
-_HOLDERS_ONLY = (
-    "Only the institution that registered the recipient or leads one of their cases records "
-    "or revokes consents."
-)
 
 
 def _grants(consent_id: str, scope: list[str], targets: list[str], until_ms: int) -> list[str]:
@@ -32,11 +28,11 @@ async def _refused(ctx: RequestContext, recipient_id: str) -> HanaroError:
     state = await recipient_state(ctx.graph, recipient_id, entitled(ctx))
     if state is None:
         return HanaroError.not_found("recipient", recipient_id)
-    return HanaroError(ErrorCode.FORBIDDEN, _HOLDERS_ONLY)
+    return CONSENT_HOLDER.refusal()
 
 
 async def record_consent(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
-    require_staff(ctx.viewer, "recording a consent")
+    demand(STAFF, ctx.viewer, action="recording a consent")
     recipient_id = check_id("Recipient", data["recipientId"], field="recipientId")
     scope = list(dict.fromkeys(data["scope"]))
     if not scope:
@@ -91,7 +87,7 @@ async def record_consent(ctx: RequestContext, data: dict[str, Any]) -> dict[str,
 
 
 async def revoke_consent(ctx: RequestContext, consent_id: str) -> dict[str, Any]:
-    require_staff(ctx.viewer, "revoking a consent")
+    demand(STAFF, ctx.viewer, action="revoking a consent")
     check_id("Consent", consent_id)
     row = await repo.revoke_consent(
         ctx.graph, consent_id, entitled(ctx), audit(ctx, "CONSENT_REVOKED", list(CATEGORIES))

@@ -13,10 +13,10 @@ import uuid
 from typing import Any
 
 from graph import crisis_reports as repo
+from resolvers.access import STAFF, WORKING, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
-from resolvers.recipients import require_staff
 from resolvers.responsible_offices import responsible_offices
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_phone, check_text
@@ -33,7 +33,6 @@ RECEIPT = {
     "received": True,
     "message": "신고가 접수되었습니다. 관할 주민센터에서 확인합니다. (Your report was received.)",
 }
-WORKING_ROLES = frozenset({"CASEWORKER", "ADMIN", "VILLAGE_PLANNER"})
 OUTCOMES = {"INTAKE": "intakeId", "CASE": "caseId", "NO_ACTION": "reason"}
 # step -> (allowed from, to status)
 STEPS = {
@@ -118,21 +117,11 @@ def report_record(props: Any) -> dict[str, Any]:
     return record
 
 
-def _require_worker(ctx: RequestContext) -> str:
-    institution = require_staff(ctx.viewer, "working a crisis report")
-    if not ctx.viewer.roles & WORKING_ROLES:
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "Working crisis reports needs the CASEWORKER, ADMIN or VILLAGE_PLANNER role.",
-        )
-    return institution
-
-
 async def change_report(
     ctx: RequestContext, step: str, report_id: str, expected_version: int, **args: Any
 ) -> dict[str, Any]:
     """VISIT, ASSESS or CLOSE (with an outcome) by the assigned office."""
-    _require_worker(ctx)
+    demand(WORKING, ctx.viewer, action="working a crisis report")
     check_id("CrisisReport", report_id, field="id")
     note = check_text(args.get("note"), field="note", max_length=3000) or ""
     changes: dict[str, Any] = {}
@@ -196,8 +185,8 @@ async def list_reports(
 ) -> Page[dict[str, Any]]:
     """Reports assigned to the viewer's institution, oldest first, each read audited."""
     request = page_request(first, after, ctx.services.limits.max_page_size)
-    if ctx.viewer.anonymous or not ctx.viewer.institution_id:
-        return Page([], False, bool(request.after), _zero)
+    if not STAFF.admits(ctx.viewer):
+        return Page.empty(request)
     viewer_inst = ctx.viewer.institution_id
     rows = await repo.list_reports(
         ctx.graph,
@@ -214,12 +203,8 @@ async def list_reports(
     return Page.from_rows([report_record(r) for r in rows], request, total)
 
 
-async def _zero() -> int:
-    return 0
-
-
 async def get_reports(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
-    if ctx.viewer.anonymous or not ids:
+    if not STAFF.admits(ctx.viewer) or not ids:
         return {}
     rows = await repo.reports_by_ids(
         ctx.graph, ids, ctx.viewer.institution_id or "", _audit(ctx, ctx.services.clock())

@@ -8,9 +8,10 @@ from typing import Any
 from graph import enrollments as repo
 from graph.access import listing_params
 from graph.recipients import recipient_state
+from resolvers.access import READS, STAFF, demand
 from resolvers.context import RequestContext
-from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import audit, entitled, require_staff
+from resolvers.errors import HanaroError
+from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id
 
@@ -18,7 +19,7 @@ __all__ = ["enrollments_of_recipients", "record_enrollment"]
 
 
 async def record_enrollment(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
-    require_staff(ctx.viewer, "recording an enrollment")
+    demand(STAFF, ctx.viewer, action="recording an enrollment")
     recipient_id = check_id("Recipient", data["recipientId"], field="recipientId")
     resource_id = check_id("Resource", data["resourceId"], field="resourceId")
     start: date = data["start"]
@@ -54,10 +55,7 @@ async def record_enrollment(ctx: RequestContext, data: dict[str, Any]) -> dict[s
             raise HanaroError.not_found("recipient", recipient_id)
         if await ctx.loaders.resources_by_id.load(resource_id) is None:
             raise HanaroError.not_found("resource", resource_id)
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "Your institution's access to this recipient does not include their history.",
-        )
+        raise READS["HISTORY"].refusal()
     return {**props, **dict(row)}
 
 

@@ -13,15 +13,10 @@ from datetime import date
 from typing import Any
 
 from graph import intakes as repo
+from resolvers.access import ACTING, INTAKE_HOLDER, INTAKE_QUEUE, demand
 from resolvers.context import RequestContext, Services
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.intakes import (
-    actor_name,
-    intake_audit,
-    intake_grants,
-    intake_record,
-    require_intake_actor,
-)
+from resolvers.intakes import actor_name, intake_audit, intake_grants, intake_record
 from resolvers.recipients import entitled
 from resolvers.responsible_offices import responsible_offices
 from resolvers.stamps import iso_at
@@ -71,7 +66,7 @@ async def change_intake(
     ctx: RequestContext, step: str, intake_id: str, expected_version: int, **args: Any
 ) -> dict[str, Any]:
     """PICK_UP, HAND_OVER, CLOSE or PLAN: one guarded statement; a refusal is explained."""
-    institution = require_intake_actor(ctx, "changing an intake")
+    institution = demand(ACTING, ctx.viewer, action="changing an intake")
     check_id("Intake", intake_id, field="id")
     now_ms = ctx.services.clock()
     now = iso_at(now_ms)
@@ -151,12 +146,10 @@ async def _explain(
     state = await repo.intake_state(ctx.graph, intake_id, ctx.viewer.institution_id or "")
     if state is None:
         return HanaroError.not_found("intake", intake_id)
-    if actor == "queue" and ctx.viewer.institution_id not in state["queue"]:
-        return HanaroError(ErrorCode.FORBIDDEN, "The intake is no longer in your queue.")
-    if actor == "holder" and state["pickedUpInst"] != ctx.viewer.institution_id:
-        return HanaroError(
-            ErrorCode.FORBIDDEN, "Only the institution that picked the intake up closes it."
-        )
+    if actor == "queue":
+        demand(INTAKE_QUEUE, ctx.viewer, state["queue"])
+    if actor == "holder":
+        demand(INTAKE_HOLDER, ctx.viewer, state["pickedUpInst"])
     if state["version"] != expected:
         return HanaroError(
             ErrorCode.CONFLICT,

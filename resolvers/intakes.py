@@ -14,15 +14,11 @@ from typing import Any
 
 from graph import intakes as repo
 from graph import recipients as recipients_repo
+from resolvers.access import ACTING, STAFF, demand
 from resolvers.context import RequestContext
-from resolvers.errors import ErrorCode, HanaroError
+from resolvers.errors import HanaroError
 from resolvers.pagination import Page, page_request
-from resolvers.recipients import (
-    duplicate_error,
-    entitled,
-    new_recipient_props,
-    require_staff,
-)
+from resolvers.recipients import duplicate_error, entitled, new_recipient_props
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
 from vocabulary.access import CATEGORIES
@@ -36,11 +32,9 @@ __all__ = [
     "intake_queue",
     "intake_record",
     "intakes_of_recipients",
-    "require_intake_actor",
     "take_intake",
 ]
 
-ACTING_ROLES = frozenset({"CASEWORKER", "ADMIN"})
 # What the offices an intake is escalated or handed to may read of the person.
 GRANTED = ("IDENTITY", "CONTACT", "NEEDS")
 MAX_NEEDS = 30
@@ -53,15 +47,6 @@ def intake_audit(ctx: RequestContext, operation: str, requested: list[str]) -> d
     return recipients_repo.audit_params(
         operation, ctx.viewer.subject or "", ctx.viewer.request_id, requested, iso_at(now), audit_id
     )
-
-
-def require_intake_actor(ctx: RequestContext, action: str) -> str:
-    institution = require_staff(ctx.viewer, action)
-    if not ctx.viewer.roles & ACTING_ROLES:
-        raise HanaroError(
-            ErrorCode.FORBIDDEN, f"{action.capitalize()} needs the CASEWORKER or ADMIN role."
-        )
-    return institution
 
 
 def _survey(ctx: RequestContext, needs: list[dict[str, Any]]) -> tuple[list[str], list[int]]:
@@ -89,7 +74,7 @@ def intake_grants(offices: list[str], intake_id: str) -> list[str]:
 
 async def take_intake(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
     """Record a first contact; `recipientId` or `person` (new, or found by national id)."""
-    institution = require_intake_actor(ctx, "taking an intake")
+    institution = demand(ACTING, ctx.viewer, action="taking an intake")
     codes, severities = _survey(ctx, list(data["needs"]))
     situation = check_text(
         data["situation"], field="input.situation", max_length=5000, required=True
@@ -213,8 +198,8 @@ async def intake_queue(
 ) -> Page[dict[str, Any]]:
     """The viewer institution's queue, oldest first, each intake read audited."""
     request = page_request(first, after, ctx.services.limits.max_page_size)
-    if ctx.viewer.anonymous:
-        return Page([], False, bool(request.after), _zero)
+    if not STAFF.admits(ctx.viewer):
+        return Page.empty(request)
     context = entitled(ctx)
     rows = await repo.list_queue(
         ctx.graph,
@@ -231,12 +216,8 @@ async def intake_queue(
     return Page.from_rows([intake_record(r) for r in rows], request, total)
 
 
-async def _zero() -> int:
-    return 0
-
-
 async def get_intakes(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
-    if ctx.viewer.anonymous or not ids:
+    if not STAFF.admits(ctx.viewer) or not ids:
         return {}
     rows = await repo.intakes_by_ids(
         ctx.graph, ids, entitled(ctx), intake_audit(ctx, "READ_INTAKE", ["NEEDS"])

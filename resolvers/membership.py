@@ -10,12 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from graph import membership as repo
+from resolvers.access import OUTREACH, READS, REGIONAL, STAFF, demand
 from resolvers.context import RequestContext, Services
 from resolvers.enrollments import enrollments_of_recipients
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
 from resolvers.programs import Facts
-from resolvers.recipients import audit, entitled, get_recipients, require_staff
+from resolvers.recipients import audit, entitled, get_recipients
 from resolvers.stamps import iso_now, new_id, now_ms
 from resolvers.validation import check_id
 
@@ -35,7 +36,7 @@ __all__ = [
 
 async def enrolled_programs(ctx: RequestContext, record: dict[str, Any]) -> frozenset[str]:
     """Programmes of the recipient's active enrollments (HISTORY; empty without it)."""
-    if "HISTORY" not in record["allowed"]:
+    if not READS["HISTORY"].admits(ctx.viewer, record["allowed"]):
         return frozenset()
     found = await enrollments_of_recipients(ctx, [record["id"]])
     return frozenset(
@@ -47,7 +48,7 @@ async def enrolled_programs(ctx: RequestContext, record: dict[str, Any]) -> froz
 
 async def eligible_programs(ctx: RequestContext, recipient_id: str) -> list[dict[str, Any]] | None:
     """None when the viewer is not entitled to the recipient (as `recipient(id)`)."""
-    require_staff(ctx.viewer, "checking eligibility")
+    demand(STAFF, ctx.viewer, action="checking eligibility")
     check_id("Recipient", recipient_id, field="recipientId")
     found = await get_recipients(ctx, [recipient_id], ["IDENTITY", "HISTORY"])
     record = found.get(recipient_id)
@@ -61,19 +62,10 @@ def region_scope(ctx: RequestContext, region: str) -> list[str]:
     """The region and those below it, when it lies within the viewer's authority region (a
     public office's jurisdiction, another institution's location): dashboards are for the
     staff of the region. PLATFORM_ADMINs' scope is the whole country."""
-    viewer = ctx.viewer
-    require_staff(viewer, "reading regional figures")
+    demand(STAFF, ctx.viewer, action="reading regional figures")
     regions = ctx.services.regions
     regions.check([region], field="region")
-    if "PLATFORM_ADMIN" in viewer.roles:
-        return regions.descendants(region)
-    authority = viewer.authority_region
-    if authority is None or authority not in regions.ancestors(region):
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "Regional figures are for staff of institutions that administer that region (or "
-            "one above it), or are located there.",
-        )
+    demand(REGIONAL, ctx.viewer, regions.ancestors(region))
     return regions.descendants(region)
 
 
@@ -125,11 +117,11 @@ async def overlapping_support(
 ) -> list[dict[str, Any]] | None:
     """Active enrollments from different institutions for the same need, and programmes
     that may not be combined. None when the viewer may not read the recipient's history."""
-    require_staff(ctx.viewer, "checking duplicated support")
+    demand(STAFF, ctx.viewer, action="checking duplicated support")
     check_id("Recipient", recipient_id, field="recipientId")
     found = await get_recipients(ctx, [recipient_id], ["HISTORY"])
     record = found.get(recipient_id)
-    if record is None or "HISTORY" not in record["allowed"]:
+    if record is None or not READS["HISTORY"].admits(ctx.viewer, record["allowed"]):
         return None
     enrollments = [
         e
@@ -172,8 +164,6 @@ async def overlap_report(ctx: RequestContext, region: str) -> dict[str, Any]:
 
 # --- the membership scan and recommendations --------------------------------------------------
 
-# Public welfare offices follow up recommendations for the people of their area.
-OUTREACH_KINDS = frozenset({"COMMUNITY_CENTER", "CITY_HALL", "PROVINCIAL_OFFICE"})
 SCAN_BATCH = 1000
 
 
@@ -249,12 +239,7 @@ async def scan(
 
 def _outreach_scope(ctx: RequestContext, region: str) -> list[str]:
     codes = region_scope(ctx, region)
-    if ctx.viewer.institution_kind not in OUTREACH_KINDS:
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "Recommendations are followed up by the public welfare offices (주민센터, 시청) of "
-            "the recipient's area.",
-        )
+    demand(OUTREACH, ctx.viewer)
     return codes
 
 
@@ -292,7 +277,7 @@ async def answer_recommendation(
 ) -> dict[str, Any]:
     """Accept (the office will reach out) or dismiss (with a reason) a NEW recommendation."""
     check_id("Recommendation", recommendation_id_)
-    require_staff(ctx.viewer, "answering a recommendation")
+    demand(STAFF, ctx.viewer, action="answering a recommendation")
     home = ctx.viewer.authority_region
     codes = _outreach_scope(ctx, home) if home else []
     status = "ACCEPTED" if accept else "DISMISSED"

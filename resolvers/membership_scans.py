@@ -10,56 +10,35 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from resolvers.access import SCAN_ADMIN, SCAN_AREA, STAFF, demand
 from resolvers.context import RequestContext, Services
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.membership import scan
 from resolvers.membership_scan_runner import ScanStatus
-from resolvers.recipients import require_staff
 
 __all__ = ["scan_status", "start_scan", "start_scheduled_scan"]
 
-# Public welfare offices follow up the recommendations, so their admins may start a scan.
-WELFARE_OFFICES = frozenset({"COMMUNITY_CENTER", "CITY_HALL"})
+_STARTING = "starting a membership scan"
 
 
 def _scan_scope(ctx: RequestContext, region: str | None) -> None:
     """PLATFORM_ADMINs scan any region or all; ADMINs of a public welfare office (주민센터,
     시청) their 시군구 or a region in it; everyone else is refused."""
-    require_staff(ctx.viewer, "starting a membership scan")
     viewer = ctx.viewer
+    demand(STAFF, viewer, action=_STARTING)
     regions = ctx.services.regions
     if region is not None:
         regions.check([region], field="region")
-    if "PLATFORM_ADMIN" in viewer.roles:
-        return
-    if "ADMIN" not in viewer.roles or viewer.institution_kind not in WELFARE_OFFICES:
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "Membership scans are started by admins of a public welfare office (주민센터, 시청) "
-            "for their area, or by platform admins.",
-        )
+    demand(SCAN_ADMIN, viewer, action=_STARTING)
     district = next(
         (c for c in viewer.region_codes if regions.by_code[c]["level"] == "SIGUNGU"), None
     )
-    if region is None or district is None or region not in regions.descendants(district):
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "Name a region in your own 시군구: an office's admin scans only its area.",
-        )
+    demand(SCAN_AREA, viewer, region, regions.descendants(district) if district else [])
 
 
 def scan_status(ctx: RequestContext) -> ScanStatus:
     """For those who may start a scan: platform admins and public welfare offices' admins."""
-    viewer = ctx.viewer
-    require_staff(viewer, "reading the membership scan status")
-    if "PLATFORM_ADMIN" not in viewer.roles and (
-        "ADMIN" not in viewer.roles or viewer.institution_kind not in WELFARE_OFFICES
-    ):
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            "The membership scan status is for admins of public welfare offices (주민센터, "
-            "시청) and platform admins.",
-        )
+    demand(SCAN_ADMIN, ctx.viewer, action="reading the membership scan status")
     return ctx.services.membership_scans.status
 
 

@@ -63,3 +63,12 @@ class Page(Generic[T]):
     @classmethod
     def from_rows(cls, rows: list[T], request: PageRequest, total: Any) -> Page[T]:
         return cls(rows[: request.first], len(rows) > request.first, bool(request.after), total)
+
+    @classmethod
+    def empty(cls, request: PageRequest) -> Page[T]:
+        """What a viewer who may not list anything gets: no records, counted as none."""
+        return cls([], False, bool(request.after), _none)
+
+
+async def _none() -> int:
+    return 0

@@ -16,12 +16,13 @@ from datetime import date
 from typing import Any
 
 from graph import recipients as repo
+from resolvers.access import ACCESS_LOG_READER, PLATFORM, STAFF, demand, reads
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
 from resolvers.stamps import iso_now, new_id, now_ms
 from resolvers.validation import check_email, check_id, check_phone, check_text
-from vocabulary.access import CATEGORIES, Viewer
+from vocabulary.access import CATEGORIES
 
 __all__ = [
     "CATEGORY_FIELDS",
@@ -34,7 +35,6 @@ __all__ = [
     "new_recipient_props",
     "present_recipient",
     "register_recipient",
-    "require_staff",
 ]
 
 # Fields of the recipient record that each data category covers. NEEDS, HISTORY and
@@ -51,13 +51,6 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _NATIONAL_ID = re.compile(r"^(\d{6})-?([1-8]\d{6})$")
 MAX_FLAGS = 10
-
-
-def require_staff(viewer: Viewer, action: str) -> str:
-    """The viewer's institution id; recipients are for signed-in staff only."""
-    if viewer.anonymous or not viewer.institution_id:
-        raise HanaroError(ErrorCode.UNAUTHENTICATED, f"Sign in: {action} needs a bearer token.")
-    return viewer.institution_id
 
 
 def entitled(ctx: RequestContext) -> dict[str, Any]:
@@ -80,7 +73,7 @@ def audit(ctx: RequestContext, operation: str, requested: list[str]) -> dict[str
 def present_recipient(record: dict[str, Any]) -> dict[str, Any]:
     """Fields of categories the viewer may not read become None and are named."""
     shown = dict(record)
-    withheld = [c for c in CATEGORIES if c not in record["allowed"]]
+    withheld = [c for c in CATEGORIES if not reads(record["allowed"], c)]
     for category in withheld:
         for name in CATEGORY_FIELDS[category]:
             shown[name] = None
@@ -92,7 +85,7 @@ async def get_recipients(
     ctx: RequestContext, ids: list[str], requested: list[str]
 ) -> dict[str, dict[str, Any]]:
     """Entitled recipients among `ids`, read and audited in one round trip."""
-    if ctx.viewer.anonymous or not ids:
+    if not STAFF.admits(ctx.viewer) or not ids:
         return {}
     found = await repo.read_recipients(ctx.graph, ids, entitled(ctx), audit(ctx, "READ", requested))
     return {rid: present_recipient(record) for rid, record in found.items()}
@@ -106,8 +99,8 @@ async def list_recipients(
     requested: list[str],
 ) -> Page[dict[str, Any]]:
     request = page_request(first, after, ctx.services.limits.max_page_size)
-    if ctx.viewer.anonymous:
-        return Page([], False, bool(request.after), _zero)
+    if not STAFF.admits(ctx.viewer):
+        return Page.empty(request)
     regions = None
     if filters and filters.get("regions") is not None:
         codes = ctx.services.regions.check(list(filters["regions"]), field="filter.regions")
@@ -126,10 +119,6 @@ async def list_recipients(
         return await repo.count_recipients(ctx.graph, context, region_codes=regions)
 
     return Page.from_rows([present_recipient(r) for r in rows], request, total)
-
-
-async def _zero() -> int:
-    return 0
 
 
 def _national_id_hash(ctx: RequestContext, national_id: str) -> str:
@@ -179,7 +168,7 @@ def _check_household(data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def register_recipient(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
-    institution = require_staff(ctx.viewer, "registering a recipient")
+    institution = demand(STAFF, ctx.viewer, action="registering a recipient")
     props = new_recipient_props(ctx, data, institution)
     id_hash = props["idHash"]
     now = props["createdAt"]
@@ -256,19 +245,13 @@ async def access_log(
     """Admins of the registering or a case-leading institution, and platform admins."""
     check_id("Recipient", recipient_id, field="recipientId")
     viewer = ctx.viewer
-    institution = require_staff(viewer, "reading the access log")
+    demand(STAFF, viewer, action="reading the access log")
     request = page_request(first, after, ctx.services.limits.max_page_size)
-    if "PLATFORM_ADMIN" not in viewer.roles:
+    if not PLATFORM.admits(viewer):
         state = await repo.recipient_state(ctx.graph, recipient_id, entitled(ctx))
         if state is None:
             raise HanaroError.not_found("recipient", recipient_id)
-        leads = {state["registeredBy"], *(state["caseLeads"] or [])}
-        if "ADMIN" not in viewer.roles or institution not in leads:
-            raise HanaroError(
-                ErrorCode.FORBIDDEN,
-                "Only admins of the institution that registered the recipient or leads one of "
-                "their cases, and platform admins, may read the access log.",
-            )
+        demand(ACCESS_LOG_READER, viewer, {state["registeredBy"], *(state["caseLeads"] or [])})
     rows = await repo.access_log(ctx.graph, recipient_id, after=request.after, limit=request.limit)
 
     async def total() -> int:

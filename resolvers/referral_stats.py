@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from graph import referrals as repo
+from resolvers.access import PLATFORM, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
-from resolvers.recipients import require_staff
 from resolvers.validation import check_id
+from vocabulary.access import Role
 
 __all__ = ["STATUSES", "referral_stats"]
 
@@ -34,10 +35,9 @@ def _ms(moment: datetime) -> int:
 
 
 async def _scope(ctx: RequestContext, institution: str) -> dict[str, Any]:
-    roles = ctx.viewer.roles
-    if "PLATFORM_ADMIN" in roles:
+    if PLATFORM.admits(ctx.viewer):
         return {"everything": True, "jurisdiction": [], "scope": "PLATFORM"}
-    if "ADMIN" in roles:
+    if Role.ADMIN in ctx.viewer.roles:
         own = await ctx.loaders.institutions_by_id.load(institution)
         authority = ctx.viewer.authority_region
         if own and own["sector"] == "PUBLIC" and authority:
@@ -63,7 +63,7 @@ async def referral_stats(
     region: str | None,
     institution: str | None,
 ) -> dict[str, Any]:
-    viewer_institution = require_staff(ctx.viewer, "reading referral figures")
+    viewer_institution = demand(STAFF, ctx.viewer, action="reading referral figures")
     if end <= start:
         raise HanaroError.bad_input("to must be after from.", field="to")
     if end - start > MAX_WINDOW:

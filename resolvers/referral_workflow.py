@@ -18,18 +18,18 @@ from graph import recipients as recipients_repo
 from graph import referrals as repo
 from graph.cases import case_state
 from graph.consents import consents_of
+from resolvers.access import ACTING, REFERRAL_PARTY, SHARING, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import entitled, require_staff
+from resolvers.recipients import entitled
 from resolvers.referrals import expire_due, publish, referral_audit, referral_record
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text, check_unique_codes
 from vocabulary.access import CATEGORIES
 
-__all__ = ["ACTING_ROLES", "TRANSITIONS", "change_referral", "create_referral", "require_actor"]
+__all__ = ["TRANSITIONS", "change_referral", "create_referral"]
 
 DAY_MS = 86_400_000
-ACTING_ROLES = frozenset({"CASEWORKER", "ADMIN"})
 MAX_NEEDS = 10
 MAX_MESSAGE = 2000
 
@@ -77,16 +77,6 @@ _STATEMENTS = {
     "START": repo.START_REFERRAL,
     "COMPLETE": repo.COMPLETE_REFERRAL,
 }
-
-
-def require_actor(ctx: RequestContext, action: str) -> str:
-    """Staff with a casework role act on referrals (REGISTRANT alone manages resources)."""
-    institution = require_staff(ctx.viewer, action)
-    if not ctx.viewer.roles & ACTING_ROLES:
-        raise HanaroError(
-            ErrorCode.FORBIDDEN, f"{action.capitalize()} needs the CASEWORKER or ADMIN role."
-        )
-    return institution
 
 
 def _check_input(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
@@ -200,13 +190,7 @@ async def _check_references(
     state = await recipients_repo.recipient_state(ctx.graph, recipient_id, entitled(ctx))
     if state is None:
         raise HanaroError.not_found("recipient", recipient_id)
-    unreadable = [c for c in clean["sharedCategories"] if c not in state["allowed"]]
-    if unreadable:
-        raise HanaroError(
-            ErrorCode.FORBIDDEN,
-            f"Your institution may not read {', '.join(unreadable)} of this recipient, so it "
-            "cannot share them.",
-        )
+    demand(SHARING, ctx.viewer, state["allowed"], clean["sharedCategories"])
     if data.get("caseId"):
         case = await case_state(ctx.graph, data["caseId"], entitled(ctx))
         if case is None or case["props"]["recipientId"] != recipient_id:
@@ -228,7 +212,7 @@ async def _check_references(
 
 
 async def create_referral(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
-    institution = require_actor(ctx, "sending a referral")
+    institution = demand(ACTING, ctx.viewer, action="sending a referral")
     clean = _check_input(ctx, data)
     target, _ = await _check_references(ctx, data, clean)
     sender = await ctx.loaders.institutions_by_id.load(institution)
@@ -310,10 +294,10 @@ async def change_referral(
 ) -> dict[str, Any]:
     """Run one transition, or explain why it was refused."""
     transition = TRANSITIONS[action]
-    institution = require_staff(ctx.viewer, f"{action.lower()}ing a referral")
+    institution = demand(STAFF, ctx.viewer, action=f"{action.lower()}ing a referral")
     check_id("Referral", referral_id)
     _check_reason(action, reason, outcome)
-    if not ctx.viewer.roles & ACTING_ROLES:
+    if not ACTING.admits(ctx.viewer):
         raise await _explain(ctx, transition, referral_id, expected_version)
     state = await repo.referral_state(ctx.graph, referral_id, institution)
     if state is None:
@@ -365,23 +349,16 @@ _SIDE_NAMES = {"toInstitutionId": "target", "fromInstitutionId": "sending"}
 async def _explain(
     ctx: RequestContext, transition: Transition, referral_id: str, expected_version: int
 ) -> HanaroError:
-    """NOT_FOUND for outsiders (as for an unknown id), FORBIDDEN for the wrong party or role,
-    CONFLICT with the current version and status otherwise."""
+    """NOT_FOUND for outsiders (as for an unknown id), CONFLICT with the current version and
+    status otherwise; the wrong party or role is refused here (FORBIDDEN, raised)."""
     viewer = ctx.viewer
     await expire_due(ctx.services, request_id=viewer.request_id, ids=[referral_id])
     state = await repo.referral_state(ctx.graph, referral_id, viewer.institution_id or "")
     if state is None:
         return HanaroError.not_found("referral", referral_id)
-    if state[transition.side] != viewer.institution_id:
-        side = _SIDE_NAMES[transition.side]
-        return HanaroError(
-            ErrorCode.FORBIDDEN,
-            f"Only the {side} institution may move a referral to {transition.to_status}.",
-        )
-    if not viewer.roles & ACTING_ROLES:
-        return HanaroError(
-            ErrorCode.FORBIDDEN, "Answering a referral needs the CASEWORKER or ADMIN role."
-        )
+    side, status = _SIDE_NAMES[transition.side], transition.to_status
+    demand(REFERRAL_PARTY, viewer, state[transition.side], side=side, status=status)
+    demand(ACTING, viewer, action="answering a referral")
     current = {"currentVersion": state["version"], "currentStatus": state["status"]}
     if state["version"] != expected_version:
         return HanaroError(

@@ -19,9 +19,10 @@ from typing import Any
 from graph import recipients as recipients_repo
 from graph import referrals as repo
 from graph.engine import Row
+from resolvers.access import STAFF, demand
 from resolvers.context import RequestContext, Services
 from resolvers.pagination import Page, page_request
-from resolvers.recipients import entitled, require_staff
+from resolvers.recipients import entitled
 from resolvers.referral_events import ReferralEvent
 from resolvers.stamps import iso_at
 
@@ -111,7 +112,7 @@ async def expire_due(
 async def get_referrals(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Referrals the viewer's institution sent or received, batched; others are absent."""
     viewer = ctx.viewer
-    if viewer.anonymous or not viewer.institution_id or not ids:
+    if not STAFF.admits(viewer) or not ids:
         return {}
     await expire_due(ctx.services, request_id=viewer.request_id, ids=list(ids))
     found = await repo.referrals_by_ids(ctx.graph, list(ids), viewer.institution_id)
@@ -121,7 +122,7 @@ async def get_referrals(ctx: RequestContext, ids: list[str]) -> dict[str, dict[s
 async def referral_details(ctx: RequestContext, ids: list[str]) -> dict[str, Row]:
     """Needs, message and urgent reason of the referrals whose recipient the viewer may read
     NEEDS of; one audited read, batched."""
-    if ctx.viewer.anonymous or not ids:
+    if not STAFF.admits(ctx.viewer) or not ids:
         return {}
     now = ctx.services.clock()
     return await repo.referral_details(
@@ -135,8 +136,8 @@ async def list_referrals(
     """The viewer institution's inbox (received) or sent referrals, newest first."""
     request = page_request(first, after, ctx.services.limits.max_page_size)
     viewer = ctx.viewer
-    if viewer.anonymous or not viewer.institution_id:
-        return Page([], False, bool(request.after), _zero)
+    if not STAFF.admits(viewer):
+        return Page.empty(request)
     institution = viewer.institution_id
     await expire_due(ctx.services, request_id=viewer.request_id, institution=institution)
     rows = await repo.list_referrals(
@@ -152,10 +153,6 @@ async def list_referrals(
         return await repo.count_referrals(ctx.graph, institution, inbox=inbox, statuses=statuses)
 
     return Page.from_rows([referral_record(r) for r in rows], request, total)
-
-
-async def _zero() -> int:
-    return 0
 
 
 async def referrals_of_recipients(
@@ -177,7 +174,7 @@ async def watch_referrals(
     """The live inbox: each event for the viewer's institution with the referral read afresh
     through `get_referrals`. Ends when the token expires or the subscriber fell behind (the
     client then reloads its lists and subscribes again)."""
-    institution = require_staff(ctx.viewer, "following referral events")
+    institution = demand(STAFF, ctx.viewer, action="following referral events")
     expires_at = ctx.viewer.token_expires_at
     holder = f"{institution}:{ctx.viewer.subject}"
     with ctx.services.referral_events.subscribe(institution, holder) as subscription:

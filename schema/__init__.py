@@ -25,11 +25,12 @@ from schema.intakes import IntakeMutation, IntakeQuery
 from schema.limits import query_limits_rule
 from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
-from schema.recipients import RecipientMutation, RecipientQuery
+from schema.recipient_operations import RecipientMutation, RecipientQuery
+from schema.referral_events import ReferralSubscription
 from schema.referral_stats import ReferralStatsQuery
-from schema.referrals import ReferralMutation, ReferralQuery, ReferralSubscription
+from schema.referrals import ReferralMutation, ReferralQuery
 from schema.regions import RegionQuery
-from schema.resources import ResourceMutation, ResourceQuery
+from schema.resource_operations import ResourceMutation, ResourceQuery
 from schema.search import SearchQuery
 from schema.sensitive import sensitive_input_names
 from schema.viewer import ViewerQuery

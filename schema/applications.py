@@ -18,6 +18,7 @@ from resolvers.validation import check_id
 from schema.inputs import input_to_dict
 from schema.institutions import Institution
 from schema.pagination import Connection, connection
+from schema.permissions import DoesCasework, SignedIn, gate, withheld
 from schema.programs import Program, RequiredDocument
 from schema.recipients import Recipient, requested_categories
 
@@ -150,7 +151,8 @@ _SIDES = {ApplicationSide.TAKEN: "taker", ApplicationSide.FORWARDED_TO_US: "offi
 @strawberry.type
 class ApplicationQuery:
     @strawberry.field(
-        description="Applications your institution took or must decide, newest first."
+        description="Applications your institution took or must decide, newest first.",
+        extensions=[withheld(SignedIn)],
     )
     async def applications(
         self,
@@ -164,7 +166,10 @@ class ApplicationQuery:
         page = await resolve.list_applications(info.context, _SIDES[side], statuses, first, after)
         return connection(page, Application.from_record)
 
-    @strawberry.field(description="An application your institution took or must decide.")
+    @strawberry.field(
+        description="An application your institution took or must decide.",
+        extensions=[withheld(SignedIn)],
+    )
     async def application(
         self, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Application | None:
@@ -173,13 +178,14 @@ class ApplicationQuery:
         return Application.from_record(record) if record else None
 
 
-_STAFF = {"authenticated": True}
+_CHANGING = "changing an application"
 
 
 @strawberry.type
 class ApplicationMutation:
-    @strawberry.federation.mutation(
-        **_STAFF, description="Take an application on a recipient's behalf (신청 대행)."
+    @strawberry.mutation(
+        description="Take an application on a recipient's behalf (신청 대행).",
+        extensions=[gate(DoesCasework, "taking an application")],
     )
     async def take_application(
         self, info: Info[RequestContext, None], input: TakeApplicationInput
@@ -187,7 +193,9 @@ class ApplicationMutation:
         record = await resolve.take_application(info.context, input_to_dict(input))
         return Application.from_record(record)
 
-    @strawberry.federation.mutation(**_STAFF, description="Update the documents checklist.")
+    @strawberry.mutation(
+        description="Update the documents checklist.", extensions=[gate(DoesCasework, _CHANGING)]
+    )
     async def update_application_documents(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int,
         documents: list[str],
@@ -197,8 +205,9 @@ class ApplicationMutation:
         )
         return Application.from_record(record)
 
-    @strawberry.federation.mutation(
-        **_STAFF, description="Forward it to the office responsible for the person's home."
+    @strawberry.mutation(
+        description="Forward it to the office responsible for the person's home.",
+        extensions=[gate(DoesCasework, _CHANGING)],
     )
     async def forward_application(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int,
@@ -209,17 +218,19 @@ class ApplicationMutation:
         )
         return Application.from_record(record)
 
-    @strawberry.federation.mutation(**_STAFF, description="The office starts its review.")
+    @strawberry.mutation(
+        description="The office starts its review.", extensions=[gate(DoesCasework, _CHANGING)]
+    )
     async def start_application_review(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int
     ) -> Application:
         record = await resolve.change_application(info.context, "REVIEW", id, expected_version)
         return Application.from_record(record)
 
-    @strawberry.federation.mutation(
-        **_STAFF,
+    @strawberry.mutation(
         description="Decide: GRANTED records the enrollment (from `start`), REFUSED needs a "
         "reason.",
+        extensions=[gate(DoesCasework, _CHANGING)],
     )
     async def decide_application(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int,

@@ -17,6 +17,7 @@ from resolvers.context import RequestContext
 from resolvers.loaders import CaseNoteKey
 from resolvers.validation import check_id
 from schema.institutions import Institution
+from schema.permissions import SignedIn, gate
 
 __all__ = ["Case", "CaseMutation", "CaseNote"]
 
@@ -145,9 +146,15 @@ class Case:
         return cls.from_record(record, notes_allowed=record["notesAllowed"])
 
 
+_CHANGING = "changing a case"
+
+
 @strawberry.type
 class CaseMutation:
-    @strawberry.mutation(description="Open a case; your institution leads it.")
+    @strawberry.mutation(
+        description="Open a case; your institution leads it.",
+        extensions=[gate(SignedIn, "opening a case")],
+    )
     async def open_case(
         self,
         info: Info[RequestContext, None],
@@ -161,7 +168,10 @@ class CaseMutation:
         )
         return Case.from_record(record, notes_allowed=True)
 
-    @strawberry.mutation(description="Add a participating institution (lead only).")
+    @strawberry.mutation(
+        description="Add a participating institution (lead only).",
+        extensions=[gate(SignedIn, _CHANGING)],
+    )
     async def add_case_participant(
         self,
         info: Info[RequestContext, None],
@@ -174,7 +184,10 @@ class CaseMutation:
         )
         return Case.from_record(record, notes_allowed=True)
 
-    @strawberry.mutation(description="Set the care plan (lead only); an OPEN case becomes ACTIVE.")
+    @strawberry.mutation(
+        description="Set the care plan (lead only); an OPEN case becomes ACTIVE.",
+        extensions=[gate(SignedIn, _CHANGING)],
+    )
     async def update_care_plan(
         self,
         info: Info[RequestContext, None],
@@ -188,7 +201,10 @@ class CaseMutation:
         )
         return Case.from_record(record, notes_allowed=True)
 
-    @strawberry.mutation(description="Close an ACTIVE case (lead only), with the reason.")
+    @strawberry.mutation(
+        description="Close an ACTIVE case (lead only), with the reason.",
+        extensions=[gate(SignedIn, _CHANGING)],
+    )
     async def close_case(
         self,
         info: Info[RequestContext, None],
@@ -199,7 +215,10 @@ class CaseMutation:
         record = await resolve_cases.close_case(info.context, case_id, reason, expected_version)
         return Case.from_record(record, notes_allowed=True)
 
-    @strawberry.mutation(description="Add a note to a case (lead and participants).")
+    @strawberry.mutation(
+        description="Add a note to a case (lead and participants).",
+        extensions=[gate(SignedIn, "adding a case note")],
+    )
     async def add_case_note(
         self,
         info: Info[RequestContext, None],

@@ -19,6 +19,7 @@ from schema.cases import Case
 from schema.inputs import input_to_dict
 from schema.institutions import Institution
 from schema.pagination import Connection, connection
+from schema.permissions import DoesCasework, OrganisesConferences, SignedIn, gate, withheld
 from schema.regions import Region
 
 __all__ = ["Conference", "ConferenceMutation", "ConferenceQuery"]
@@ -184,14 +185,16 @@ class DecisionInput:
 
 @strawberry.type
 class ConferenceQuery:
-    @strawberry.field(description="Conferences your institution is a member of.")
+    @strawberry.field(
+        description="Conferences your institution is a member of.", extensions=[withheld(SignedIn)]
+    )
     async def conferences(
         self, info: Info[RequestContext, None], first: int = 20, after: str | None = None
     ) -> Connection[Conference]:
         page = await resolve.list_conferences(info.context, first, after)
         return connection(page, Conference.from_record)
 
-    @strawberry.field
+    @strawberry.field(extensions=[withheld(SignedIn)])
     async def conference(
         self, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Conference | None:
@@ -200,7 +203,10 @@ class ConferenceQuery:
         record = found.get(str(id))
         return Conference.from_record(record) if record else None
 
-    @strawberry.field(description="Conference actions assigned to your institution (worklist).")
+    @strawberry.field(
+        description="Conference actions assigned to your institution (worklist).",
+        extensions=[withheld(SignedIn)],
+    )
     async def conference_actions(
         self,
         info: Info[RequestContext, None],
@@ -214,19 +220,22 @@ class ConferenceQuery:
         return connection(page, ConferenceAction.from_record)
 
 
-_STAFF = {"authenticated": True}
-
-
 @strawberry.type
 class ConferenceMutation:
-    @strawberry.federation.mutation(**_STAFF, description="Organise a conference (주민센터, 시청).")
+    @strawberry.mutation(
+        description="Organise a conference (주민센터, 시청).",
+        extensions=[gate(OrganisesConferences, "organising a care conference")],
+    )
     async def create_conference(
         self, info: Info[RequestContext, None], input: CreateConferenceInput
     ) -> Conference:
         record = await resolve.create_conference(info.context, input_to_dict(input))
         return Conference.from_record(record)
 
-    @strawberry.federation.mutation(**_STAFF, description="Add a member (organiser only).")
+    @strawberry.mutation(
+        description="Add a member (organiser only).",
+        extensions=[gate(DoesCasework, "changing a care conference")],
+    )
     async def add_conference_member(
         self, info: Info[RequestContext, None], conference_id: strawberry.ID,
         expected_version: int, institution_id: strawberry.ID,
@@ -236,7 +245,10 @@ class ConferenceMutation:
         )
         return Conference.from_record(record)
 
-    @strawberry.federation.mutation(**_STAFF, description="Schedule a session (organiser only).")
+    @strawberry.mutation(
+        description="Schedule a session (organiser only).",
+        extensions=[gate(DoesCasework, "scheduling a care conference")],
+    )
     async def schedule_conference_session(
         self, info: Info[RequestContext, None], conference_id: strawberry.ID,
         scheduled_at: datetime, place: str | None = None,
@@ -244,10 +256,10 @@ class ConferenceMutation:
         record = await resolve.schedule_session(info.context, conference_id, scheduled_at, place)
         return ConferenceSession.from_record(record)
 
-    @strawberry.federation.mutation(
-        **_STAFF,
+    @strawberry.mutation(
         description="Table a case you lead, with the person's consent (consentId) or a legal "
         "basis; audited.",
+        extensions=[gate(DoesCasework, "tabling a case")],
     )
     async def table_case(
         self, info: Info[RequestContext, None], session_id: strawberry.ID,
@@ -259,8 +271,9 @@ class ConferenceMutation:
         )
         return ConferenceSession.from_record(record)
 
-    @strawberry.federation.mutation(
-        **_STAFF, description="Record the minutes and the decisions (organiser only)."
+    @strawberry.mutation(
+        description="Record the minutes and the decisions (organiser only).",
+        extensions=[gate(DoesCasework, "recording minutes")],
     )
     async def record_conference_minutes(
         self, info: Info[RequestContext, None], session_id: strawberry.ID,
@@ -272,7 +285,10 @@ class ConferenceMutation:
         )
         return ConferenceSession.from_record(record)
 
-    @strawberry.federation.mutation(**_STAFF, description="Mark an action of yours done.")
+    @strawberry.mutation(
+        description="Mark an action of yours done.",
+        extensions=[gate(DoesCasework, "completing a conference action")],
+    )
     async def complete_conference_action(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int,
         note: str | None = None,

@@ -18,6 +18,7 @@ from schema.inputs import input_to_dict
 from schema.institutions import Institution
 from schema.needs import Need
 from schema.pagination import Connection, connection
+from schema.permissions import SignedIn, WorksCrisisReports, gate, withheld
 from schema.regions import Region
 
 __all__ = ["CrisisReport", "CrisisReportMutation", "CrisisReportQuery"]
@@ -148,7 +149,10 @@ class CrisisReportInput:
 
 @strawberry.type
 class CrisisReportQuery:
-    @strawberry.field(description="Crisis reports assigned to your institution, oldest first.")
+    @strawberry.field(
+        description="Crisis reports assigned to your institution, oldest first.",
+        extensions=[withheld(SignedIn)],
+    )
     async def crisis_reports(
         self,
         info: Info[RequestContext, None],
@@ -160,7 +164,9 @@ class CrisisReportQuery:
         page = await resolve.list_reports(info.context, statuses, first, after)
         return connection(page, CrisisReport.from_record)
 
-    @strawberry.field(description="A crisis report assigned to your institution.")
+    @strawberry.field(
+        description="A crisis report assigned to your institution.", extensions=[withheld(SignedIn)]
+    )
     async def crisis_report(
         self, info: Info[RequestContext, None], id: strawberry.ID
     ) -> CrisisReport | None:
@@ -169,7 +175,7 @@ class CrisisReportQuery:
         return CrisisReport.from_record(record) if record else None
 
 
-_STAFF = {"authenticated": True}
+_WORKING = "working a crisis report"
 
 
 @strawberry.type
@@ -184,7 +190,9 @@ class CrisisReportMutation:
         receipt = await resolve.report_crisis(info.context, input_to_dict(input))
         return CrisisReportReceipt(**receipt)
 
-    @strawberry.federation.mutation(**_STAFF, description="Record the home visit.")
+    @strawberry.mutation(
+        description="Record the home visit.", extensions=[gate(WorksCrisisReports, _WORKING)]
+    )
     async def record_crisis_visit(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int,
         note: str | None = None,
@@ -192,7 +200,10 @@ class CrisisReportMutation:
         record = await resolve.change_report(info.context, "VISIT", id, expected_version, note=note)
         return CrisisReport.from_record(record)
 
-    @strawberry.federation.mutation(**_STAFF, description="Record the assessment after the visit.")
+    @strawberry.mutation(
+        description="Record the assessment after the visit.",
+        extensions=[gate(WorksCrisisReports, _WORKING)],
+    )
     async def record_crisis_assessment(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int,
         needs: list[str], note: str | None = None,
@@ -202,10 +213,10 @@ class CrisisReportMutation:
         )
         return CrisisReport.from_record(record)
 
-    @strawberry.federation.mutation(
-        **_STAFF,
+    @strawberry.mutation(
         description="Close with an outcome: INTAKE (intakeId) or CASE (caseId) after the "
         "assessment, or NO_ACTION with a reason at any time.",
+        extensions=[gate(WorksCrisisReports, _WORKING)],
     )
     async def close_crisis_report(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int,

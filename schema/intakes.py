@@ -19,14 +19,10 @@ from resolvers.validation import check_id
 from schema.inputs import input_to_dict
 from schema.institutions import Institution
 from schema.pagination import Connection, connection
-from schema.recipients import (
-    AssessedNeed,
-    AssessedNeedInput,
-    DataCategory,
-    Recipient,
-    RegisterRecipientInput,
-    requested_categories,
-)
+from schema.permissions import DoesCasework, SignedIn, gate, withheld
+from schema.recipient_operations import AssessedNeedInput, RegisterRecipientInput
+from schema.recipient_records import AssessedNeed, DataCategory
+from schema.recipients import Recipient, requested_categories
 
 __all__ = ["Intake", "IntakeMutation", "IntakeQuery"]
 
@@ -248,7 +244,8 @@ class IndividualPlanInput:
 @strawberry.type
 class IntakeQuery:
     @strawberry.field(
-        description="Your institution's intake queue, oldest first, each read audited."
+        description="Your institution's intake queue, oldest first, each read audited.",
+        extensions=[withheld(SignedIn)],
     )
     async def intake_queue(
         self,
@@ -262,7 +259,8 @@ class IntakeQuery:
         return connection(page, Intake.from_record)
 
     @strawberry.field(
-        description="An intake of your queue or of a recipient whose history you read."
+        description="An intake of your queue or of a recipient whose history you read.",
+        extensions=[withheld(SignedIn)],
     )
     async def intake(self, info: Info[RequestContext, None], id: strawberry.ID) -> Intake | None:
         check_id("Intake", id)
@@ -270,24 +268,31 @@ class IntakeQuery:
         return Intake.from_record(record) if record else None
 
 
-_STAFF = {"authenticated": True}
+_CHANGING = "changing an intake"
 
 
 @strawberry.type
 class IntakeMutation:
-    @strawberry.federation.mutation(**_STAFF, description="Record a first contact (상담 접수).")
+    @strawberry.mutation(
+        description="Record a first contact (상담 접수).",
+        extensions=[gate(DoesCasework, "taking an intake")],
+    )
     async def take_intake(self, info: Info[RequestContext, None], input: TakeIntakeInput) -> Intake:
         return Intake.from_record(await resolve.take_intake(info.context, input_to_dict(input)))
 
-    @strawberry.federation.mutation(**_STAFF, description="Pick up an OPEN intake of your queue.")
+    @strawberry.mutation(
+        description="Pick up an OPEN intake of your queue.",
+        extensions=[gate(DoesCasework, _CHANGING)],
+    )
     async def pick_up_intake(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int
     ) -> Intake:
         record = await intake_workflow.change_intake(info.context, "PICK_UP", id, expected_version)
         return Intake.from_record(record)
 
-    @strawberry.federation.mutation(
-        **_STAFF, description="Hand it to the 주민센터 responsible for the person's home."
+    @strawberry.mutation(
+        description="Hand it to the 주민센터 responsible for the person's home.",
+        extensions=[gate(DoesCasework, _CHANGING)],
     )
     async def hand_over_intake(
         self,
@@ -301,7 +306,10 @@ class IntakeMutation:
         )
         return Intake.from_record(record)
 
-    @strawberry.federation.mutation(**_STAFF, description="Set the individual plan (개별 플랜).")
+    @strawberry.mutation(
+        description="Set the individual plan (개별 플랜).",
+        extensions=[gate(DoesCasework, _CHANGING)],
+    )
     async def set_intake_plan(
         self,
         info: Info[RequestContext, None],
@@ -314,8 +322,9 @@ class IntakeMutation:
         )
         return Intake.from_record(record)
 
-    @strawberry.federation.mutation(
-        **_STAFF, description="Close an intake you picked up, saying what was done."
+    @strawberry.mutation(
+        description="Close an intake you picked up, saying what was done.",
+        extensions=[gate(DoesCasework, _CHANGING)],
     )
     async def close_intake(
         self,

@@ -12,12 +12,13 @@ from strawberry.types import Info
 from resolvers import membership as resolve
 from resolvers import membership_scans as resolve_scans
 from resolvers.context import RequestContext
-from resolvers.membership_scan_runner import ScanStatus
 from resolvers.pagination import encode_cursor
+from schema.membership_scans import MembershipScanStatus
 from schema.needs import Need
 from schema.pagination import Connection, PageInfo, connection
+from schema.permissions import RunsMembershipScans, SignedIn, gate
 from schema.programs import Program
-from schema.recipients import Enrollment
+from schema.recipient_records import Enrollment
 
 __all__ = ["MembershipMutation", "MembershipQuery"]
 
@@ -196,56 +197,7 @@ class Recommendation:
         return found[0] if found else None
 
 
-@strawberry.enum
-class MembershipScanState(Enum):
-    IDLE = "IDLE"
-    RUNNING = "RUNNING"
-    FINISHED = "FINISHED"
-    FAILED = "FAILED"
-
-
-@strawberry.enum
-class MembershipScanTrigger(Enum):
-    API = "API"
-    SCHEDULE = "SCHEDULE"
-
-
-def _moment(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-@strawberry.type(
-    description="The membership scan of this server: the running one, or the last one."
-)
-class MembershipScanStatus:
-    state: MembershipScanState
-    trigger: MembershipScanTrigger | None
-    region: str | None = strawberry.field(description="null: every region.")
-    started_by: str | None
-    started_at: datetime | None
-    finished_at: datetime | None
-    scanned: int = strawberry.field(description="Recipients evaluated so far.")
-    recommendations: int = strawberry.field(description="Recorded or refreshed (when done).")
-    error: str | None
-    schedule_minutes: int | None = strawberry.field(
-        description="Minutes between scheduled scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); "
-        "null: no schedule."
-    )
-
-    @classmethod
-    def from_status(cls, s: ScanStatus) -> MembershipScanStatus:
-        return cls(
-            state=MembershipScanState(s.state),
-            trigger=MembershipScanTrigger(s.trigger) if s.trigger else None,
-            region=s.region,
-            started_by=s.started_by,
-            started_at=_moment(s.started_at),
-            finished_at=_moment(s.finished_at),
-            scanned=s.scanned,
-            recommendations=s.recommendations,
-            error=s.error,
-            schedule_minutes=s.schedule_minutes,
-        )
+_ANSWERING = "answering a recommendation"
 
 
 @strawberry.type
@@ -253,7 +205,8 @@ class MembershipMutation:
     @strawberry.mutation(
         description="Start a membership scan (복지멤버십 모의조사) now, in the background: "
         "platform admins for any region or all, admins of a 주민센터 or 시청 for their 시군구. "
-        "Follow it with `membershipScan`; CONFLICT while one runs."
+        "Follow it with `membershipScan`; CONFLICT while one runs.",
+        extensions=[gate(RunsMembershipScans, "starting a membership scan")],
     )
     def start_membership_scan(
         self,
@@ -265,7 +218,10 @@ class MembershipMutation:
             resolve_scans.start_scan(info.context, region, restart)
         )
 
-    @strawberry.mutation(description="Take up a NEW recommendation: your office will reach out.")
+    @strawberry.mutation(
+        description="Take up a NEW recommendation: your office will reach out.",
+        extensions=[gate(SignedIn, _ANSWERING)],
+    )
     async def accept_recommendation(
         self, info: Info[RequestContext, None], id: strawberry.ID
     ) -> Recommendation:
@@ -273,7 +229,10 @@ class MembershipMutation:
             await resolve.answer_recommendation(info.context, id, True, None)
         )
 
-    @strawberry.mutation(description="Dismiss a NEW recommendation, saying why.")
+    @strawberry.mutation(
+        description="Dismiss a NEW recommendation, saying why.",
+        extensions=[gate(SignedIn, _ANSWERING)],
+    )
     async def dismiss_recommendation(
         self, info: Info[RequestContext, None], id: strawberry.ID, reason: str
     ) -> Recommendation:
@@ -282,11 +241,15 @@ class MembershipMutation:
         )
 
 
+_REGIONAL = "reading regional figures"
+
+
 @strawberry.type
 class MembershipQuery:
     @strawberry.field(
         description="Progress of the running membership scan, or the result of the last one "
-        "(for platform admins and admins of public welfare offices)."
+        "(for platform admins and admins of public welfare offices).",
+        extensions=[gate(RunsMembershipScans, "reading the membership scan status")],
     )
     def membership_scan(self, info: Info[RequestContext, None]) -> MembershipScanStatus:
         return MembershipScanStatus.from_status(resolve_scans.scan_status(info.context))
@@ -298,7 +261,8 @@ class MembershipQuery:
 
     @strawberry.field(
         description="Each programme with LIKELY / POSSIBLE / NOT_ELIGIBLE for a recipient your "
-        "institution is entitled to (null otherwise); the read is audited."
+        "institution is entitled to (null otherwise); the read is audited.",
+        extensions=[gate(SignedIn, "checking eligibility")],
     )
     async def eligible_programs(
         self, info: Info[RequestContext, None], recipient_id: strawberry.ID
@@ -308,7 +272,8 @@ class MembershipQuery:
 
     @strawberry.field(
         description="Unmet needs in a region (and below): counts for the region's staff, rows "
-        "for the recipients your institution is entitled to."
+        "for the recipients your institution is entitled to.",
+        extensions=[gate(SignedIn, _REGIONAL)],
     )
     async def unmet_needs(
         self,
@@ -344,7 +309,8 @@ class MembershipQuery:
         )
 
     @strawberry.field(
-        description="Duplicated support for one recipient (needs HISTORY access; null without)."
+        description="Duplicated support for one recipient (needs HISTORY access; null without).",
+        extensions=[gate(SignedIn, "checking duplicated support")],
     )
     async def overlapping_support(
         self, info: Info[RequestContext, None], recipient_id: strawberry.ID
@@ -362,7 +328,10 @@ class MembershipQuery:
             for o in found
         ]
 
-    @strawberry.field(description="Duplicated support in a region, counted (for its staff).")
+    @strawberry.field(
+        description="Duplicated support in a region, counted (for its staff).",
+        extensions=[gate(SignedIn, _REGIONAL)],
+    )
     async def overlap_report(self, info: Info[RequestContext, None], region: str) -> OverlapReport:
         found = await resolve.overlap_report(info.context, region)
         return OverlapReport(
@@ -378,7 +347,8 @@ class MembershipQuery:
 
     @strawberry.field(
         description="Recommendations for the recipients of a region (and below), for the "
-        "public welfare offices there; each row read is audited."
+        "public welfare offices there; each row read is audited.",
+        extensions=[gate(SignedIn, _REGIONAL)],
     )
     async def recommendations(
         self,

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from resolvers import referral_stats as resolve
 from resolvers.context import RequestContext
 from schema.needs import Need
+from schema.permissions import SignedIn, gate
 from schema.referrals import ReferralStatus
 
 __all__ = ["ReferralStats", "ReferralStatsQuery"]
@@ -92,7 +93,8 @@ class ReferralStatsQuery:
     @strawberry.field(
         description="Closed-loop figures over your institution's referrals (admins of public "
         "institutions: their region's; platform admins: all), narrowed by region (sender or "
-        "target located there) and institution (sender or target)."
+        "target located there) and institution (sender or target).",
+        extensions=[gate(SignedIn, "reading referral figures")],
     )
     async def referral_stats(
         self,

@@ -1,5 +1,5 @@
-"""Closed-loop referrals (서비스 의뢰) in GraphQL: the referral, its workflow mutations, the
-sent and received lists and the live inbox (`referralEvents`).
+"""Closed-loop referrals (서비스 의뢰) in GraphQL: the referral, its workflow mutations and the
+sent and received lists (the live inbox, `referralEvents`, is `schema.referral_events`).
 
 Metadata comes from records the parties may read; `needs`, `message` and `urgentReason` are
 recipient data, loaded (and audited) only when selected, null unless the viewer's
@@ -7,7 +7,6 @@ institution may read the recipient's NEEDS."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -24,16 +23,12 @@ from schema.inputs import input_to_dict
 from schema.institutions import Institution
 from schema.needs import Need
 from schema.pagination import Connection, connection
-from schema.recipients import DataCategory, Recipient, requested_categories
+from schema.permissions import DoesCasework, SignedIn, gate, withheld
+from schema.recipient_records import DataCategory
+from schema.recipients import Recipient, requested_categories
 from schema.resources import Resource
 
-__all__ = [
-    "Referral",
-    "ReferralMutation",
-    "ReferralQuery",
-    "ReferralStatus",
-    "ReferralSubscription",
-]
+__all__ = ["Referral", "ReferralMutation", "ReferralQuery", "ReferralStatus"]
 
 
 @strawberry.enum(description="SENT -> ACCEPTED | DECLINED | CANCELLED | EXPIRED; ACCEPTED -> "
@@ -234,7 +229,8 @@ def _statuses(status: list[ReferralStatus] | None) -> list[str] | None:
 class ReferralQuery:
     @strawberry.field(
         description="A referral your institution sent or received, or null (also for ids that "
-        "do not exist)."
+        "do not exist).",
+        extensions=[withheld(SignedIn)],
     )
     async def referral(
         self, info: Info[RequestContext, None], id: strawberry.ID
@@ -243,7 +239,10 @@ class ReferralQuery:
         record = await info.context.loaders.referrals_by_id.load(str(id))
         return Referral.from_record(record) if record else None
 
-    @strawberry.field(description="Referrals your institution received, newest first.")
+    @strawberry.field(
+        description="Referrals your institution received, newest first.",
+        extensions=[withheld(SignedIn)],
+    )
     async def referrals_inbox(
         self,
         info: Info[RequestContext, None],
@@ -256,7 +255,10 @@ class ReferralQuery:
         )
         return connection(page, Referral.from_record)
 
-    @strawberry.field(description="Referrals your institution sent, newest first.")
+    @strawberry.field(
+        description="Referrals your institution sent, newest first.",
+        extensions=[withheld(SignedIn)],
+    )
     async def referrals_sent(
         self,
         info: Info[RequestContext, None],
@@ -273,7 +275,8 @@ class ReferralQuery:
 @strawberry.type
 class ReferralMutation:
     @strawberry.mutation(
-        description="Refer a recipient to another institution (CASEWORKER, ADMIN)."
+        description="Refer a recipient to another institution (CASEWORKER, ADMIN).",
+        extensions=[gate(DoesCasework, "sending a referral")],
     )
     async def create_referral(
         self, info: Info[RequestContext, None], input: CreateReferralInput
@@ -281,14 +284,20 @@ class ReferralMutation:
         record = await workflow.create_referral(info.context, input_to_dict(input))
         return Referral.from_record(record)
 
-    @strawberry.mutation(description="Accept a SENT referral (target institution).")
+    @strawberry.mutation(
+        description="Accept a SENT referral (target institution).",
+        extensions=[gate(SignedIn, "accepting a referral")],
+    )
     async def accept_referral(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int
     ) -> Referral:
         record = await workflow.change_referral(info.context, "ACCEPT", id, expected_version)
         return Referral.from_record(record)
 
-    @strawberry.mutation(description="Decline a SENT referral, with the reason (target).")
+    @strawberry.mutation(
+        description="Decline a SENT referral, with the reason (target).",
+        extensions=[gate(SignedIn, "declining a referral")],
+    )
     async def decline_referral(
         self,
         info: Info[RequestContext, None],
@@ -301,7 +310,10 @@ class ReferralMutation:
         )
         return Referral.from_record(record)
 
-    @strawberry.mutation(description="Withdraw a SENT referral (sending institution).")
+    @strawberry.mutation(
+        description="Withdraw a SENT referral (sending institution).",
+        extensions=[gate(SignedIn, "cancelling a referral")],
+    )
     async def cancel_referral(
         self,
         info: Info[RequestContext, None],
@@ -314,7 +326,10 @@ class ReferralMutation:
         )
         return Referral.from_record(record)
 
-    @strawberry.mutation(description="Start serving an ACCEPTED referral (target).")
+    @strawberry.mutation(
+        description="Start serving an ACCEPTED referral (target).",
+        extensions=[gate(SignedIn, "starting a referral")],
+    )
     async def start_referral(
         self, info: Info[RequestContext, None], id: strawberry.ID, expected_version: int
     ) -> Referral:
@@ -323,7 +338,8 @@ class ReferralMutation:
 
     @strawberry.mutation(
         description="Close an IN_PROGRESS referral with its outcome (target); a reason is "
-        "required for NOT_SERVED. Ends the target's access to the recipient."
+        "required for NOT_SERVED. Ends the target's access to the recipient.",
+        extensions=[gate(SignedIn, "completing a referral")],
     )
     async def complete_referral(
         self,
@@ -342,33 +358,3 @@ class ReferralMutation:
             outcome=outcome.value,
         )
         return Referral.from_record(record)
-
-
-@strawberry.enum
-class ReferralEventKind(Enum):
-    CREATED = "CREATED"
-    CHANGED = "CHANGED"
-
-
-@strawberry.type(description="A referral your institution sent or received was created or moved.")
-class ReferralEvent:
-    kind: ReferralEventKind
-    status: ReferralStatus = strawberry.field(description="The status the event announced.")
-    referral: Referral = strawberry.field(description="The referral as it is now.")
-
-
-@strawberry.type
-class ReferralSubscription:
-    @strawberry.subscription(
-        description="New and changed referrals of your institution, as they happen "
-        "(graphql-transport-ws; authenticate in connection_init)."
-    )
-    async def referral_events(
-        self, info: Info[RequestContext, None]
-    ) -> AsyncGenerator[ReferralEvent, None]:
-        async for event, record in resolve.watch_referrals(info.context):
-            yield ReferralEvent(
-                kind=ReferralEventKind(event.kind),
-                status=ReferralStatus(event.status),
-                referral=Referral.from_record(record),
-            )

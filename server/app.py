@@ -19,6 +19,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET, UnsetType
 
 from graph.engine import GraphUnavailable, statement_time_limit
+from resolvers.access import STAFF
 from resolvers.context import RequestContext
 from schema import build_schema
 from server.auth import AuthError
@@ -68,7 +69,7 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
                 raise ConnectionRejectionError({"message": str(exc)}) from None
             except GraphUnavailable:
                 raise ConnectionRejectionError({"message": "The graph is unavailable."}) from None
-        if context.viewer.anonymous:
+        if not STAFF.admits(context.viewer):
             raise ConnectionRejectionError(
                 {"message": 'Subscriptions are for staff: send {"Authorization": "Bearer …"}.'}
             )

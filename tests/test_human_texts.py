@@ -3,7 +3,6 @@ English, never Python values such as `frozenset()`, `None` or `['A', 'B']`."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -13,16 +12,7 @@ from server.auth import TokenVerifier
 from server.settings import Settings
 from tests.support.recipients import new_recipient
 from tests.support.resources import register
-
-PYTHON_VALUE = re.compile(r"frozenset|set\(\)|\bNone\b|\bTrue\b|\bFalse\b|[\[\]{}]|'\w+',")
-HANGUL = re.compile(r"[가-힣]")
-
-
-def assert_sentence(text: str, *, korean: bool = False) -> None:
-    assert not PYTHON_VALUE.search(text), text
-    assert text.endswith("."), text
-    assert not korean or HANGUL.search(text), text
-    assert korean or text[0].isupper() or HANGUL.match(text), text
+from tests.support.texts import assert_sentence
 
 
 def test_every_rule_of_every_programme_reads_as_a_sentence():

@@ -7,31 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphql import parse
-from graphql.language import FieldDefinitionNode, ObjectTypeDefinitionNode
-
 from schema import build_schema
+from tests.support.access import authenticated_coordinates, gated_coordinates
 from tests.support.resources import register
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 REGENERATE = (
     "regenerate it with `.venv/bin/hanaro schema --output schema.graphql` (or `make schema`)"
 )
-
-
-def authenticated_coordinates(sdl: str) -> set[str]:
-    """`Type.field` (or `Type`) for every `@authenticated` in the SDL."""
-    found: set[str] = set()
-    for node in parse(sdl).definitions:
-        if not isinstance(node, ObjectTypeDefinitionNode):
-            continue
-        if any(d.name.value == "authenticated" for d in node.directives or ()):
-            found.add(node.name.value)
-        for field in node.fields or ():
-            assert isinstance(field, FieldDefinitionNode)
-            if any(d.name.value == "authenticated" for d in field.directives or ()):
-                found.add(f"{node.name.value}.{field.name.value}")
-    return found
 
 
 def test_committed_sdl_is_up_to_date():
@@ -93,9 +76,12 @@ MUTATION_ARGS = {
 
 async def test_every_authenticated_field_is_enforced_by_the_subgraph_too(api):
     """The directive tells a router to refuse anonymous callers; Hanaro must not rely on it.
-    Each `@authenticated` coordinate is probed anonymously against the subgraph itself."""
+    It stands exactly where a permission class is (every staff-only field: see
+    tests/test_access_rules.py, which probes each root field); the first ones are probed
+    anonymously against the subgraph itself here."""
     coordinates = authenticated_coordinates(SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert coordinates == {
+    assert coordinates == gated_coordinates(build_schema()._schema)
+    assert coordinates >= {
         "Resource.visibility",
         "Query.resourceVisibilityPreview",
         *(f"Mutation.{m}" for m in MUTATION_ARGS),

@@ -30,11 +30,13 @@ import pytest
 import uvicorn
 
 from graph.institutions import upsert_institutions
+from schema import build_schema
 from server.app import create_app
 from server.engines import connect
 from server.runtime import Runtime, running
 from server.settings import Settings
 from tests.federation import harness
+from tests.support.access import gated_coordinates
 from tests.support.api import Api
 from tests.support.engines import discard
 from tests.support.institutions import institution
@@ -104,9 +106,9 @@ def without_router_auth(sdl: str) -> str:
     """Hanaro's SDL minus the `@authenticated` applications and import, for a gateway that
     cannot enforce them (and so refuses a supergraph that has them)."""
     stripped = sdl.replace(" @authenticated", "").replace('"@authenticated", ', "")
-    # The import, Resource.visibility, resourceVisibilityPreview and every staff-only mutation
-    # (tests/test_schema_sdl.py).
-    assert sdl.count("@authenticated") == 26 and "@authenticated" not in stripped
+    # The import and every field with a permission class (tests/test_access_rules.py).
+    gated = gated_coordinates(build_schema()._schema)
+    assert sdl.count("@authenticated") == 1 + len(gated) and "@authenticated" not in stripped
     return stripped
 
 
