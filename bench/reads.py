@@ -23,7 +23,8 @@ from bench.measure import (
 )
 from graph.access import RESOURCE_LISTED, listing_params
 from graph.engine import round_trips
-from graph.resources import LIST_RESOURCES, filter_params, first_window, list_resources
+from graph.resource_records import filter_params
+from graph.resources import LIST_RESOURCES, first_window, list_resources
 from resolvers.resources import present
 from server.runtime import Runtime
 from vocabulary.access import Viewer

@@ -11,7 +11,7 @@ from typing import Any
 from graph.access import RESOURCE_LISTED, listing_params, shown_to_viewer
 from graph.engine import GraphEngine, Row
 from graph.institutions import INSTITUTION_COLUMNS
-from graph.resources import RESOURCE_FILTER, filter_params, from_properties
+from graph.resource_records import RESOURCE_FILTER, filter_params, from_properties
 from vocabulary.access import Viewer
 
 __all__ = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.engine import GraphEngine, Row
-from graph.resources import from_properties
+from graph.resource_records import from_properties
 
 __all__ = [
     "all_resource_ids",

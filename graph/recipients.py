@@ -33,7 +33,6 @@ __all__ = [
 ]
 
 
-
 # `allowed`: the data categories the viewer's institution may read of recipient `p`. Members
 # (registering institution, open-case lead or participant) read everything; consents and
 # accepted referrals grant the categories they name.

@@ -1,113 +1,38 @@
-"""Resources (자원): storage shape, reads under the listing condition, and single-statement
-writes that also mark the resource pending in the search outbox (graph/outbox.py).
+"""Resources (자원): reads under the listing condition, and single-statement writes that
+also mark the resource pending in the search outbox (graph/outbox.py).
 
-Resources are stored flat (graph properties cannot hold maps); `to_properties` and
-`from_properties` convert between the flat node and the nested record the resolvers use.
-`providerId`, `needCodes`, `servedRegionCodes` and `partners` repeat what the relationships say
-(every write sets both in one statement) so that access and filter conditions are property
-tests on `r`: no pattern match per row, which FalkorDB cannot do inside `WHERE` anyway."""
+Resources are stored flat (graph/resource_records.py). `providerId`, `needCodes`,
+`servedRegionCodes` and `partners` repeat what the relationships say (every write sets both
+in one statement) so that access and filter conditions are property tests on `r`: no pattern
+match per row, which FalkorDB cannot do inside `WHERE` anyway."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from graph.access import RESOURCE_LISTED, listing_params
 from graph.engine import GraphEngine, Row
+from graph.resource_records import (
+    CONTROLLED_FIELDS,
+    RESOURCE_FILTER,
+    filter_params,
+    from_properties,
+    to_properties,
+)
 from vocabulary.access import Viewer
 
 __all__ = [
-    "CONTROLLED_FIELDS",
-    "RESOURCE_FILTER",
     "count_resources",
-    "filter_params",
     "first_window",
-    "from_properties",
     "insert_resource",
     "list_resources",
     "resource_state",
     "resources_by_ids",
     "set_resource_status",
     "set_resource_visibility",
-    "to_properties",
     "update_resource",
     "upsert_resources",
 ]
-
-# Field name in the record -> visibility property on the node.
-CONTROLLED_FIELDS: dict[str, str] = {
-    "description": "visDescription",
-    "contact": "visContact",
-    "address": "visAddress",
-    "capacity": "visCapacity",
-    "schedule": "visSchedule",
-    "eligibility": "visEligibility",
-    "internalNotes": "visInternalNotes",
-}
-
-_NESTED: dict[str, dict[str, str]] = {
-    "eligibility": {
-        "minAge": "eligMinAge",
-        "maxAge": "eligMaxAge",
-        "maxIncomePercent": "eligMaxIncomePercent",
-        "householdTypes": "eligHouseholdTypes",
-        "disabilityRequired": "eligDisabilityRequired",
-        "notes": "eligNotes",
-    },
-    "capacity": {"total": "capTotal", "available": "capAvailable", "updatedAt": "capUpdatedAt"},
-    "contact": {"phone": "contactPhone", "email": "contactEmail", "person": "contactPerson"},
-    "address": {"text": "addressText", "lat": "lat", "lon": "lon"},
-}
-_PLAIN = ("id", "providerId", "name", "description", "kind", "status", "schedule",
-          "internalNotes", "programId", "version", "createdAt", "updatedAt", "hsdsId")  # fmt: skip
-# Open Referral HSDS exchange data (see resolvers/hsds): kept as JSON text, since properties
-# cannot hold maps. `hsdsLocation` follows the `address` audience (resolvers.resources.present).
-_JSON = ("hsdsLocation", "hsdsExtra")
-
-
-def to_properties(record: dict[str, Any]) -> dict[str, Any]:
-    """Flatten the parts of a record that are present (absent parts are left untouched by
-    `SET r += props`; parts given as None clear their properties)."""
-    props: dict[str, Any] = {key: record[key] for key in _PLAIN if key in record}
-    for part, columns in _NESTED.items():
-        if part in record:
-            value = record[part] or {}
-            props.update({column: value.get(key) for key, column in columns.items()})
-    for key in _JSON:
-        if key in record:
-            value = record[key]
-            props[key] = None if value is None else json.dumps(value, ensure_ascii=False)
-    if "hsdsTermIds" in record:
-        props["hsdsTermIds"] = list(record["hsdsTermIds"] or [])
-    if "needs" in record:
-        props["needCodes"] = list(record["needs"])
-    if "regions" in record:
-        props["servedRegionCodes"] = list(record["regions"])
-    if "visibility" in record:
-        visibility = record["visibility"]
-        props["visListing"] = visibility["listing"]
-        props["partners"] = list(visibility.get("partners", []))
-        for name, column in CONTROLLED_FIELDS.items():
-            props[column] = visibility["fields"][name]
-    return props
-
-
-def from_properties(props: dict[str, Any]) -> dict[str, Any]:
-    record: dict[str, Any] = {key: props.get(key) for key in _PLAIN}
-    for part, columns in _NESTED.items():
-        record[part] = {key: props.get(column) for key, column in columns.items()}
-    for key in _JSON:
-        record[key] = json.loads(props[key]) if props.get(key) else None
-    record["hsdsTermIds"] = list(props.get("hsdsTermIds") or [])
-    record["needs"] = sorted(props.get("needCodes") or [])
-    record["regions"] = list(props.get("servedRegionCodes") or [])
-    record["visibility"] = {
-        "listing": props.get("visListing", "PUBLIC"),
-        "partners": list(props.get("partners") or []),
-        "fields": {name: props.get(column, "OWNER") for name, column in CONTROLLED_FIELDS.items()},
-    }
-    return record
-
 
 _RESOURCE_RETURN = "RETURN properties(r) AS props"
 
@@ -131,14 +56,6 @@ async def resources_by_ids(
     return {record["id"]: record for record in _records(rows)}
 
 
-RESOURCE_FILTER = """($needs IS NULL OR any(code IN r.needCodes WHERE code IN $needs))
-  AND ($regions IS NULL OR any(code IN r.servedRegionCodes WHERE code IN $regions))
-  AND ($providers IS NULL OR r.providerId IN $providers)
-  AND ($kinds IS NULL OR r.kind IN $kinds)
-  AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($hsdsTerms IS NULL OR any(term IN coalesce(r.hsdsTermIds, []) WHERE term IN $hsdsTerms))
-  AND ($modifiedAfter IS NULL OR r.updatedAt >= $modifiedAfter)"""
-
 # Cursor pages: the next `$window` matching resources in id order, with the listing checked
 # on those rows only (FalkorDB sorts by scanning every match, so a check before the sort runs
 # on the whole label); `props` is null for rows the viewer may not see.
@@ -158,14 +75,6 @@ WITH r ORDER BY r.id SKIP $skip LIMIT $pageSize
 COUNT_RESOURCES = f"""MATCH (r:Resource)
 WHERE {RESOURCE_FILTER} AND {RESOURCE_LISTED}
 RETURN count(r) AS total"""
-
-
-FILTER_KEYS = ("needs", "regions", "providers", "kinds", "statuses", "hsdsTerms", "modifiedAfter")
-
-
-def filter_params(filters: dict[str, Any]) -> dict[str, Any]:
-    """`RESOURCE_FILTER`'s parameters: every key, None where the filter is not used."""
-    return {key: filters.get(key) for key in FILTER_KEYS}
 
 
 def first_window(limit: int) -> int:
