@@ -128,7 +128,6 @@ class CrisisReport:
         return Need.by_codes(info, self.record.get("needCodes") or [])
 
 
-
 async def _load(info: Info[RequestContext, None], report_id: str) -> CrisisReport | None:
     check_id("CrisisReport", report_id)
     ctx = info.context
