@@ -16,6 +16,7 @@ from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, AsyncElasticsearch
 
 from search.engine import SearchTimeout, SearchUnavailable
+from vocabulary.access import Audience
 
 __all__ = [
     "CONTROLLED_FIELDS",
@@ -313,13 +314,13 @@ def audience_tokens(
     (`inst:<id>`). Wider audiences admit every narrower relation, as in the graph."""
     owner = [f"inst:{provider}"]
     allowed = [f"inst:{p}" for p in partners]
-    if audience == "PUBLIC":
+    if audience == Audience.PUBLIC:
         return ["public"]
-    if audience == "AUTHENTICATED":
+    if audience == Audience.AUTHENTICATED:
         return ["staff"]
-    if audience == "REGION":
+    if audience == Audience.REGION:
         return [f"region:{code}" for code in served] + allowed + owner
-    if audience == "PARTNERS":
+    if audience == Audience.PARTNERS:
         return allowed + owner
     return owner
 
