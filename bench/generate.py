@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from graph.access import GraphAccess
 from graph.assessments import upsert_assessments
 from graph.cases import upsert_case_notes, upsert_cases
 from graph.consents import upsert_consents
@@ -50,6 +51,7 @@ from server.demo import demo_resource_record
 from server.demo_data import build_demo_dataset
 from server.demo_people import CASE_NOTES, GIVEN_NAMES, HOUSEHOLDS, NEED_SETS, SURNAMES
 from server.runtime import Runtime
+from vocabulary.access import CATEGORIES
 
 __all__ = ["SCALES", "Loaded", "Scale", "Synthetic", "load"]
 
@@ -551,25 +553,25 @@ async def load(
     for start, stop in _batches(scale.resources):
         records = synthetic.resources(start, stop)
         with _timed(loaded):
-            count("Resource", await upsert_resources(graph, records, now_ms=now_ms))
+            loader = GraphAccess.system(actor="generator", now_ms=now_ms)
+            count("Resource", await upsert_resources(graph, records, loader))
         runtime.sync.poke()
         report("resources", stop, scale.resources)
     for start, stop in _batches(scale.recipients):
         batch = synthetic.people(start, stop)
         with _timed(loaded):
-            audit = f"aud_g{start:07d}"
-            count(
-                "Recipient",
-                await upsert_recipients(
-                    graph, batch.recipients, actor="generator", now=now, audit_id=audit
-                ),
+            # Fixed audit ids: loading a batch twice leaves one audit event per recipient.
+            loader = GraphAccess.system(
+                actor="generator", now_ms=now_ms, audit_prefix=f"aud_g{start:07d}"
             )
-            count("Consent", await upsert_consents(graph, batch.consents))
-            count("Assessment", await upsert_assessments(graph, batch.assessments))
-            count("Enrollment", await upsert_enrollments(graph, batch.enrollments))
-            count("Case", await upsert_cases(graph, batch.cases))
-            count("CaseNote", await upsert_case_notes(graph, batch.notes))
-            count("Referral", await upsert_referrals(graph, batch.referrals))
+            audited = loader.audit("BULK_LOAD", CATEGORIES)
+            count("Recipient", await upsert_recipients(graph, batch.recipients, audited))
+            count("Consent", await upsert_consents(graph, batch.consents, loader))
+            count("Assessment", await upsert_assessments(graph, batch.assessments, loader))
+            count("Enrollment", await upsert_enrollments(graph, batch.enrollments, loader))
+            count("Case", await upsert_cases(graph, batch.cases, loader))
+            count("CaseNote", await upsert_case_notes(graph, batch.notes, loader))
+            count("Referral", await upsert_referrals(graph, batch.referrals, loader))
         report("recipients", stop, scale.recipients)  # fmt: skip
     graph_done = time.perf_counter()
     await _index_caught_up(runtime, progress, every)

@@ -1,5 +1,5 @@
-"""What every resolver gets: the viewer, the engines, the in-memory catalogues and this
-request's batch loaders."""
+"""What every resolver gets: the viewer and its graph access, the engines, the in-memory
+catalogues and this request's batch loaders."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 from strawberry.dataloader import DataLoader
 
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from graph.institutions import institutions_by_ids
 from graph.resources import resources_by_ids
@@ -74,10 +75,19 @@ class RequestContext:
             self._load_resources
         )
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
+        self._access: GraphAccess | None = None
         # Set by Strawberry from a websocket's `connection_init` payload.
         self.connection_params: dict[str, Any] | None = None
         # The client's address (per-address limits of public mutations); set by the app.
         self.client_address = ""
+
+    @property
+    def access(self) -> GraphAccess:
+        """What every graph statement of this request takes: the viewer's institution, regions
+        and the request's time (the services' clock), made on first use."""
+        if self._access is None:
+            self._access = GraphAccess.of(self.viewer, now_ms=self.services.clock())
+        return self._access
 
     def loader(
         self, name: str, batch: Callable[[list[Any]], Awaitable[list[Any]]]
@@ -90,7 +100,9 @@ class RequestContext:
         return found
 
     def forget(self) -> None:
-        """Drop what the loaders cached: a subscription lives on, each event reads afresh."""
+        """Drop what the loaders cached and the request's time: a subscription lives on, each
+        event reads afresh, as of then."""
+        self._access = None
         self.institutions_by_id.clear_all()
         self.resources_by_id.clear_all()
         self._loaders.clear()
@@ -100,5 +112,5 @@ class RequestContext:
         return [found.get(i) for i in ids]
 
     async def _load_resources(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        found = await resources_by_ids(self.graph, self.viewer, list(ids))
+        found = await resources_by_ids(self.graph, self.access, list(ids))
         return [found.get(i) for i in ids]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from graph.institutions import upsert_institutions
 from graph.migrations import migrate
@@ -84,7 +85,9 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
         records.append(record)
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
-        await upsert_resources(graph, batch, now_ms=now_ms())
+        await upsert_resources(
+            graph, batch, GraphAccess.system(actor="demo-loader", now_ms=now_ms())
+        )
     people = await load_demo_recipients(graph, data)
     referrals = await load_demo_referrals(graph, data)
     intake = await load_demo_intake(graph, data)
