@@ -12,6 +12,7 @@ from typing import Any
 from bench.draws import stamp
 from bench.generate import Synthetic
 from bench.people import People
+from graph.access import GraphAccess
 from graph.assessments import upsert_assessments
 from graph.cases import upsert_case_notes, upsert_cases
 from graph.consents import upsert_consents
@@ -22,6 +23,7 @@ from graph.recipients import upsert_recipients
 from graph.referrals import upsert_referrals
 from graph.resources import upsert_resources
 from server.runtime import Runtime
+from vocabulary.access import CATEGORIES
 
 __all__ = ["BATCH", "WRITERS", "Loaded", "load"]
 
@@ -150,22 +152,24 @@ async def load(
         report(what, written[what], total)
 
     async def resources(records: list[dict[str, Any]]) -> None:
-        loaded.count("Resource", await upsert_resources(graph, records, now_ms=now_ms))
+        loader = GraphAccess.system(actor="generator", now_ms=now_ms)
+        loaded.count("Resource", await upsert_resources(graph, records, loader))
         runtime.sync.poke()
         wrote("resources", len(records), scale.resources)
 
     async def people(start: int, batch: People) -> None:
-        audit = f"aud_g{start:07d}"
-        recipients = await upsert_recipients(
-            graph, batch.recipients, actor="generator", now=now, audit_id=audit
+        # Fixed audit ids: loading a batch twice leaves one audit event per recipient.
+        loader = GraphAccess.system(
+            actor="generator", now_ms=now_ms, audit_prefix=f"aud_g{start:07d}"
         )
-        loaded.count("Recipient", recipients)
-        loaded.count("Consent", await upsert_consents(graph, batch.consents))
-        loaded.count("Assessment", await upsert_assessments(graph, batch.assessments))
-        loaded.count("Enrollment", await upsert_enrollments(graph, batch.enrollments))
-        loaded.count("Case", await upsert_cases(graph, batch.cases))
-        loaded.count("CaseNote", await upsert_case_notes(graph, batch.notes))
-        loaded.count("Referral", await upsert_referrals(graph, batch.referrals))
+        audited = loader.audit("BULK_LOAD", CATEGORIES)
+        loaded.count("Recipient", await upsert_recipients(graph, batch.recipients, audited))
+        loaded.count("Consent", await upsert_consents(graph, batch.consents, loader))
+        loaded.count("Assessment", await upsert_assessments(graph, batch.assessments, loader))
+        loaded.count("Enrollment", await upsert_enrollments(graph, batch.enrollments, loader))
+        loaded.count("Case", await upsert_cases(graph, batch.cases, loader))
+        loaded.count("CaseNote", await upsert_case_notes(graph, batch.notes, loader))
+        loaded.count("Referral", await upsert_referrals(graph, batch.referrals, loader))
         wrote("recipients", len(batch.recipients), scale.recipients)
 
     loaded.count("Institution", await upsert_institutions(graph, synthetic.institutions, now))

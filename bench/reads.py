@@ -21,9 +21,10 @@ from bench.measure import (
     percentiles,
     staff_token,
 )
-from graph.access import RESOURCE_LISTED, listing_params
+from graph.access import RESOURCE_LISTED, GraphAccess
 from graph.engine import round_trips
-from graph.resources import LIST_RESOURCES, filter_params, first_window, list_resources
+from graph.resource_records import filter_params
+from graph.resources import LIST_RESOURCES, first_window, list_resources
 from resolvers.resources import present
 from server.runtime import Runtime
 from vocabulary.access import Viewer
@@ -97,13 +98,9 @@ async def run_reads(
 
     progress("  timing the page statement with and without the listing condition")
     # The first window of a 50-row page (51 with the look-ahead row), as `list_resources` reads it.
-    params = {
-        **filter_params({}),
-        "after": "",
-        "window": first_window(51),
-        **listing_params(viewer),
-    }
-    rows = await list_resources(graph, viewer, {}, after="", limit=50)
+    access = GraphAccess.of(viewer, now_ms=runtime.services.clock())
+    params = access.params({**filter_params({}), "after": "", "window": first_window(51)})
+    rows = await list_resources(graph, access, {}, after="", limit=50)
     results["cypher_with_listing"] = await _timed(lambda: graph.run(LIST_RESOURCES, params), repeat)
     results["cypher_without"] = await _timed(lambda: graph.run(UNRESTRICTED, params), repeat)
 

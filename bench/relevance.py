@@ -16,6 +16,7 @@ from typing import Any
 
 from demo.dataset import build_demo_dataset
 from demo.load import demo_resource_record
+from graph.access import GraphAccess
 from graph.institutions import upsert_institutions
 from graph.resources import upsert_resources
 from resolvers.resources import DEFAULT_FIELD_AUDIENCES
@@ -55,7 +56,7 @@ async def load_corpus(runtime: Runtime) -> int:
         records.append(record)
     for start in range(0, len(records), 500):
         batch = records[start : start + 500]
-        await upsert_resources(graph, batch, now_ms=0)
+        await upsert_resources(graph, batch, GraphAccess.system(actor="bench", now_ms=0))
     await graph.run("MATCH (o:OutboxMarker) SET o.pendingSince = null", write=True)
     await rebuild_from_graph(runtime.sync, nori=runtime.settings.search_nori)
     return len(records)

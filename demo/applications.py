@@ -10,8 +10,10 @@ from typing import Any
 
 from demo.dataset import DemoDataset
 from graph import applications, assessments, recipients
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
+from vocabulary.access import CATEGORIES, Viewer
 
 __all__ = ["APPLICANT", "load_demo_applications"]
 
@@ -26,10 +28,15 @@ PLAN = (
 _GRANTS = ("IDENTITY", "NEEDS")
 
 
-def _audit(operation: str, key: str, at: int) -> dict[str, Any]:
-    return recipients.audit_params(
-        operation, "demo-loader", "demo", ["IDENTITY"], iso_at(at), f"aud_demo_{key}"
-    )
+def _as(
+    inst: dict[str, Any], at: int, operation: str, requested: tuple[str, ...] = ("IDENTITY",)
+) -> GraphAccess:
+    """The demo loader as staff of `inst` at `at`, for one audited statement."""
+    viewer = Viewer(
+        subject="demo-loader", institution_id=inst["id"], institution_kind=inst["kind"],
+        request_id="demo",
+    )  # fmt: skip
+    return GraphAccess.of(viewer, now_ms=at).audit(operation, requested)
 
 
 async def load_demo_applications(graph: GraphEngine, data: DemoDataset) -> int:
@@ -49,23 +56,16 @@ async def load_demo_applications(graph: GraphEngine, data: DemoDataset) -> int:
          "caseLeads": [], "consentGrants": [], "referralGrants": [],
          "currentNeeds": [], "version": 1,
          "createdAt": iso_at(registered), "updatedAt": iso_at(registered)},
-        actor="demo-loader", request_id="demo", now=iso_at(registered),
-        audit_id="aud_demo_apl_reg",
+        _as(centre, registered, "REGISTER", CATEGORIES),
     )  # fmt: skip
-    taker = recipients.entitled_params(
-        institution_id=centre["id"], institution_kind=centre["kind"], now_ms=now
-    )
     await assessments.insert_assessment(
         graph,
         {"id": "asm_demoapl0001", "recipientId": APPLICANT, "institutionId": centre["id"],
          "assessedBy": "caseworker-3", "assessedAt": iso_at(registered),
          "needCodes": ["ECONOMY_LIVING_COSTS", "LIVING_ENVIRONMENT_HOUSING"],
          "severities": [4, 3], "notes": ["", ""]},
-        taker, _audit("NEEDS_ASSESSED", "apl_asm", registered),
+        _as(centre, registered, "NEEDS_ASSESSED"),
     )  # fmt: skip
-    office = recipients.entitled_params(
-        institution_id=home["id"], institution_kind=home["kind"], now_ms=now
-    )
     for number, (program, documents, status, days) in enumerate(PLAN, start=1):
         at = now - days * DAY_MS
         aid = f"apl_demo{number:04d}"
@@ -76,7 +76,7 @@ async def load_demo_applications(graph: GraphEngine, data: DemoDataset) -> int:
              "note": "복지관 상담 중 신청 대행", "status": "RECEIVED", "version": 1,
              "history": [f"RECEIVED|{iso_at(at)}|{centre['id']}||caseworker-3"],
              "createdAt": iso_at(at), "createdAtMs": at, "updatedAt": iso_at(at)},
-            taker, _audit("APPLICATION_TAKEN", f"apl{number}", at),
+            _as(centre, at, "APPLICATION_TAKEN"),
         )  # fmt: skip
         steps = {"RECEIVED": [], "FORWARDED": ["FORWARDED"],
                  "DECIDED": ["FORWARDED", "IN_REVIEW", "DECIDED"]}[status]  # fmt: skip
@@ -95,15 +95,14 @@ async def load_demo_applications(graph: GraphEngine, data: DemoDataset) -> int:
                 changes.update(decision="GRANTED", decidedAt=iso_at(when),
                                enrollmentId=enrollment["id"])  # fmt: skip
                 drop = f"|application|{aid}"
-            entitled = taker if side == "taker" else office
+            acting = centre if side == "taker" else home
             actor = "caseworker-3" if side == "taker" else "caseworker-1"
             await applications.transition_application(
                 graph, side,
-                {**entitled, "id": aid, "expectedVersion": version,
+                {"id": aid, "expectedVersion": version,
                  "fromStatuses": ["RECEIVED", "FORWARDED", "IN_REVIEW"], "changes": changes,
-                 "entry": f"{step}|{iso_at(when)}|{entitled['viewerInst']}||{actor}",
-                 "grants": grants, "dropSuffix": drop, "enrollment": enrollment,
-                 "now": iso_at(when)},
-                _audit(f"APPLICATION_{step}", f"apl{number}s{version}", when),
+                 "entry": f"{step}|{iso_at(when)}|{acting['id']}||{actor}",
+                 "grants": grants, "dropSuffix": drop, "enrollment": enrollment},
+                _as(acting, when, f"APPLICATION_{step}"),
             )  # fmt: skip
     return len(PLAN)

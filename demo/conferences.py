@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from demo.dataset import DemoDataset
-from graph import conferences, recipients
+from graph import conferences
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
+from vocabulary.access import Viewer
 
 __all__ = ["load_demo_conferences"]
 
@@ -38,9 +40,12 @@ async def load_demo_conferences(graph: GraphEngine, data: DemoDataset, receiver:
          "organiser": home["id"], "members": members, "version": 1,
          "createdAt": iso_at(now - 60 * DAY_MS), "updatedAt": iso_at(now - 60 * DAY_MS)},
     )  # fmt: skip
-    entitled = recipients.entitled_params(
-        institution_id=home["id"], institution_kind=home["kind"], now_ms=now
-    )
+    # The demo loader as staff of the organising 주민센터.
+    organiser = GraphAccess.of(
+        Viewer(subject="demo-loader", institution_id=home["id"], institution_kind=home["kind"],
+               request_id="demo"),
+        now_ms=now,
+    )  # fmt: skip
     plan = ((1, -14, ["cas_demo0001"]), (2, 7, ["cas_demo0003", "cas_demo0005"]))
     for number, days, cases in plan:
         at = now + days * DAY_MS
@@ -52,24 +57,22 @@ async def load_demo_conferences(graph: GraphEngine, data: DemoDataset, receiver:
              "place": "한림읍 행정복지센터 2층 회의실", "status": "SCHEDULED", "version": 1,
              "caseIds": [], "tablings": [], "createdAt": iso_at(now - 30 * DAY_MS),
              "updatedAt": iso_at(now - 30 * DAY_MS)},
-            home["id"],
+            organiser,
         )  # fmt: skip
-        for k, case_id in enumerate(cases):
-            when = iso_at(now - 20 * DAY_MS)
+        for case_id in cases:
+            tabled = organiser.at(now - 20 * DAY_MS)
+            when = iso_at(tabled.now_ms)
             await conferences.table_case(
                 graph,
-                {**entitled, "sessionId": sid, "caseId": case_id, "legalBasis": LEGAL_BASIS,
-                 "consentSuffix": "|-", "nowMs": now, "now": when,
-                 "tabling": f"{case_id}|LEGAL_BASIS|{LEGAL_BASIS}|{home['id']}|{when}",
-                 "auditReason": LEGAL_BASIS},
-                recipients.audit_params("CASE_TABLED", "demo-loader", "demo", ["HISTORY"], when,
-                                        f"aud_demo_tbl{number}{k}"),
+                {"sessionId": sid, "caseId": case_id, "legalBasis": LEGAL_BASIS,
+                 "consentSuffix": "|-",
+                 "tabling": f"{case_id}|LEGAL_BASIS|{LEGAL_BASIS}|{home['id']}|{when}"},
+                tabled.audit("CASE_TABLED", ["HISTORY"], reason=LEGAL_BASIS),
             )  # fmt: skip
     held = now - 14 * DAY_MS
     await conferences.record_minutes(
         graph,
-        {"sessionId": "ses_demo0001", "expectedVersion": 2, "viewerInst": home["id"],
-         "now": iso_at(held),
+        {"sessionId": "ses_demo0001", "expectedVersion": 2,
          "minutes": "독거 어르신 사례: 주 2회 안부 확인과 도시락 배달 연계, 보건소 방문건강 의뢰.",
          "actions": [
              {"id": "act_demo0001", "caseId": "cas_demo0001", "assignee": receiver,
@@ -82,5 +85,6 @@ async def load_demo_conferences(graph: GraphEngine, data: DemoDataset, receiver:
               "description": "다음 회의 안건 정리", "due": _day(now + 5 * DAY_MS),
               "dueMs": now + 6 * DAY_MS},
          ]},
+        organiser.at(held),
     )  # fmt: skip
     return 1

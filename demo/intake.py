@@ -11,9 +11,11 @@ import json
 from typing import Any
 
 from demo.dataset import DemoDataset
-from graph import crisis_reports, intakes, recipients
+from graph import crisis_reports, intakes
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
+from vocabulary.access import Viewer
 
 __all__ = ["CRISIS_PLAN", "INTAKE_PLAN", "load_demo_intake"]
 
@@ -41,16 +43,15 @@ CRISIS_PLAN = (
 )  # fmt: skip
 
 
-def _entitled(inst: dict[str, Any], now: int) -> dict[str, Any]:
-    return recipients.entitled_params(
-        institution_id=inst["id"], institution_kind=inst["kind"], now_ms=now
-    )
-
-
-def _audit(operation: str, key: str, at: int) -> dict[str, Any]:
-    return recipients.audit_params(
-        operation, "demo-loader", "demo", ["NEEDS"], iso_at(at), f"aud_demo_{key}"
-    )
+def _as(inst: dict[str, Any] | None, at: int, subject: str = "demo-loader") -> GraphAccess:
+    """`subject` as staff of `inst` (None: a resident, signed in nowhere) at `at`."""
+    if inst is None:
+        return GraphAccess.of(Viewer(request_id="demo"), now_ms=at)
+    viewer = Viewer(
+        subject=subject, institution_id=inst["id"], institution_kind=inst["kind"],
+        request_id="demo",
+    )  # fmt: skip
+    return GraphAccess.of(viewer, now_ms=at)
 
 
 async def load_demo_intake(graph: GraphEngine, data: DemoDataset) -> int:
@@ -94,9 +95,9 @@ async def _intake(
         "history": [f"OPEN|{iso_at(at)}|{home['id']}||caseworker-1"],
         "assessmentId": survey["id"],
     }  # fmt: skip
-    entitled = _entitled(home, now)
+    taker = _as(home, at)
     await intakes.take_intake_existing(
-        graph, survey, intake, entitled, _audit("INTAKE_TAKEN", f"itk{number}", at)
+        graph, survey, intake, taker.audit("INTAKE_TAKEN", ["NEEDS"])
     )
     steps: list[tuple[str, dict[str, Any]]] = []
     if status in {"IN_PROGRESS", "CLOSED"}:
@@ -112,14 +113,14 @@ async def _intake(
     for version, (entry_status, changes) in enumerate(steps, start=1):
         when = iso_at(at + (5 + 10 * version) * MINUTE_MS)
         params = {
-            **entitled, "id": iid, "expectedVersion": version,
+            "id": iid, "expectedVersion": version,
             "fromStatuses": ["OPEN", "IN_PROGRESS"], "changes": changes,
             "entry": f"{entry_status}|{when}|{home['id']}||caseworker-1", "grants": [],
-            "dropSuffix": f"|intake|{iid}", "now": when,
+            "dropSuffix": f"|intake|{iid}",
         }  # fmt: skip
         actor = "holder" if entry_status == "CLOSED" else "queue"
         await intakes.transition_intake(
-            graph, actor, params, _audit(f"INTAKE_{entry_status}", f"itk{number}s{version}", at)
+            graph, actor, params, taker.audit(f"INTAKE_{entry_status}", ["NEEDS"])
         )
 
 
@@ -145,11 +146,12 @@ async def _report(
         "version": 1, "history": [f"RECEIVED|{iso_at(at)}|||{kind.lower()}"],
         "createdAt": iso_at(at), "createdAtMs": at, "updatedAt": iso_at(at),
     }  # fmt: skip
-    audit = {"auditPrefix": f"aud_demo_crr{number}_", "requestId": "demo", "now": iso_at(at)}
-    await crisis_reports.insert_report(graph, props, audit)
+    reporter = _as(home, at, "planner-1") if planner else _as(None, at)
+    await crisis_reports.insert_report(graph, props, reporter.audit("CRISIS_REPORTED"))
     steps = {"RECEIVED": [], "VISITED": ["VISITED"], "CLOSED": ["VISITED", "CLOSED"]}[status]
     for version, to_status in enumerate(steps, start=1):
-        when = iso_at(at + version * 120 * MINUTE_MS)
+        office = _as(home, at + version * 120 * MINUTE_MS)
+        when = iso_at(office.now_ms)
         changes: dict[str, Any] = {"status": to_status}
         if to_status == "VISITED":
             changes["visitNote"] = "방문 확인: 부재중, 이웃 통해 연락처 확보"
@@ -160,10 +162,7 @@ async def _report(
             "id": props["id"], "expectedVersion": version,
             "fromStatuses": ["RECEIVED", "VISITED"], "changes": changes,
             "entry": f"{to_status}|{when}|{home['id']}||caseworker-1",
-            "operation": f"CRISIS_REPORT_{to_status}",
         }  # fmt: skip
         await crisis_reports.transition_report(
-            graph, params,
-            {"auditPrefix": f"aud_demo_crr{number}s{version}_", "requestId": "demo", "now": when,
-             "actor": "demo-loader", "viewerInst": home["id"]},
-        )  # fmt: skip
+            graph, params, office.audit(f"CRISIS_REPORT_{to_status}")
+        )

@@ -14,6 +14,7 @@ from demo.intake import CRISIS_PLAN, INTAKE_PLAN, load_demo_intake
 from demo.people import COUNT, load_demo_recipients
 from demo.referrals import REFERRAL_PLAN, load_demo_referrals
 from demo.users import tour_target
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from graph.institutions import upsert_institutions
 from graph.migrations import migrate
@@ -76,7 +77,9 @@ async def load_demo(graph: GraphEngine, *, reset: bool = False) -> dict[str, int
         records.append(record)
     for start in range(0, len(records), BATCH):
         batch = records[start : start + BATCH]
-        await upsert_resources(graph, batch, now_ms=now_ms())
+        await upsert_resources(
+            graph, batch, GraphAccess.system(actor="demo-loader", now_ms=now_ms())
+        )
     people = await load_demo_recipients(graph, data)
     referrals = await load_demo_referrals(graph, data)
     intake = await load_demo_intake(graph, data)

@@ -9,15 +9,15 @@ unless a consent or a case says otherwise."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from demo.dataset import DemoDataset
 from demo.files import frozen, read
 from graph import assessments, cases, consents, enrollments, recipients
-from graph.access import listing_params
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
-from vocabulary.access import Viewer
+from vocabulary.access import CATEGORIES, Viewer
 
 __all__ = [
     "CASE_NOTES",
@@ -66,17 +66,14 @@ async def load_demo_recipients(graph: GraphEngine, data: DemoDataset) -> int:
     return COUNT
 
 
-def _entitled(inst: dict[str, Any]) -> dict[str, Any]:
-    return recipients.entitled_params(
-        institution_id=inst["id"], institution_kind=inst["kind"], now_ms=0
-    )
-
-
-def _audit(operation: str, n: int, step: str) -> dict[str, Any]:
-    return recipients.audit_params(
-        operation, "demo-loader", "demo", list(recipients.CATEGORIES), _when(_TODAY),
-        f"aud_demo{n:04d}{step}",
+def _as(inst: dict[str, Any], day: date) -> GraphAccess:
+    """The demo loader as staff of `inst`, on `day` (the time its audit events carry)."""
+    viewer = Viewer(
+        subject="demo-loader", institution_id=inst["id"], institution_kind=inst["kind"],
+        request_id="demo",
     )  # fmt: skip
+    at = datetime.fromisoformat(_when(day)).astimezone(UTC)
+    return GraphAccess.of(viewer, now_ms=int(at.timestamp() * 1000))
 
 
 async def _one(
@@ -110,10 +107,9 @@ async def _one(
         "createdAt": _when(registered), "updatedAt": _when(registered),
     }  # fmt: skip
     await recipients.insert_recipient(
-        graph, props, actor="demo-loader", request_id="demo", now=_when(registered),
-        audit_id=f"aud_demo{n:04d}reg",
-    )  # fmt: skip
-    entitled = _entitled(registrar)
+        graph, props, _as(registrar, registered).audit("REGISTER", CATEGORIES)
+    )
+    entitled = _as(registrar, _TODAY)
     needs = list(rng.choice(NEED_SETS))[: rng.randint(1, 3)]
     for step, day in enumerate((registered + timedelta(days=7), _TODAY - timedelta(days=30))):
         await assessments.insert_assessment(
@@ -124,7 +120,7 @@ async def _one(
                 "assessedAt": _when(day), "needCodes": needs,
                 "severities": [rng.randint(2, 5) for _ in needs], "notes": ["" for _ in needs],
             },
-            entitled, _audit("NEEDS_ASSESSED", n, f"a{step}"),
+            entitled.audit("NEEDS_ASSESSED", CATEGORIES),
         )  # fmt: skip
     partner = rng.choice(helpers)
     if n % 3 == 0:
@@ -139,7 +135,7 @@ async def _one(
                 "createdAt": _when(registered), "version": 1,
             },
             [f"inst:{partner['id']}|{c}|1830211200000|{cid}" for c in ("IDENTITY", "NEEDS")],
-            entitled, _audit("CONSENT_RECORDED", n, "c"),
+            entitled.audit("CONSENT_RECORDED", CATEGORIES),
         )  # fmt: skip
     await _history(graph, data, rng, n, rid, registrar, entitled, needs)
     if n % 2 == 0 or n <= 5:
@@ -153,11 +149,10 @@ async def _history(
     n: int,
     rid: str,
     registrar: dict[str, Any],
-    entitled: dict[str, Any],
+    entitled: GraphAccess,
     needs: list[str],
 ) -> None:
     """Enrollments in active resources that serve the recipient's area and meet a need."""
-    viewer = Viewer(subject="demo-loader", institution_id=registrar["id"])
     serving = [
         r for r in data.resources
         if r["status"] == "ACTIVE" and set(r["needs"]) & set(needs)
@@ -176,7 +171,7 @@ async def _history(
                 "recordedBy": "demo-loader", "institutionId": registrar["id"],
                 "createdAt": _when(start),
             },
-            listing_params(viewer), entitled, _audit("ENROLLMENT_RECORDED", n, f"e{k}"),
+            entitled.audit("ENROLLMENT_RECORDED", CATEGORIES),
         )  # fmt: skip
 
 
@@ -187,7 +182,7 @@ async def _case(
     rid: str,
     lead: dict[str, Any],
     partner: dict[str, Any],
-    entitled: dict[str, Any],
+    entitled: GraphAccess,
 ) -> None:
     opened = _TODAY - timedelta(days=rng.randint(20, 300))
     cid = f"cas_demo{n:04d}"
@@ -199,17 +194,17 @@ async def _case(
             "leadInstitutionId": lead["id"], "participants": [], "version": 1,
             "openedAt": _when(opened), "updatedAt": _when(opened),
         },
-        entitled, _audit("CASE_OPENED", n, "k0"),
+        entitled.audit("CASE_OPENED", CATEGORIES),
     )  # fmt: skip
-    base = {**entitled, "caseId": cid, "now": _when(opened), "fromStatuses": ["OPEN", "ACTIVE"]}
+    base = {"caseId": cid, "fromStatuses": ["OPEN", "ACTIVE"]}
     await cases.add_case_participant(
         graph, {**base, "expectedVersion": 1, "institutionId": partner["id"]},
-        _audit("CASE_PARTICIPANT_ADDED", n, "k1"),
+        entitled.audit("CASE_PARTICIPANT_ADDED", CATEGORIES),
     )  # fmt: skip
     await cases.update_care_plan(
         graph, {**base, "expectedVersion": 2, "carePlan": "주 1회 방문 상담, 자원 연계",
                 "goals": None},
-        _audit("CARE_PLAN_UPDATED", n, "k2"),
+        entitled.audit("CARE_PLAN_UPDATED", CATEGORIES),
     )  # fmt: skip
     for k, text in enumerate(rng.sample(CASE_NOTES, k=2)):
         await cases.add_case_note(
@@ -222,11 +217,11 @@ async def _case(
                     "createdAt": _when(opened + timedelta(days=k + 1)),
                 },
             },
-            _audit("CASE_NOTE_ADDED", n, f"n{k}"),
+            entitled.audit("CASE_NOTE_ADDED", CATEGORIES),
         )  # fmt: skip
     if n % 4 == 0:
         await cases.close_case(
             graph, {**base, "expectedVersion": 3, "fromStatuses": ["ACTIVE"],
                     "reason": "목표 달성으로 종결"},
-            _audit("CASE_CLOSED", n, "k3"),
+            entitled.audit("CASE_CLOSED", CATEGORIES),
         )  # fmt: skip

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from demo.dataset import DemoDataset
-from graph import consents, recipients, referrals
+from graph import consents, referrals
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from resolvers.stamps import iso_at, now_ms
+from vocabulary.access import CATEGORIES, Viewer
 
 __all__ = ["REFERRAL_PLAN", "load_demo_referrals"]
 
@@ -56,12 +58,13 @@ _MESSAGES = (
 )
 
 
-def _audit(operation: str, number: int, step: int, at: int, reason: str | None) -> dict[str, Any]:
-    params = recipients.audit_params(
-        operation, "demo-loader", "demo", list(recipients.CATEGORIES), iso_at(at),
-        f"aud_demo_ref{number:04d}s{step}",
+def _as(inst: dict[str, Any], at: int) -> GraphAccess:
+    """The demo loader as staff of `inst` at `at`."""
+    viewer = Viewer(
+        subject="demo-loader", institution_id=inst["id"], institution_kind=inst["kind"],
+        request_id="demo",
     )  # fmt: skip
-    return {**params, "auditReason": reason}
+    return GraphAccess.of(viewer, now_ms=at)
 
 
 async def load_demo_referrals(graph: GraphEngine, data: DemoDataset) -> int:
@@ -74,10 +77,11 @@ async def load_demo_referrals(graph: GraphEngine, data: DemoDataset) -> int:
     welfare = next(i for i in data.institutions if i["kind"] == "WELFARE_CENTER")
     # Recipients 3, 6, … 15 belong to `home` and consented to share with one institution.
     consented = []
-    for row in await consents.consents_of(graph, [f"rcp_demo{n:04d}" for n in range(3, 16, 3)]):
+    now = now_ms()
+    ids = [f"rcp_demo{n:04d}" for n in range(3, 16, 3)]
+    for row in await consents.consents_of(graph, ids, _as(home, now)):
         consent = row["props"]
         consented.append((row["recipientId"], consent["id"], by_id[consent["institutions"][0]]))
-    now = now_ms()
     for number, plan in enumerate(REFERRAL_PLAN, start=1):
         if number % 2 and consented:
             rid, consent_id, target = consented[number // 2 % len(consented)]
@@ -88,9 +92,8 @@ async def load_demo_referrals(graph: GraphEngine, data: DemoDataset) -> int:
             extra = {"urgent": True, "urgentReason": "보호자 연락 두절, 긴급 개입 필요"}
             shared = ["IDENTITY"]
         await _one(graph, number, plan, rid, home, target, shared, extra, now)
-    await referrals.expire_referrals(
-        graph, now_ms=now, now=iso_at(now), request_id="demo", audit_prefix="aud_demo_exp_"
-    )
+    system = GraphAccess.system(actor="system", now_ms=now, request_id="demo")
+    await referrals.expire_referrals(graph, system.audit("REFERRAL_EXPIRED"))
     return len(REFERRAL_PLAN)
 
 
@@ -119,17 +122,14 @@ async def _one(
         "expiresAtMs": sent + 7 * DAY_MS, "history": [f"SENT|{iso_at(sent)}|{sender['id']}||demo"],
         **extra,
     }  # fmt: skip
-    entitled = recipients.entitled_params(
-        institution_id=sender["id"], institution_kind=sender["kind"], now_ms=now
-    )
     keys = {
         "targetInstKey": f"inst:{target['id']}|",
         "targetKindKey": f"kind:{target['kind']}|",
         "consentSuffix": f"|{extra.get('consentId', '-')}",
     }
     operation = "REFERRAL_SENT_URGENT" if props["urgent"] else "REFERRAL_SENT"
-    audit = _audit(operation, number, 0, sent, extra.get("urgentReason"))
-    await referrals.insert_referral(graph, props, keys, entitled, audit)
+    audit = _as(sender, sent).audit(operation, CATEGORIES, reason=extra.get("urgentReason"))
+    await referrals.insert_referral(graph, props, keys, audit)
     at = sent
     for step, to_status in enumerate(_STEPS[status], start=1):
         at += (step * 5) * HOUR_MS
@@ -142,11 +142,11 @@ async def _one(
             changes.update(completedAt=iso_at(at), completedAtMs=at, outcome=outcome)
         params = {
             "id": ref_id, "expectedVersion": step, "fromStatuses": [_FROM[to_status]],
-            "viewerInst": actor["id"], "nowMs": at, "changes": changes,
+            "changes": changes,
             "entry": f"{to_status}|{iso_at(at)}|{actor['id']}|{changes['reason'] or ''}|demo",
             "grants": [f"{target['id']}|{c}|{extra.get('consentId', 'urgent')}|{ref_id}"
                        for c in shared],
             "grantSuffix": f"|{ref_id}",
         }  # fmt: skip
-        audit = _audit(f"REFERRAL_{to_status}", number, step, at, changes["reason"])
+        audit = _as(actor, at).audit(f"REFERRAL_{to_status}", CATEGORIES, reason=changes["reason"])
         await referrals.transition_referral(graph, _STATEMENTS[to_status], params, audit)

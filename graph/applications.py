@@ -4,7 +4,7 @@ responsible office, which reviews and decides it; a grant records the enrollment
 statement.
 
 The forwarded-to office reads the recipient through grants in `referralGrants`
-("<office>|<category>|application|<application id>", read by `graph.recipients.entitlement`)
+("<office>|<category>|application|<application id>", read by `graph.access.entitlement`)
 from forwarding until the decision. Parties (taker, office) read the application; each read
 and change writes its audit event in the same statement. Every transition takes the
 application's write lock before it reads its guards (Neo4j lost updates)."""
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import GraphAccess, audited, entitlement, party
 from graph.engine import GraphEngine, Row, inline_properties
-from graph.recipients import audited, entitlement
 
 __all__ = [
     "APPLICATION_PROPERTIES",
@@ -31,7 +31,7 @@ APPLICATION_PROPERTIES = (
     "status", "version", "history", "createdAt", "createdAtMs", "updatedAt",
 )  # fmt: skip
 
-_PARTY = "(ap.takenBy = $viewerInst OR ap.forwardedTo = $viewerInst)"
+_PARTY = party("ap.takenBy", "ap.forwardedTo")
 _AUDIT = audited("$auditPrefix + ap.id", "applicationId: ap.id")
 # The recipient's home region is copied on: forwarding goes to the office responsible for it.
 _CREATE = inline_properties("props", APPLICATION_PROPERTIES)[:-1] + ", regionCode: p.regionCode}"
@@ -47,16 +47,16 @@ RETURN properties(ap) AS props"""
 
 
 async def insert_application(
-    graph: GraphEngine, props: dict[str, Any], entitled: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, props: dict[str, Any], access: GraphAccess
 ) -> Row | None:
     """None (nothing written) when the recipient is unknown or not readable by the taker."""
     params = {"recipientId": props["recipientId"], "props": props}
-    rows = await graph.run(INSERT_APPLICATION, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(INSERT_APPLICATION, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
 # The side that acts: the taker (documents, forwarding) or the office (review, decision).
-SIDES = {"taker": "ap.takenBy = $viewerInst", "office": "ap.forwardedTo = $viewerInst"}
+SIDES = {"taker": party("ap.takenBy"), "office": party("ap.forwardedTo")}
 
 
 def transition_statement(side: str, enroll: bool) -> str:
@@ -91,11 +91,11 @@ _STATEMENTS = {
 
 
 async def transition_application(
-    graph: GraphEngine, side: str, params: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, side: str, params: dict[str, Any], access: GraphAccess
 ) -> Row | None:
     """None means nothing was written (see `application_state` for why)."""
     statement = _STATEMENTS[(side, params.get("enrollment") is not None)]
-    rows = await graph.run(statement, {**params, **audit}, write=True)
+    rows = await graph.run(statement, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -106,9 +106,9 @@ RETURN ap.status AS status, ap.version AS version, ap.takenBy AS takenBy,
        ap.regionCode AS regionCode"""
 
 
-async def application_state(graph: GraphEngine, ident: str, viewer_inst: str) -> Row | None:
+async def application_state(graph: GraphEngine, ident: str, access: GraphAccess) -> Row | None:
     """For the two parties only: anyone else learns what an unknown id gives."""
-    rows = await graph.run(APPLICATION_STATE, {"id": ident, "viewerInst": viewer_inst})
+    rows = await graph.run(APPLICATION_STATE, access.params({"id": ident}))
     return rows[0] if rows else None
 
 
@@ -121,10 +121,8 @@ WITH p, ap, ['IDENTITY'] AS allowed
 RETURN properties(ap) AS props"""
 
 
-async def applications_by_ids(
-    graph: GraphEngine, ids: list[str], viewer_inst: str, audit: dict[str, Any]
-) -> list[Row]:
-    params = {"ids": ids, "viewerInst": viewer_inst, **audit}
+async def applications_by_ids(graph: GraphEngine, ids: list[str], access: GraphAccess) -> list[Row]:
+    params = access.params({"ids": ids}, audited=True)
     return [row["props"] for row in await graph.run(APPLICATIONS_BY_IDS, params, write=True)]
 
 
@@ -152,23 +150,16 @@ async def list_applications(
     *,
     after: str,
     limit: int,
-    viewer_inst: str,
-    audit: dict[str, Any],
+    access: GraphAccess,
 ) -> list[Row]:
-    params = {
-        "viewerInst": viewer_inst,
-        "statuses": statuses,
-        "after": after,
-        "pageSize": limit,
-        **audit,
-    }
+    params = access.params({"statuses": statuses, "after": after, "pageSize": limit}, audited=True)
     rows = await graph.run(LISTINGS[side][0], params, write=True)
     return [row["props"] for row in rows]
 
 
 async def count_applications(
-    graph: GraphEngine, side: str, statuses: list[str] | None, viewer_inst: str
+    graph: GraphEngine, side: str, statuses: list[str] | None, access: GraphAccess
 ) -> int:
-    params = {"viewerInst": viewer_inst, "statuses": statuses}
+    params = access.params({"statuses": statuses})
     rows = await graph.run(LISTINGS[side][1], params)
     return int(rows[0]["total"]) if rows else 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import RECIPIENT_ALLOWED, GraphAccess, audited
 from graph.engine import GraphEngine, Row, load_rows
-from graph.recipients import RECIPIENT_ALLOWED, audited
 
 __all__ = ["assessments_of", "insert_assessment", "upsert_assessments"]
 
@@ -22,23 +22,28 @@ RETURN properties(s) AS props"""
 
 
 async def insert_assessment(
-    graph: GraphEngine, props: dict[str, Any], entitled: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, props: dict[str, Any], access: GraphAccess
 ) -> Row | None:
     """None when the recipient is unknown or the viewer may not read its needs."""
     params = {"recipientId": props["recipientId"], "props": props}
-    rows = await graph.run(INSERT_ASSESSMENT, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(INSERT_ASSESSMENT, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
-ASSESSMENTS_OF = """MATCH (p:Recipient)-[:ASSESSED]->(s:Assessment)
+# Assessments are the recipient's NEEDS: the check is the statement's own, not the caller's.
+ASSESSMENTS_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
+{RECIPIENT_ALLOWED} AND 'NEEDS' IN allowed
+MATCH (p)-[:ASSESSED]->(s:Assessment)
 RETURN p.id AS recipientId, properties(s) AS props
 ORDER BY s.assessedAt DESC, s.id DESC"""
 
 
-async def assessments_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
-    """Newest first; for recipients already read under the access check."""
-    return await graph.run(ASSESSMENTS_OF, {"ids": recipient_ids})
+async def assessments_of(
+    graph: GraphEngine, recipient_ids: list[str], access: GraphAccess
+) -> list[Row]:
+    """Newest first; only of recipients whose NEEDS the viewer may read."""
+    return await graph.run(ASSESSMENTS_OF, access.params({"ids": recipient_ids}))
 
 
 # Bulk load (imports, benchmarks): rows as the write above stores them, ids the caller's, so
@@ -52,5 +57,6 @@ MERGE (p)-[:ASSESSED]->(s)
 RETURN count(s) AS loaded"""
 
 
-async def upsert_assessments(graph: GraphEngine, rows: list[Row]) -> int:
+async def upsert_assessments(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> int:
+    access.require_system("a bulk load of assessments")
     return await load_rows(graph, UPSERT_ASSESSMENTS, rows)

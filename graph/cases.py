@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import GraphAccess, audited, entitlement
 from graph.engine import GraphEngine, Row, load_rows
-from graph.recipients import audited, entitlement
 
 __all__ = [
     "add_case_note",
@@ -38,11 +38,9 @@ SET p.caseInstitutions = coalesce(p.caseInstitutions, []) + [$viewerInst],
 RETURN properties(k) AS props"""
 
 
-async def open_case(
-    graph: GraphEngine, props: dict[str, Any], entitled: dict[str, Any], audit: dict[str, Any]
-) -> Row | None:
+async def open_case(graph: GraphEngine, props: dict[str, Any], access: GraphAccess) -> Row | None:
     params = {"recipientId": props["recipientId"], "props": props}
-    rows = await graph.run(OPEN_CASE, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(OPEN_CASE, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -67,11 +65,18 @@ WITH p, k, $allCategories AS allowed
 RETURN properties(k) AS props"""
 
 
-async def add_case_participant(
-    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+async def _lead_change(
+    graph: GraphEngine, statement: str, params: dict[str, Any], access: GraphAccess
 ) -> Row | None:
-    rows = await graph.run(ADD_CASE_PARTICIPANT, {**params, **audit}, write=True)
+    """`params`: the case (`caseId`), `expectedVersion`, `fromStatuses` and the change's own."""
+    rows = await graph.run(statement, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
+
+
+async def add_case_participant(
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
+) -> Row | None:
+    return await _lead_change(graph, ADD_CASE_PARTICIPANT, params, access)
 
 
 UPDATE_CARE_PLAN = f"""{_LEAD_CHANGE}
@@ -83,10 +88,9 @@ RETURN properties(k) AS props"""
 
 
 async def update_care_plan(
-    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
 ) -> Row | None:
-    rows = await graph.run(UPDATE_CARE_PLAN, {**params, **audit}, write=True)
-    return rows[0]["props"] if rows else None
+    return await _lead_change(graph, UPDATE_CARE_PLAN, params, access)
 
 
 # Closing recomputes who is on the recipient's open cases from the cases that stay open.
@@ -106,11 +110,8 @@ WITH p, k, $allCategories AS allowed
 RETURN properties(k) AS props"""
 
 
-async def close_case(
-    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
-) -> Row | None:
-    rows = await graph.run(CLOSE_CASE, {**params, **audit}, write=True)
-    return rows[0]["props"] if rows else None
+async def close_case(graph: GraphEngine, params: dict[str, Any], access: GraphAccess) -> Row | None:
+    return await _lead_change(graph, CLOSE_CASE, params, access)
 
 
 # Notes are appended by the lead or a participant of a case that is not closed.
@@ -127,9 +128,10 @@ RETURN properties(n) AS props"""
 
 
 async def add_case_note(
-    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
 ) -> Row | None:
-    rows = await graph.run(ADD_CASE_NOTE, {**params, **audit}, write=True)
+    """`params`: the case (`caseId`) and the note (`props`)."""
+    rows = await graph.run(ADD_CASE_NOTE, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -138,9 +140,9 @@ CASE_STATE = f"""MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case` {{id: $caseId}})
 RETURN properties(k) AS props, allowed"""
 
 
-async def case_state(graph: GraphEngine, case_id: str, entitled: dict[str, Any]) -> Row | None:
+async def case_state(graph: GraphEngine, case_id: str, access: GraphAccess) -> Row | None:
     """The case, for a viewer entitled to its recipient (to explain a refused change)."""
-    rows = await graph.run(CASE_STATE, {"caseId": case_id, **entitled})
+    rows = await graph.run(CASE_STATE, access.params({"caseId": case_id}))
     return rows[0] if rows else None
 
 
@@ -152,37 +154,43 @@ MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case` {{id: wanted}})
 RETURN properties(k) AS props, allowed"""
 
 
-async def cases_by_ids(
-    graph: GraphEngine, ids: list[str], entitled: dict[str, Any], audit: dict[str, Any]
-) -> list[Row]:
+async def cases_by_ids(graph: GraphEngine, ids: list[str], access: GraphAccess) -> list[Row]:
     """Unknown cases and cases of recipients the viewer may not read are absent alike."""
-    return await graph.run(CASES_BY_IDS, {"ids": ids, **entitled, **audit}, write=True)
+    params = access.params({"ids": ids}, audited=True)
+    return await graph.run(CASES_BY_IDS, params, write=True)
 
 
-CASES_OF = """MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case`)
+# A recipient's cases are its HISTORY: the check is the statement's own.
+CASES_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
+{entitlement()} AND 'HISTORY' IN allowed
+MATCH (p)-[:HAS_CASE]->(k:`Case`)
 RETURN p.id AS recipientId, properties(k) AS props
 ORDER BY k.openedAt DESC, k.id"""
 
 
-async def cases_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
-    """For recipients already read under the access check."""
-    return await graph.run(CASES_OF, {"ids": recipient_ids})
+async def cases_of(graph: GraphEngine, recipient_ids: list[str], access: GraphAccess) -> list[Row]:
+    """Only of recipients whose HISTORY the viewer may read."""
+    return await graph.run(CASES_OF, access.params({"ids": recipient_ids}))
 
 
-# The lead reads every note; others read notes meant for participants when their access to
-# the recipient includes case notes (`noteRecipients`).
-NOTES_OF = """MATCH (k:`Case`)-[:HAS_NOTE]->(n:CaseNote)
-WHERE k.id IN $ids AND (k.leadInstitutionId = $viewerInst
-  OR (n.audience = 'PARTICIPANTS' AND k.recipientId IN $noteRecipients))
+# For viewers entitled to the case's recipient: the lead reads every note; others read notes
+# meant for participants when their access to the recipient includes CASE_NOTES, checked
+# here; `noteRecipients` narrows that to the recipients whose notes the caller shows.
+NOTES_OF = f"""MATCH (p:Recipient)-[:HAS_CASE]->(k:`Case`)
+WHERE k.id IN $ids
+{entitlement("k")}
+MATCH (k)-[:HAS_NOTE]->(n:CaseNote)
+WHERE k.leadInstitutionId = $viewerInst
+  OR (n.audience = 'PARTICIPANTS' AND 'CASE_NOTES' IN allowed AND k.recipientId IN $noteRecipients)
 RETURN k.id AS caseId, properties(n) AS props
 ORDER BY n.createdAt, n.id"""
 
 
 async def notes_of(
-    graph: GraphEngine, case_ids: list[str], viewer_institution: str, note_recipients: list[str]
+    graph: GraphEngine, case_ids: list[str], note_recipients: list[str], access: GraphAccess
 ) -> list[Row]:
-    params = {"ids": case_ids, "viewerInst": viewer_institution, "noteRecipients": note_recipients}
+    params = access.params({"ids": case_ids, "noteRecipients": note_recipients})
     return await graph.run(NOTES_OF, params)
 
 
@@ -209,13 +217,15 @@ MERGE (k)-[:HAS_NOTE]->(n)
 RETURN count(n) AS loaded"""
 
 
-async def upsert_cases(graph: GraphEngine, rows: list[Row]) -> int:
+async def upsert_cases(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> int:
     """The cases, then a `PARTICIPATES` edge from each of their participants."""
+    access.require_system("a bulk load of cases")
     loaded = await load_rows(graph, UPSERT_CASES, rows)
     links = [{"caseId": r["id"], "institutionId": i} for r in rows for i in r["participants"]]
     await load_rows(graph, LINK_CASE_PARTICIPANTS, links)
     return loaded
 
 
-async def upsert_case_notes(graph: GraphEngine, rows: list[Row]) -> int:
+async def upsert_case_notes(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> int:
+    access.require_system("a bulk load of case notes")
     return await load_rows(graph, UPSERT_CASE_NOTES, rows)

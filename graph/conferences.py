@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import GraphAccess, audited
 from graph.engine import GraphEngine, Row, inline_properties
-from graph.recipients import audited
 
 __all__ = [
     "action_state",
@@ -61,8 +61,8 @@ SET c.members = c.members + [$institutionId], c.version = c.version + 1, c.updat
 RETURN properties(c) AS props"""
 
 
-async def add_member(graph: GraphEngine, params: dict[str, Any]) -> Row | None:
-    rows = await graph.run(ADD_MEMBER, params, write=True)
+async def add_member(graph: GraphEngine, params: dict[str, Any], access: GraphAccess) -> Row | None:
+    rows = await graph.run(ADD_MEMBER, access.params(params), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -74,9 +74,9 @@ RETURN properties(s) AS props"""
 
 
 async def schedule_session(
-    graph: GraphEngine, props: dict[str, Any], viewer_inst: str
+    graph: GraphEngine, props: dict[str, Any], access: GraphAccess
 ) -> Row | None:
-    params = {"conferenceId": props["conferenceId"], "props": props, "viewerInst": viewer_inst}
+    params = access.params({"conferenceId": props["conferenceId"], "props": props})
     rows = await graph.run(SCHEDULE_SESSION, params, write=True)
     return rows[0]["props"] if rows else None
 
@@ -99,10 +99,10 @@ WITH p, s, $allCategories AS allowed
 RETURN properties(s) AS props"""
 
 
-async def table_case(
-    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
-) -> Row | None:
-    rows = await graph.run(TABLE_CASE, {**params, **audit}, write=True)
+async def table_case(graph: GraphEngine, params: dict[str, Any], access: GraphAccess) -> Row | None:
+    """`params`: the session, the case, the consent (`consentSuffix`) or `legalBasis`, and the
+    `tabling` entry; the audit's reason is the basis (`access.audit(..., reason=…)`)."""
+    rows = await graph.run(TABLE_CASE, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -129,9 +129,11 @@ WITH s, count(x) AS created
 RETURN properties(s) AS props"""
 
 
-async def record_minutes(graph: GraphEngine, params: dict[str, Any]) -> Row | None:
+async def record_minutes(
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
+) -> Row | None:
     statement = RECORD_MINUTES_WITH_ACTIONS if params["actions"] else RECORD_MINUTES
-    rows = await graph.run(statement, params, write=True)
+    rows = await graph.run(statement, access.params(params), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -144,8 +146,10 @@ SET x.status = 'DONE', x.doneAt = $now, x.doneNote = $note, x.version = x.versio
 RETURN properties(x) AS props"""
 
 
-async def complete_action(graph: GraphEngine, params: dict[str, Any]) -> Row | None:
-    rows = await graph.run(COMPLETE_ACTION, params, write=True)
+async def complete_action(
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
+) -> Row | None:
+    rows = await graph.run(COMPLETE_ACTION, access.params(params), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -162,19 +166,19 @@ WHERE $viewerInst IN c.members
 RETURN properties(s) AS props, c.organiser AS organiser, c.members AS members"""
 
 
-async def conference_state(graph: GraphEngine, ident: str, viewer_inst: str) -> Row | None:
+async def conference_state(graph: GraphEngine, ident: str, access: GraphAccess) -> Row | None:
     """Members only; for everyone else the conference does not exist."""
-    rows = await graph.run(CONFERENCE_STATE, {"id": ident, "viewerInst": viewer_inst})
+    rows = await graph.run(CONFERENCE_STATE, access.params({"id": ident}))
     return rows[0]["props"] if rows else None
 
 
-async def session_state(graph: GraphEngine, ident: str, viewer_inst: str) -> Row | None:
-    rows = await graph.run(SESSION_STATE, {"id": ident, "viewerInst": viewer_inst})
+async def session_state(graph: GraphEngine, ident: str, access: GraphAccess) -> Row | None:
+    rows = await graph.run(SESSION_STATE, access.params({"id": ident}))
     return rows[0] if rows else None
 
 
-async def action_state(graph: GraphEngine, ident: str, viewer_inst: str) -> Row | None:
-    rows = await graph.run(ACTION_STATE, {"id": ident, "viewerInst": viewer_inst})
+async def action_state(graph: GraphEngine, ident: str, access: GraphAccess) -> Row | None:
+    rows = await graph.run(ACTION_STATE, access.params({"id": ident}))
     return rows[0] if rows else None
 
 
@@ -184,8 +188,8 @@ WHERE $viewerInst IN c.members
 RETURN properties(c) AS props"""
 
 
-async def conferences_by_ids(graph: GraphEngine, ids: list[str], viewer_inst: str) -> list[Row]:
-    rows = await graph.run(CONFERENCES_BY_IDS, {"ids": ids, "viewerInst": viewer_inst})
+async def conferences_by_ids(graph: GraphEngine, ids: list[str], access: GraphAccess) -> list[Row]:
+    rows = await graph.run(CONFERENCES_BY_IDS, access.params({"ids": ids}))
     return [row["props"] for row in rows]
 
 
@@ -200,36 +204,42 @@ RETURN count(c) AS total"""
 
 
 async def list_conferences(
-    graph: GraphEngine, viewer_inst: str, *, after: str, limit: int
+    graph: GraphEngine, access: GraphAccess, *, after: str, limit: int
 ) -> list[Row]:
-    params = {"viewerInst": viewer_inst, "after": after, "pageSize": limit}
+    params = access.params({"after": after, "pageSize": limit})
     return [row["props"] for row in await graph.run(LIST_CONFERENCES, params)]
 
 
-async def count_conferences(graph: GraphEngine, viewer_inst: str) -> int:
-    rows = await graph.run(COUNT_CONFERENCES, {"viewerInst": viewer_inst})
+async def count_conferences(graph: GraphEngine, access: GraphAccess) -> int:
+    rows = await graph.run(COUNT_CONFERENCES, access.params())
     return int(rows[0]["total"]) if rows else 0
 
 
+# Sessions and their decisions are the members' only, like the conference: the check is the
+# statement's own, not the caller's.
 SESSIONS_OF = """MATCH (c:Conference)-[:HAS_SESSION]->(s:ConferenceSession)
-WHERE c.id IN $ids
+WHERE c.id IN $ids AND $viewerInst IN c.members
 RETURN c.id AS conferenceId, properties(s) AS props
 ORDER BY s.scheduledAt, s.id"""
 
 
-async def sessions_of(graph: GraphEngine, conference_ids: list[str]) -> list[Row]:
-    """For conferences already read under the membership check."""
-    return await graph.run(SESSIONS_OF, {"ids": conference_ids})
+async def sessions_of(
+    graph: GraphEngine, conference_ids: list[str], access: GraphAccess
+) -> list[Row]:
+    return await graph.run(SESSIONS_OF, access.params({"ids": conference_ids}))
 
 
-ACTIONS_OF = """MATCH (s:ConferenceSession)-[:DECIDED]->(x:ConferenceAction)
-WHERE s.id IN $ids
+ACTIONS_OF = """MATCH (c:Conference)-[:HAS_SESSION]->(s:ConferenceSession),
+      (s)-[:DECIDED]->(x:ConferenceAction)
+WHERE s.id IN $ids AND $viewerInst IN c.members
 RETURN s.id AS sessionId, properties(x) AS props
 ORDER BY x.id"""
 
 
-async def actions_of_sessions(graph: GraphEngine, session_ids: list[str]) -> list[Row]:
-    return await graph.run(ACTIONS_OF, {"ids": session_ids})
+async def actions_of_sessions(
+    graph: GraphEngine, session_ids: list[str], access: GraphAccess
+) -> list[Row]:
+    return await graph.run(ACTIONS_OF, access.params({"ids": session_ids}))
 
 
 # The worklist: actions assigned to the viewer's institution; overdue = still OPEN past due.
@@ -245,10 +255,14 @@ COUNT_ACTIONS = f"""{_ACTIONS}
 RETURN count(x) AS total"""
 
 
-async def list_actions(graph: GraphEngine, params: dict[str, Any]) -> list[Row]:
-    return [row["props"] for row in await graph.run(LIST_ACTIONS, params)]
+async def list_actions(
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
+) -> list[Row]:
+    """`params`: `statuses`, `overdue` and the page (`after`, `pageSize`)."""
+    rows = await graph.run(LIST_ACTIONS, access.params(params))
+    return [row["props"] for row in rows]
 
 
-async def count_actions(graph: GraphEngine, params: dict[str, Any]) -> int:
-    rows = await graph.run(COUNT_ACTIONS, params)
+async def count_actions(graph: GraphEngine, params: dict[str, Any], access: GraphAccess) -> int:
+    rows = await graph.run(COUNT_ACTIONS, access.params(params))
     return int(rows[0]["total"]) if rows else 0

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import RECIPIENT_ALLOWED, GraphAccess, audited, entitlement
 from graph.engine import GraphEngine, Row, load_rows
-from graph.recipients import RECIPIENT_ALLOWED, audited, entitlement
 
 __all__ = ["consents_of", "record_consent", "revoke_consent", "upsert_consents"]
 
@@ -23,14 +23,10 @@ RETURN properties(c) AS props"""
 
 
 async def record_consent(
-    graph: GraphEngine,
-    props: dict[str, Any],
-    grants: list[str],
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
+    graph: GraphEngine, props: dict[str, Any], grants: list[str], access: GraphAccess
 ) -> Row | None:
     params = {"recipientId": props["recipientId"], "props": props, "grants": grants}
-    rows = await graph.run(RECORD_CONSENT, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(RECORD_CONSENT, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -45,23 +41,27 @@ SET c.status = 'REVOKED', c.revokedAt = $now, c.revokedBy = $actor, c.version = 
 RETURN properties(c) AS props"""
 
 
-async def revoke_consent(
-    graph: GraphEngine, consent_id: str, entitled: dict[str, Any], audit: dict[str, Any]
-) -> Row | None:
+async def revoke_consent(graph: GraphEngine, consent_id: str, access: GraphAccess) -> Row | None:
     params = {"id": consent_id, "grantSuffix": f"|{consent_id}", "grantInfix": f"|{consent_id}|"}
-    rows = await graph.run(REVOKE_CONSENT, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(REVOKE_CONSENT, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
-CONSENTS_OF = """MATCH (p:Recipient)-[:GAVE]->(c:Consent)
+# For viewers entitled to the recipient at all: a sender checks the consent it names (the
+# 360° view shows the consents to the holding institutions only, `member`).
+CONSENTS_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
+{RECIPIENT_ALLOWED}
+MATCH (p)-[:GAVE]->(c:Consent)
 RETURN p.id AS recipientId, properties(c) AS props
 ORDER BY c.createdAt, c.id"""
 
 
-async def consents_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
-    """For recipients already read under the access check (the caller's duty)."""
-    return await graph.run(CONSENTS_OF, {"ids": recipient_ids})
+async def consents_of(
+    graph: GraphEngine, recipient_ids: list[str], access: GraphAccess
+) -> list[Row]:
+    """Only of recipients the viewer is entitled to."""
+    return await graph.run(CONSENTS_OF, access.params({"ids": recipient_ids}))
 
 
 # Bulk load (imports, benchmarks): rows as RECORD_CONSENT stores them, ids the caller's, so
@@ -74,5 +74,6 @@ MERGE (p)-[:GAVE]->(c)
 RETURN count(c) AS loaded"""
 
 
-async def upsert_consents(graph: GraphEngine, rows: list[Row]) -> int:
+async def upsert_consents(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> int:
+    access.require_system("a bulk load of consents")
     return await load_rows(graph, UPSERT_CONSENTS, rows)

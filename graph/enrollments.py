@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.access import RESOURCE_LISTED
+from graph.access import RECIPIENT_ALLOWED, RESOURCE_LISTED, GraphAccess, audited, entitlement
 from graph.engine import GraphEngine, Row, load_rows
-from graph.recipients import audited, entitlement
 
 __all__ = ["enrollments_of", "insert_enrollment", "upsert_enrollments"]
 
@@ -26,29 +25,30 @@ RETURN properties(e) AS props"""
 
 
 async def insert_enrollment(
-    graph: GraphEngine,
-    props: dict[str, Any],
-    listing: dict[str, Any],
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
+    graph: GraphEngine, props: dict[str, Any], access: GraphAccess
 ) -> Row | None:
     """None when the recipient or the resource is unknown or not the viewer's to see."""
     params = {"recipientId": props["recipientId"], "resourceId": props["resourceId"]}
     rows = await graph.run(
-        INSERT_ENROLLMENT, {**params, "props": props, **listing, **entitled, **audit}, write=True
+        INSERT_ENROLLMENT, access.params({**params, "props": props}, audited=True), write=True
     )
     return rows[0]["props"] if rows else None
 
 
-ENROLLMENTS_OF = """MATCH (p:Recipient)-[:ENROLLED]->(e:Enrollment)
+# Enrollments are the recipient's HISTORY: the check is the statement's own.
+ENROLLMENTS_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
+{RECIPIENT_ALLOWED} AND 'HISTORY' IN allowed
+MATCH (p)-[:ENROLLED]->(e:Enrollment)
 RETURN p.id AS recipientId, properties(e) AS props
 ORDER BY e.start DESC, e.id"""
 
 
-async def enrollments_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
-    """Newest first; for recipients already read under the access check."""
-    return await graph.run(ENROLLMENTS_OF, {"ids": recipient_ids})
+async def enrollments_of(
+    graph: GraphEngine, recipient_ids: list[str], access: GraphAccess
+) -> list[Row]:
+    """Newest first; only of recipients whose HISTORY the viewer may read."""
+    return await graph.run(ENROLLMENTS_OF, access.params({"ids": recipient_ids}))
 
 
 # Bulk load (imports, benchmarks): rows as the write above stores them, ids the caller's, so
@@ -63,5 +63,6 @@ MERGE (e)-[:OF_RESOURCE]->(r)
 RETURN count(e) AS loaded"""
 
 
-async def upsert_enrollments(graph: GraphEngine, rows: list[Row]) -> int:
+async def upsert_enrollments(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> int:
+    access.require_system("a bulk load of enrollments")
     return await load_rows(graph, UPSERT_ENROLLMENTS, rows)

@@ -2,17 +2,17 @@
 location the viewer may see, imported (foreign) taxonomies and their terms, the import audit.
 
 Reads of resources keep `RESOURCE_LISTED` in their `WHERE`; the one exception is the id
-backfill, which reads ids only to write their derived HSDS ids and shows nothing to anyone."""
+backfill, the system's (`GraphAccess.system`), which reads ids only to write their derived
+HSDS ids and shows nothing to anyone."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from graph.access import RESOURCE_LISTED, listing_params, shown_to_viewer
+from graph.access import RESOURCE_LISTED, GraphAccess, shown_to_viewer
 from graph.engine import GraphEngine, Row
 from graph.institutions import INSTITUTION_COLUMNS
-from graph.resources import RESOURCE_FILTER, filter_params, from_properties
-from vocabulary.access import Viewer
+from graph.resource_records import RESOURCE_FILTER, filter_params, from_properties
 
 __all__ = [
     "count_located_resources",
@@ -52,15 +52,21 @@ _MISSING = {"Resource": MISSING_RESOURCE_HSDS_IDS, "Institution": MISSING_INSTIT
 _SET = {"Resource": SET_RESOURCE_HSDS_IDS, "Institution": SET_INSTITUTION_HSDS_IDS}
 
 
-async def missing_hsds_ids(graph: GraphEngine, label: str, limit: int) -> list[str]:
+async def missing_hsds_ids(
+    graph: GraphEngine, label: str, limit: int, access: GraphAccess
+) -> list[str]:
     """Ids of resources or institutions (`label`) that have no HSDS id yet."""
+    access.require_system("the HSDS id backfill")
     rows = await graph.run(_MISSING[label], {"batchSize": limit})
     return [row["id"] for row in rows]
 
 
-async def set_hsds_ids(graph: GraphEngine, label: str, rows: list[dict[str, str]]) -> int:
+async def set_hsds_ids(
+    graph: GraphEngine, label: str, rows: list[dict[str, str]], access: GraphAccess
+) -> int:
     """Set `hsdsId` where none is set yet (rows of `id`, `hsdsId`). A derived id, not a change
     of content: no version bump, no outbox event."""
+    access.require_system("the HSDS id backfill")
     result = await graph.run(_SET[label], {"rows": rows}, write=True)
     return result[0]["updated"] if result else 0
 
@@ -72,10 +78,10 @@ RETURN properties(r) AS props"""
 
 
 async def resources_by_hsds_ids(
-    graph: GraphEngine, viewer: Viewer, ids: list[str]
+    graph: GraphEngine, access: GraphAccess, ids: list[str]
 ) -> dict[str, dict[str, Any]]:
     """The listed resources among the HSDS ids, by HSDS id; hidden and unknown alike absent."""
-    rows = await graph.run(RESOURCES_BY_HSDS_IDS, {"ids": ids, **listing_params(viewer)})
+    rows = await graph.run(RESOURCES_BY_HSDS_IDS, access.params({"ids": ids}))
     records = [from_properties(row["props"]) for row in rows]
     return {record["hsdsId"]: record for record in records}
 
@@ -107,18 +113,18 @@ RETURN count(r) AS total"""
 
 
 async def list_located_resources(
-    graph: GraphEngine, viewer: Viewer, filters: dict[str, Any], *, skip: int, limit: int
+    graph: GraphEngine, access: GraphAccess, filters: dict[str, Any], *, skip: int, limit: int
 ) -> list[dict[str, Any]]:
     """A page (id order) of the listed resources whose address the viewer may see."""
-    params = {**filter_params(filters), **listing_params(viewer), "skip": skip, "pageSize": limit}
+    params = access.params({**filter_params(filters), "skip": skip, "pageSize": limit})
     rows = await graph.run(LIST_LOCATED_RESOURCES, params)
     return [from_properties(row["props"]) for row in rows]
 
 
 async def count_located_resources(
-    graph: GraphEngine, viewer: Viewer, filters: dict[str, Any]
+    graph: GraphEngine, access: GraphAccess, filters: dict[str, Any]
 ) -> int:
-    params = {**filter_params(filters), **listing_params(viewer)}
+    params = access.params(filter_params(filters))
     rows = await graph.run(COUNT_LOCATED_RESOURCES, params)
     return rows[0]["total"]
 

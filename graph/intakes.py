@@ -5,7 +5,7 @@ as an assessment in the same statement.
 An intake waits in the queues of the institutions named in `queue` (the holder, and after an
 escalation or a hand-over the responsible public offices). Those offices read the recipient
 through grants in `referralGrants` ("<institution>|<category>|intake|<intake id>"), which the
-access check (`graph.recipients.entitlement`) already reads; closing the intake removes them.
+access check (`graph.access.entitlement`) already reads; closing the intake removes them.
 
 Every transition takes the intake's write lock before it reads its guards (Neo4j lost
 updates), checks actor, version and state, and writes its audit event in the same statement."""
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import GraphAccess, audited, entitlement
 from graph.engine import GraphEngine, Row, inline_properties
-from graph.recipients import audited, entitlement
 
 __all__ = [
     "ASSESSMENT_PROPERTIES",
@@ -79,8 +79,7 @@ async def take_intake_new(
     person: dict[str, Any],
     survey: dict[str, Any],
     intake: dict[str, Any],
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
+    access: GraphAccess,
 ) -> Row | None:
     """None (nothing written) when a recipient with the same identifier hash exists."""
     statement = take_new_statement(sorted(person))
@@ -91,7 +90,7 @@ async def take_intake_new(
         "idHash": person.get("idHash"),
         "regionCode": person["regionCode"],
     }
-    rows = await graph.run(statement, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(statement, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -111,13 +110,12 @@ async def take_intake_existing(
     graph: GraphEngine,
     survey: dict[str, Any],
     intake: dict[str, Any],
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
+    access: GraphAccess,
 ) -> Row | None:
     """None when the recipient is unknown or the viewer may not read their identity and
     needs (the two look alike)."""
     params = {"recipientId": intake["recipientId"], "survey": survey, "intake": intake}
-    rows = await graph.run(TAKE_EXISTING, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(TAKE_EXISTING, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -148,10 +146,11 @@ TRANSITIONS = {actor: transition_statement(actor) for actor in ACTORS}
 
 
 async def transition_intake(
-    graph: GraphEngine, actor: str, params: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, actor: str, params: dict[str, Any], access: GraphAccess
 ) -> Row | None:
     """None means nothing was written (see `intake_state` for why)."""
-    rows = await graph.run(TRANSITIONS[actor], {**params, **audit}, write=True)
+    statement = TRANSITIONS[actor]
+    rows = await graph.run(statement, access.params(params, audited=True), write=True)
     return rows[0]["props"] if rows else None
 
 
@@ -161,9 +160,9 @@ RETURN k.status AS status, k.version AS version, k.queue AS queue,
        k.pickedUpInst AS pickedUpInst"""
 
 
-async def intake_state(graph: GraphEngine, intake_id: str, viewer_inst: str) -> Row | None:
+async def intake_state(graph: GraphEngine, intake_id: str, access: GraphAccess) -> Row | None:
     """The intake's state for institutions it concerns (to explain a refused change)."""
-    rows = await graph.run(INTAKE_STATE, {"id": intake_id, "viewerInst": viewer_inst})
+    rows = await graph.run(INTAKE_STATE, access.params({"id": intake_id}))
     return rows[0] if rows else None
 
 
@@ -177,14 +176,17 @@ ORDER BY k.escalateAtMs, k.id
 LIMIT $batch"""
 
 
-async def due_intakes(graph: GraphEngine, *, now_ms: int, batch: int) -> list[Row]:
-    return await graph.run(DUE_INTAKES, {"nowMs": now_ms, "batch": batch})
+async def due_intakes(graph: GraphEngine, access: GraphAccess, *, batch: int) -> list[Row]:
+    """For the system's escalation (`GraphAccess.system`)."""
+    access.require_system("finding intakes to escalate")
+    return await graph.run(DUE_INTAKES, access.params({"batch": batch}))
 
 
 # Each row: the intake id, the offices it escalates to and their grants; those offices join
-# its queue and from then on read the person.
-ESCALATE = """UNWIND $rows AS row
-MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake {id: row.id})
+# its queue and from then on read the person. The system acts: its audit events name no
+# institution.
+ESCALATE = f"""UNWIND $rows AS row
+MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake {{id: row.id}})
 SET k.lock = true, p.lock = true
 REMOVE k.lock, p.lock
 WITH p, k, row
@@ -194,29 +196,14 @@ SET k.escalated = true, k.escalatedAt = $now, k.escalateTo = row.offices,
     k.version = k.version + 1, k.updatedAt = $now,
     k.history = k.history + ['ESCALATED|' + $now + '|||system'],
     p.referralGrants = coalesce(p.referralGrants, []) + row.grants
-CREATE (:AuditEvent {id: $auditPrefix + k.id, entity: 'Recipient', entityId: p.id,
-  operation: 'INTAKE_ESCALATED', actor: 'system', institutionId: '', requestId: $requestId,
-  categories: [], occurredAt: $now, intakeId: k.id})
+{audited("$auditPrefix + k.id", "intakeId: k.id", categories="[]")}
 RETURN k.id AS id"""
 
 
-async def escalate(
-    graph: GraphEngine,
-    rows: list[Row],
-    *,
-    now_ms: int,
-    now: str,
-    request_id: str,
-    audit_prefix: str,
-) -> list[Row]:
-    params = {
-        "rows": rows,
-        "nowMs": now_ms,
-        "now": now,
-        "requestId": request_id,
-        "auditPrefix": audit_prefix,
-    }
-    return await graph.run(ESCALATE, params, write=True)
+async def escalate(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> list[Row]:
+    """For the system (`access.audit("INTAKE_ESCALATED")`)."""
+    access.require_system("escalating intakes")
+    return await graph.run(ESCALATE, access.params({"rows": rows}, audited=True), write=True)
 
 
 # A queue: intakes waiting at (or escalated to) the viewer's institution, oldest first, each
@@ -239,20 +226,18 @@ RETURN count(k) AS total"""
 async def list_queue(
     graph: GraphEngine,
     statuses: list[str] | None,
+    access: GraphAccess,
     *,
     after: str,
     limit: int,
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
 ) -> list[Row]:
-    params = {"statuses": statuses, "after": after, "pageSize": limit, **entitled, **audit}
-    return [row["props"] for row in await graph.run(LIST_QUEUE, params, write=True)]
+    params = {"statuses": statuses, "after": after, "pageSize": limit}
+    rows = await graph.run(LIST_QUEUE, access.params(params, audited=True), write=True)
+    return [row["props"] for row in rows]
 
 
-async def count_queue(
-    graph: GraphEngine, statuses: list[str] | None, entitled: dict[str, Any]
-) -> int:
-    rows = await graph.run(COUNT_QUEUE, {"statuses": statuses, **entitled})
+async def count_queue(graph: GraphEngine, statuses: list[str] | None, access: GraphAccess) -> int:
+    rows = await graph.run(COUNT_QUEUE, access.params({"statuses": statuses}))
     return int(rows[0]["total"]) if rows else 0
 
 
@@ -264,20 +249,24 @@ MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake {{id: wanted}})
 RETURN properties(k) AS props"""
 
 
-async def intakes_by_ids(
-    graph: GraphEngine, ids: list[str], entitled: dict[str, Any], audit: dict[str, Any]
-) -> list[Row]:
+async def intakes_by_ids(graph: GraphEngine, ids: list[str], access: GraphAccess) -> list[Row]:
     """Unknown intakes and those the viewer may not read are absent alike."""
-    rows = await graph.run(INTAKES_BY_IDS, {"ids": ids, **entitled, **audit}, write=True)
+    params = access.params({"ids": ids}, audited=True)
+    rows = await graph.run(INTAKES_BY_IDS, params, write=True)
     return [row["props"] for row in rows]
 
 
-INTAKES_OF = """MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake)
+# A recipient's intakes are its HISTORY (the 360° view): the check is the statement's own.
+INTAKES_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
+{entitlement()} AND 'HISTORY' IN allowed
+MATCH (p)-[:HAS_INTAKE]->(k:Intake)
 RETURN p.id AS recipientId, properties(k) AS props
 ORDER BY k.id DESC"""
 
 
-async def intakes_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
-    """For recipients already read under the access check (the 360° view, HISTORY)."""
-    return await graph.run(INTAKES_OF, {"ids": recipient_ids})
+async def intakes_of(
+    graph: GraphEngine, recipient_ids: list[str], access: GraphAccess
+) -> list[Row]:
+    """Only of recipients whose HISTORY the viewer may read."""
+    return await graph.run(INTAKES_OF, access.params({"ids": recipient_ids}))

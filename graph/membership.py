@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import GraphAccess, audited, entitlement
 from graph.engine import GraphEngine, Row
-from graph.recipients import audited, entitlement
 
 __all__ = [
     "answer_recommendation",
@@ -55,15 +55,14 @@ RETURN p.id AS id, p.regionCode AS regionCode, unmet"""
 async def unmet_need_rows(
     graph: GraphEngine,
     region_codes: list[str],
+    access: GraphAccess,
     *,
     after: str,
     limit: int,
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
 ) -> list[Row]:
     """Recipients with unmet needs that the viewer is entitled to (NEEDS), each audited."""
     params = {"regionCodes": region_codes, "after": after, "pageSize": limit}
-    return await graph.run(UNMET_NEED_ROWS, {**params, **entitled, **audit}, write=True)
+    return await graph.run(UNMET_NEED_ROWS, access.params(params, audited=True), write=True)
 
 
 UNMET_NEED_COUNTS = f"""MATCH (p:Recipient)
@@ -107,15 +106,15 @@ async def program_sets(graph: GraphEngine, region_codes: list[str]) -> list[list
 
 # --- the membership scan and its recommendations ---------------------------------------------
 
-SCAN_BATCH = """MATCH (p:Recipient)
+# The scan is the system's (`GraphAccess.system`): it reads every recipient, so its audit
+# events name no institution and the categories it reads.
+SCAN_BATCH = f"""MATCH (p:Recipient)
 WHERE p.id > $after AND ($regionCodes IS NULL OR p.regionCode IN $regionCodes)
 WITH p ORDER BY p.id LIMIT $pageSize
 OPTIONAL MATCH (p)-[:ENROLLED]->(e:Enrollment)
 WHERE e.status = 'ACTIVE' AND e.programId IS NOT NULL
 WITH p, collect(DISTINCT e.programId) AS enrolledPrograms
-CREATE (a:AuditEvent {id: $auditPrefix + p.id, entity: 'Recipient', entityId: p.id,
-  operation: 'MEMBERSHIP_SCAN', actor: $actor, institutionId: '', requestId: $requestId,
-  categories: ['IDENTITY', 'HISTORY'], occurredAt: $now})
+{audited(categories="$requested")}
 RETURN p.id AS id, p.birthDate AS birthDate, p.regionCode AS regionCode,
   p.incomePercent AS incomePercent, p.householdType AS householdType,
   p.disability AS disability, p.flags AS flags, enrolledPrograms
@@ -124,16 +123,20 @@ ORDER BY p.id"""
 
 async def scan_batch(
     graph: GraphEngine,
+    access: GraphAccess,
     *,
     after: str,
     limit: int,
     region_codes: list[str] | None,
-    audit: dict[str, Any],
 ) -> list[Row]:
     """A batch of recipients (the facts the rules read) with their enrolled programmes; the
-    scan's reads are audited like any other (actor: the scan). Only the facts are returned:
-    parsing whole nodes was most of the scan's time."""
-    params = {"after": after, "pageSize": limit, "regionCodes": region_codes, **audit}
+    scan's reads are audited like any other (actor: the scan, `access.audit(
+    "MEMBERSHIP_SCAN", ["IDENTITY", "HISTORY"])`). Only the facts are returned: parsing whole
+    nodes was most of the scan's time."""
+    access.require_system("the membership scan")
+    params = access.params(
+        {"after": after, "pageSize": limit, "regionCodes": region_codes}, audited=True
+    )
     return await graph.run(SCAN_BATCH, params, write=True)
 
 
@@ -150,11 +153,17 @@ RETURN saved"""
 
 
 async def save_recommendations(
-    graph: GraphEngine, rows: list[dict[str, Any]], *, scan_id: str, last: str, now: str
+    graph: GraphEngine,
+    rows: list[dict[str, Any]],
+    access: GraphAccess,
+    *,
+    scan_id: str,
+    last: str,
 ) -> None:
     """The batch's recommendations and the scan's progress, in one statement: a scan that
     stops resumes after the last batch saved."""
-    params = {"rows": rows, "scanId": scan_id, "last": last, "now": now}
+    access.require_system("saving the scan's recommendations")
+    params = access.params({"rows": rows, "scanId": scan_id, "last": last})
     await graph.run(SAVE_RECOMMENDATIONS, params, write=True)
 
 
@@ -177,14 +186,14 @@ async def clear_scan_state(graph: GraphEngine, scan_id: str) -> None:
     await graph.run(CLEAR_SCAN_STATE, {"scanId": scan_id}, write=True)
 
 
-# Reading recommendations shows who the recipient is: each row's read is audited.
-LIST_RECOMMENDATIONS = """MATCH (r:Recommendation)
+# Reading recommendations shows who the recipient is: each row's read is audited. Their
+# reader is the outreach office of the region (`$regionCodes`, the caller's scope), which
+# may not be entitled to the person otherwise: the event records what was asked for.
+LIST_RECOMMENDATIONS = f"""MATCH (r:Recommendation)
 WHERE r.regionCode IN $regionCodes AND r.status IN $statuses AND r.id > $after
 WITH r ORDER BY r.id LIMIT $pageSize
-MATCH (p:Recipient {id: r.recipientId})
-CREATE (a:AuditEvent {id: $auditPrefix + r.id, entity: 'Recipient', entityId: p.id,
-  operation: 'RECOMMENDATION_READ', actor: $actor, institutionId: $viewerInst,
-  requestId: $requestId, categories: ['IDENTITY'], occurredAt: $now})
+MATCH (p:Recipient {{id: r.recipientId}})
+{audited("$auditPrefix + r.id", categories="$requested")}
 RETURN properties(r) AS props, p.name AS recipientName
 ORDER BY r.id"""
 
@@ -196,34 +205,32 @@ async def list_recommendations(
     *,
     after: str,
     limit: int,
-    audit: dict[str, Any],
+    access: GraphAccess,
 ) -> list[Row]:
-    params = {
-        "regionCodes": region_codes,
-        "statuses": statuses,
-        "after": after,
-        "pageSize": limit,
-        **audit,
-    }
+    params = access.params(
+        {"regionCodes": region_codes, "statuses": statuses, "after": after, "pageSize": limit},
+        audited=True,
+    )
     return await graph.run(LIST_RECOMMENDATIONS, params, write=True)
 
 
-ANSWER_RECOMMENDATION = """MATCH (r:Recommendation {id: $id})
+ANSWER_RECOMMENDATION = f"""MATCH (r:Recommendation {{id: $id}})
 WHERE r.status = 'NEW' AND r.regionCode IN $regionCodes
 SET r.status = $status, r.answeredBy = $actor, r.answeredAt = $now,
   r.answeredByInstitution = $viewerInst, r.reason = $reason, r.version = r.version + 1
 WITH r
-MATCH (p:Recipient {id: r.recipientId})
-CREATE (a:AuditEvent {id: $auditPrefix + r.id, entity: 'Recipient', entityId: p.id,
-  operation: $operation, actor: $actor, institutionId: $viewerInst,
-  requestId: $requestId, categories: ['IDENTITY'], occurredAt: $now})
+MATCH (p:Recipient {{id: r.recipientId}})
+{audited("$auditPrefix + r.id", categories="$requested")}
 RETURN properties(r) AS props, p.name AS recipientName"""
 
 
 async def answer_recommendation(
-    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
 ) -> Row | None:
-    rows = await graph.run(ANSWER_RECOMMENDATION, {**params, **audit}, write=True)
+    """`params`: the recommendation (`id`), the caller's scope (`regionCodes`), the answer
+    (`status`, `reason`)."""
+    params = access.params(params, audited=True)
+    rows = await graph.run(ANSWER_RECOMMENDATION, params, write=True)
     return rows[0] if rows else None
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import GraphAccess
 from graph.engine import GraphEngine, Row
-from graph.resources import from_properties
+from graph.resource_records import from_properties
 
 __all__ = [
     "all_resource_ids",
@@ -62,9 +63,13 @@ RETURN properties(r) AS props, p.sector AS providerSector, p.kind AS providerKin
        p.name AS providerName"""
 
 
-async def resources_for_index(graph: GraphEngine, ids: list[str]) -> list[dict[str, Any]]:
-    """Whole records (every field: the index applies visibility itself) with provider facts.
-    Ids with no resource are absent: the caller deletes them from the index."""
+async def resources_for_index(
+    graph: GraphEngine, ids: list[str], access: GraphAccess
+) -> list[dict[str, Any]]:
+    """Whole records (every field: the index applies visibility itself) with provider facts,
+    for the search sync (`GraphAccess.system`). Ids with no resource are absent: the caller
+    deletes them from the index."""
+    access.require_system("reading resources for the index")
     rows = await graph.run(RESOURCES_FOR_INDEX, {"ids": ids})
     return [
         {
@@ -81,6 +86,10 @@ ALL_RESOURCE_IDS = """MATCH (r:Resource) WHERE r.id > $after
 RETURN r.id AS id ORDER BY r.id LIMIT $pageSize"""
 
 
-async def all_resource_ids(graph: GraphEngine, *, after: str, limit: int) -> list[str]:
+async def all_resource_ids(
+    graph: GraphEngine, access: GraphAccess, *, after: str, limit: int
+) -> list[str]:
+    """Every resource, hidden ones too: for the search sync's rebuild (`GraphAccess.system`)."""
+    access.require_system("listing every resource")
     rows = await graph.run(ALL_RESOURCE_IDS, {"after": after, "pageSize": limit})
     return [row["id"] for row in rows]

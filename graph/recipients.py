@@ -12,18 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import RECIPIENT_ALLOWED, GraphAccess, audited
 from graph.engine import GraphEngine, Row
-from vocabulary.access import CATEGORIES
 
 __all__ = [
-    "RECIPIENT_ALLOWED",
     "access_log",
-    "audit_params",
-    "audited",
     "count_access_log",
     "count_recipients",
-    "entitled_params",
-    "entitlement",
     "find_by_id_hash",
     "insert_recipient",
     "list_recipients",
@@ -32,66 +27,9 @@ __all__ = [
     "upsert_recipients",
 ]
 
-
-
-# `allowed`: the data categories the viewer's institution may read of recipient `p`. Members
-# (registering institution, open-case lead or participant) read everything; consents and
-# accepted referrals grant the categories they name.
-def entitlement(*carry: str) -> str:
-    """Cypher that keeps recipient `p` (and the `carry` variables) only for an entitled
-    viewer, with `allowed` and `member` in scope; parameters from `entitled_params`."""
-    kept = "".join(f", {name}" for name in carry)
-    return f"""WITH p{kept}, (p.registeredBy = $viewerInst OR $viewerInst IN p.caseInstitutions)
-  AS member,
-  [c IN p.consentGrants WHERE (c STARTS WITH $instKey OR c STARTS WITH $kindKey)
-     AND toInteger(split(c, '|')[2]) > $nowMs | split(c, '|')[1]] AS consented,
-  [g IN p.referralGrants WHERE g STARTS WITH $referralKey | split(g, '|')[1]] AS referred
-WITH p{kept}, member,
-  CASE WHEN member THEN $allCategories ELSE consented + referred END AS allowed
-WHERE size(allowed) > 0"""
-
-
-RECIPIENT_ALLOWED = entitlement()
-
-
-def audited(audit_id: str = "$auditPrefix + p.id", extra: str = "") -> str:
-    """The audit event of reading or changing recipient `p`, for a statement that has
-    `allowed` in scope; parameters from `audit_params`. `extra`: more `key: value` pairs,
-    written in the CREATE like the rest (see `graph.engine.inline_properties`)."""
-    more = f", {extra}" if extra else ""
-    return f"""CREATE (a:AuditEvent {{id: {audit_id}, entity: 'Recipient', entityId: p.id,
-  operation: $operation, actor: $actor, institutionId: $viewerInst, requestId: $requestId,
-  categories: [c IN $requested WHERE c IN allowed], occurredAt: $now{more}}})"""
-
-
 _AUDIT = audited()
 
 _RETURN = """RETURN properties(p) AS props, allowed, member"""
-
-
-def entitled_params(*, institution_id: str, institution_kind: str, now_ms: int) -> dict[str, Any]:
-    return {
-        "viewerInst": institution_id,
-        "instKey": f"inst:{institution_id}|",
-        "kindKey": f"kind:{institution_kind}|",
-        "referralKey": f"{institution_id}|",
-        "nowMs": now_ms,
-        "allCategories": list(CATEGORIES),
-    }
-
-
-def audit_params(
-    operation: str, actor: str, request_id: str, requested: list[str], now: str, audit_id: str
-) -> dict[str, Any]:
-    # One audit id per recipient read: the prefix is unique to this request.
-    return {
-        "operation": operation,
-        "actor": actor,
-        "requestId": request_id,
-        "requested": requested,
-        "now": now,
-        "auditPrefix": audit_id + "_",
-    }
 
 
 def _record(row: Row) -> dict[str, Any]:
@@ -113,15 +51,12 @@ MATCH (p:Recipient {{id: wanted}})
 
 
 async def read_recipients(
-    graph: GraphEngine,
-    ids: list[str],
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
+    graph: GraphEngine, ids: list[str], access: GraphAccess
 ) -> dict[str, dict[str, Any]]:
     """The recipients among `ids` the viewer's institution is entitled to, each with the
     categories it may read; one audit event per recipient returned, in the same statement
-    (`audit` from `audit_params`). Unknown and unentitled ids are absent alike."""
-    params = {"ids": ids, **entitled, **audit}
+    (`access.audit(...)`). Unknown and unentitled ids are absent alike."""
+    params = access.params({"ids": ids}, audited=True)
     rows = await graph.run(READ_RECIPIENTS, params, write=True)
     return {record["id"]: record for record in map(_record, rows)}
 
@@ -136,21 +71,16 @@ WITH p, allowed, member ORDER BY p.id LIMIT $pageSize
 
 async def list_recipients(
     graph: GraphEngine,
-    entitled: dict[str, Any],
+    access: GraphAccess,
     *,
     region_codes: list[str] | None,
     after: str,
     limit: int,
-    audit: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """A page of the recipients the viewer is entitled to, in id order, each read audited."""
-    params = {
-        "after": after,
-        "pageSize": limit,
-        "regionCodes": region_codes,
-        **entitled,
-        **audit,
-    }
+    params = access.params(
+        {"after": after, "pageSize": limit, "regionCodes": region_codes}, audited=True
+    )
     return [_record(row) for row in await graph.run(LIST_RECIPIENTS, params, write=True)]
 
 
@@ -161,10 +91,10 @@ RETURN count(p) AS total"""
 
 
 async def count_recipients(
-    graph: GraphEngine, entitled: dict[str, Any], *, region_codes: list[str] | None
+    graph: GraphEngine, access: GraphAccess, *, region_codes: list[str] | None
 ) -> int:
     """How many recipients the viewer is entitled to (a count reads no recipient data)."""
-    rows = await graph.run(COUNT_RECIPIENTS, {"regionCodes": region_codes, **entitled})
+    rows = await graph.run(COUNT_RECIPIENTS, access.params({"regionCodes": region_codes}))
     return int(rows[0]["total"]) if rows else 0
 
 
@@ -182,41 +112,33 @@ async def find_by_id_hash(graph: GraphEngine, id_hash: str) -> str | None:
 # indexed), so two registrations of one person cannot both succeed on a single-writer graph;
 # on Neo4j the statement runs in one transaction. The test counts duplicates: FalkorDB (1.4.1)
 # keeps the row of `OPTIONAL MATCH (dup …) WITH dup WHERE dup IS NULL` even when it found one.
-INSERT_RECIPIENT = """OPTIONAL MATCH (dup:Recipient {idHash: $idHash})
+INSERT_RECIPIENT = f"""OPTIONAL MATCH (dup:Recipient {{idHash: $idHash}})
 WITH count(dup) AS dups
 WHERE dups = 0
-MATCH (g:Region {code: $regionCode}), (i:Institution {id: $institutionId})
+MATCH (g:Region {{code: $regionCode}}), (i:Institution {{id: $institutionId}})
 CREATE (p:Recipient)
 SET p = $props
 CREATE (p)-[:LIVES_IN]->(g)
 CREATE (i)-[:REGISTERED]->(p)
-CREATE (a:AuditEvent {id: $auditId, entity: 'Recipient', entityId: p.id, operation: 'REGISTER',
-  actor: $actor, institutionId: $institutionId, requestId: $requestId,
-  categories: $categories, occurredAt: $now})
-RETURN properties(p) AS props, $categories AS allowed, true AS member"""
+WITH p, $allCategories AS allowed
+{audited("$auditPrefix + 'register'")}
+RETURN properties(p) AS props, allowed, true AS member"""
 
 
 async def insert_recipient(
-    graph: GraphEngine,
-    props: dict[str, Any],
-    *,
-    actor: str,
-    request_id: str,
-    now: str,
-    audit_id: str,
+    graph: GraphEngine, props: dict[str, Any], access: GraphAccess
 ) -> dict[str, Any] | None:
-    """None when a recipient with the same identifier hash exists (nothing written)."""
-    params = {
-        "props": props,
-        "idHash": props.get("idHash"),
-        "regionCode": props["regionCode"],
-        "institutionId": props["registeredBy"],
-        "actor": actor,
-        "requestId": request_id,
-        "now": now,
-        "auditId": audit_id,
-        "categories": list(CATEGORIES),
-    }
+    """None when a recipient with the same identifier hash exists (nothing written). The
+    registering institution is `props["registeredBy"]`, the viewer's own."""
+    params = access.params(
+        {
+            "props": props,
+            "idHash": props.get("idHash"),
+            "regionCode": props["regionCode"],
+            "institutionId": props["registeredBy"],
+        },
+        audited=True,
+    )
     rows = await graph.run(INSERT_RECIPIENT, params, write=True)
     return _record(rows[0]) if rows else None
 
@@ -230,24 +152,19 @@ SET p += row
 MERGE (p)-[:LIVES_IN]->(g)
 MERGE (i)-[:REGISTERED]->(p)
 MERGE (a:AuditEvent {id: $auditPrefix + row.id})
-SET a.entity = 'Recipient', a.entityId = row.id, a.operation = 'BULK_LOAD', a.actor = $actor,
+SET a.entity = 'Recipient', a.entityId = row.id, a.operation = $operation, a.actor = $actor,
   a.institutionId = row.registeredBy, a.requestId = $requestId,
-  a.categories = $categories, a.occurredAt = $now
+  a.categories = $allCategories, a.occurredAt = $now
 RETURN count(p) AS loaded"""
 
 
 async def upsert_recipients(
-    graph: GraphEngine, rows: list[dict[str, Any]], *, actor: str, now: str, audit_id: str
+    graph: GraphEngine, rows: list[dict[str, Any]], access: GraphAccess
 ) -> int:
-    """Rows in the shape registration stores (see resolvers.recipients.register_recipient)."""
-    params = {
-        "rows": rows,
-        "actor": actor,
-        "requestId": audit_id,
-        "now": now,
-        "auditPrefix": audit_id + "_",
-        "categories": list(CATEGORIES),
-    }
+    """Rows in the shape registration stores (see resolvers.recipients.register_recipient);
+    for the system only (`access.audit("BULK_LOAD")`): a bulk load checks no access."""
+    access.require_system("a bulk load of recipients")
+    params = access.params({"rows": rows}, audited=True)
     found = await graph.run(UPSERT_RECIPIENTS, params, write=True)
     return int(found[0]["loaded"]) if found else 0
 
@@ -257,12 +174,10 @@ RECIPIENT_STATE = f"""MATCH (p:Recipient {{id: $id}})
 RETURN p.id AS id, p.registeredBy AS registeredBy, p.caseLeads AS caseLeads, allowed, member"""
 
 
-async def recipient_state(
-    graph: GraphEngine, recipient_id: str, entitled: dict[str, Any]
-) -> Row | None:
+async def recipient_state(graph: GraphEngine, recipient_id: str, access: GraphAccess) -> Row | None:
     """Who registered and leads the recipient's cases, for an entitled viewer only (for
     deciding who may change what; not a read of recipient data)."""
-    rows = await graph.run(RECIPIENT_STATE, {"id": recipient_id, **entitled})
+    rows = await graph.run(RECIPIENT_STATE, access.params({"id": recipient_id}))
     return rows[0] if rows else None
 
 

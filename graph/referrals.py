@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.access import REFERRAL_PARTY, GraphAccess, audited, entitlement
 from graph.engine import GraphEngine, Row, inline_properties, load_rows
-from graph.recipients import audited, entitlement
 from graph.resources import _OUTBOX_MARK
 
 __all__ = [
@@ -35,8 +35,6 @@ __all__ = [
     "transition_referral",
     "upsert_referrals",
 ]
-
-_PARTY = "(f.fromInstitutionId = $viewerInst OR f.toInstitutionId = $viewerInst)"
 
 _COLUMNS = """f.id AS id, f.recipientId AS recipientId, f.fromInstitutionId AS fromInstitutionId,
        f.toInstitutionId AS toInstitutionId, f.resourceId AS resourceId, f.caseId AS caseId,
@@ -73,11 +71,7 @@ RETURN {_COLUMNS}"""
 
 
 async def insert_referral(
-    graph: GraphEngine,
-    props: dict[str, Any],
-    consent_keys: dict[str, Any],
-    entitled: dict[str, Any],
-    audit: dict[str, Any],
+    graph: GraphEngine, props: dict[str, Any], consent_keys: dict[str, Any], access: GraphAccess
 ) -> Row | None:
     """None (nothing written) when the sender's access or the consent does not cover it."""
     unknown = set(props) - set(REFERRAL_PROPERTIES)
@@ -91,7 +85,7 @@ async def insert_referral(
         "props": props,
         **consent_keys,
     }
-    rows = await graph.run(INSERT_REFERRAL, {**params, **entitled, **audit}, write=True)
+    rows = await graph.run(INSERT_REFERRAL, access.params(params, audited=True), write=True)
     return rows[0] if rows else None
 
 
@@ -150,23 +144,24 @@ COMPLETE_REFERRAL = f"""{_guarded("toInstitutionId")}
 
 
 async def transition_referral(
-    graph: GraphEngine, statement: str, params: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, statement: str, params: dict[str, Any], access: GraphAccess
 ) -> Row | None:
     """Run one guarded transition; None means nothing was written."""
-    rows = await graph.run(statement, {**params, **audit}, write=True)
+    rows = await graph.run(statement, access.params(params, audited=True), write=True)
     return rows[0] if rows else None
 
 
 async def accept_referral(
-    graph: GraphEngine, params: dict[str, Any], audit: dict[str, Any], *, taking_slot: bool
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess, *, taking_slot: bool
 ) -> Row | None:
     statement = ACCEPT_REFERRAL_TAKING_SLOT if taking_slot else ACCEPT_REFERRAL
-    return await transition_referral(graph, statement, params, audit)
+    return await transition_referral(graph, statement, params, access)
 
 
 # Referrals left unanswered past `expiresAtMs` become EXPIRED, dated when they ran out.
 # Scoped by ids, an institution or recipients (null: any), so reads expire what they show.
-EXPIRE_REFERRALS = """MATCH (p:Recipient)-[:REFERRED]->(f:Referral)
+# The system acts (`GraphAccess.system`): its audit events name no institution.
+EXPIRE_REFERRALS = f"""MATCH (p:Recipient)-[:REFERRED]->(f:Referral)
 WHERE f.status = 'SENT' AND f.expiresAtMs <= $nowMs
   AND ($ids IS NULL OR f.id IN $ids)
   AND ($institution IS NULL OR f.fromInstitutionId = $institution
@@ -179,59 +174,55 @@ WITH p, f
 WHERE f.status = 'SENT'
 SET f.status = 'EXPIRED', f.reason = 'NO_ANSWER', f.version = f.version + 1,
     f.updatedAt = $now, f.history = f.history + ['EXPIRED|' + f.expiresAt + '||NO_ANSWER|system']
-CREATE (:AuditEvent {id: $auditPrefix + f.id, entity: 'Recipient', entityId: p.id,
-  operation: 'REFERRAL_EXPIRED', actor: 'system', institutionId: '', requestId: $requestId,
-  categories: [], occurredAt: $now, referralId: f.id, reason: 'NO_ANSWER'})
+{audited("$auditPrefix + f.id", "referralId: f.id, reason: 'NO_ANSWER'", categories="[]")}
 RETURN f.id AS id, f.fromInstitutionId AS fromInstitutionId,
        f.toInstitutionId AS toInstitutionId, f.status AS status, f.version AS version"""
 
 
 async def expire_referrals(
     graph: GraphEngine,
+    access: GraphAccess,
     *,
-    now_ms: int,
-    now: str,
-    request_id: str,
-    audit_prefix: str,
     ids: list[str] | None = None,
     institution: str | None = None,
     recipient_ids: list[str] | None = None,
     batch: int = 500,
 ) -> list[Row]:
+    """For the system (`access.audit("REFERRAL_EXPIRED")`), also when a read expires what it
+    is about."""
+    access.require_system("expiring referrals")
     params = {
-        "nowMs": now_ms,
-        "now": now,
-        "requestId": request_id,
-        "auditPrefix": audit_prefix,
         "ids": ids,
         "institution": institution,
         "recipientIds": recipient_ids,
         "batch": batch,
     }
-    return await graph.run(EXPIRE_REFERRALS, params, write=True)
+    return await graph.run(EXPIRE_REFERRALS, access.params(params, audited=True), write=True)
 
 
 REFERRALS_BY_IDS = f"""UNWIND $ids AS wanted
 MATCH (f:Referral {{id: wanted}})
-WHERE {_PARTY}
+WHERE {REFERRAL_PARTY}
 RETURN {_COLUMNS}"""
 
 
-async def referrals_by_ids(graph: GraphEngine, ids: list[str], viewer_inst: str) -> dict[str, Row]:
+async def referrals_by_ids(
+    graph: GraphEngine, ids: list[str], access: GraphAccess
+) -> dict[str, Row]:
     """Referrals the viewer's institution sent or received; others are absent like unknown
     ids."""
-    rows = await graph.run(REFERRALS_BY_IDS, {"ids": ids, "viewerInst": viewer_inst})
+    rows = await graph.run(REFERRALS_BY_IDS, access.params({"ids": ids}))
     return {row["id"]: row for row in rows}
 
 
 REFERRAL_STATE = f"""MATCH (f:Referral {{id: $id}})
-WHERE {_PARTY}
+WHERE {REFERRAL_PARTY}
 RETURN {_COLUMNS}, f.expiresAtMs AS expiresAtMs"""
 
 
-async def referral_state(graph: GraphEngine, referral_id: str, viewer_inst: str) -> Row | None:
+async def referral_state(graph: GraphEngine, referral_id: str, access: GraphAccess) -> Row | None:
     """The referral as its parties see it (to explain a refused transition)."""
-    rows = await graph.run(REFERRAL_STATE, {"id": referral_id, "viewerInst": viewer_inst})
+    rows = await graph.run(REFERRAL_STATE, access.params({"id": referral_id}))
     return rows[0] if rows else None
 
 
@@ -256,7 +247,7 @@ LIST_SENT, COUNT_SENT = _listing("fromInstitutionId")
 
 async def list_referrals(
     graph: GraphEngine,
-    viewer_inst: str,
+    access: GraphAccess,
     *,
     inbox: bool,
     statuses: list[str] | None,
@@ -264,43 +255,48 @@ async def list_referrals(
     limit: int,
 ) -> list[Row]:
     """Newest first (ids begin with the creation time)."""
-    params = {"viewerInst": viewer_inst, "statuses": statuses, "after": after, "pageSize": limit}
+    params = access.params({"statuses": statuses, "after": after, "pageSize": limit})
     return await graph.run(LIST_INBOX if inbox else LIST_SENT, params)
 
 
 async def count_referrals(
-    graph: GraphEngine, viewer_inst: str, *, inbox: bool, statuses: list[str] | None
+    graph: GraphEngine, access: GraphAccess, *, inbox: bool, statuses: list[str] | None
 ) -> int:
-    params = {"viewerInst": viewer_inst, "statuses": statuses}
+    params = access.params({"statuses": statuses})
     rows = await graph.run(COUNT_INBOX if inbox else COUNT_SENT, params)
     return int(rows[0]["total"]) if rows else 0
 
 
-REFERRALS_OF = f"""MATCH (p:Recipient)-[:REFERRED]->(f:Referral)
+# A recipient's referrals are its HISTORY: the check is the statement's own.
+REFERRALS_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
+{entitlement()} AND 'HISTORY' IN allowed
+MATCH (p)-[:REFERRED]->(f:Referral)
 RETURN p.id AS ownerId, {_COLUMNS}
 ORDER BY f.id DESC"""
 
 
-async def referrals_of(graph: GraphEngine, recipient_ids: list[str]) -> list[Row]:
-    """For recipients already read under the access check with HISTORY."""
-    return await graph.run(REFERRALS_OF, {"ids": recipient_ids})
+async def referrals_of(
+    graph: GraphEngine, recipient_ids: list[str], access: GraphAccess
+) -> list[Row]:
+    """Only of recipients whose HISTORY the viewer may read."""
+    return await graph.run(REFERRALS_OF, access.params({"ids": recipient_ids}))
 
 
 # What the referral says about the person: for parties (and HISTORY readers) whose access to
 # the recipient includes NEEDS at the time of reading; each read audited.
 REFERRAL_DETAILS = f"""UNWIND $ids AS wanted
 MATCH (p:Recipient)-[:REFERRED]->(f:Referral {{id: wanted}})
-{entitlement("f")} AND 'NEEDS' IN allowed AND ({_PARTY} OR 'HISTORY' IN allowed)
+{entitlement("f")} AND 'NEEDS' IN allowed AND ({REFERRAL_PARTY} OR 'HISTORY' IN allowed)
 {_AUDIT}
 RETURN f.id AS id, f.needCodes AS needCodes, f.message AS message,
        f.urgentReason AS urgentReason"""
 
 
 async def referral_details(
-    graph: GraphEngine, ids: list[str], entitled: dict[str, Any], audit: dict[str, Any]
+    graph: GraphEngine, ids: list[str], access: GraphAccess
 ) -> dict[str, Row]:
-    params = {"ids": ids, "auditReason": None, **entitled, **audit}
+    params = access.params({"ids": ids}, audited=True)
     rows = await graph.run(REFERRAL_DETAILS, params, write=True)
     return {row["id"]: row for row in rows}
 
@@ -319,8 +315,12 @@ RETURN f.status AS status, f.needCodes AS needCodes, f.outcome AS outcome,
        f.completedAtMs AS completedAtMs, f.expiresAtMs AS expiresAtMs"""
 
 
-async def referral_stats_rows(graph: GraphEngine, params: dict[str, Any]) -> list[Row]:
-    return await graph.run(REFERRAL_STATS_ROWS, params)
+async def referral_stats_rows(
+    graph: GraphEngine, params: dict[str, Any], access: GraphAccess
+) -> list[Row]:
+    """`params`: the window (`fromMs`, `toMs`), the viewer's scope beyond its own referrals
+    (`everything`, `jurisdiction`) and the filters (`regions`, `institution`)."""
+    return await graph.run(REFERRAL_STATS_ROWS, access.params(params))
 
 
 # Bulk load (imports, benchmarks): rows as the workflow stores them (status, history and
@@ -335,5 +335,6 @@ MERGE (f)-[:REFERRED_TO]->(t)
 RETURN count(f) AS loaded"""
 
 
-async def upsert_referrals(graph: GraphEngine, rows: list[Row]) -> int:
+async def upsert_referrals(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> int:
+    access.require_system("a bulk load of referrals")
     return await load_rows(graph, UPSERT_REFERRALS, rows)

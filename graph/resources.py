@@ -1,113 +1,37 @@
-"""Resources (자원): storage shape, reads under the listing condition, and single-statement
-writes that also mark the resource pending in the search outbox (graph/outbox.py).
+"""Resources (자원): reads under the listing condition, and single-statement writes that
+also mark the resource pending in the search outbox (graph/outbox.py).
 
-Resources are stored flat (graph properties cannot hold maps); `to_properties` and
-`from_properties` convert between the flat node and the nested record the resolvers use.
-`providerId`, `needCodes`, `servedRegionCodes` and `partners` repeat what the relationships say
-(every write sets both in one statement) so that access and filter conditions are property
-tests on `r`: no pattern match per row, which FalkorDB cannot do inside `WHERE` anyway."""
+Resources are stored flat (graph/resource_records.py). `providerId`, `needCodes`,
+`servedRegionCodes` and `partners` repeat what the relationships say (every write sets both
+in one statement) so that access and filter conditions are property tests on `r`: no pattern
+match per row, which FalkorDB cannot do inside `WHERE` anyway."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from graph.access import RESOURCE_LISTED, listing_params
+from graph.access import RESOURCE_LISTED, GraphAccess
 from graph.engine import GraphEngine, Row
-from vocabulary.access import Viewer
+from graph.resource_records import (
+    CONTROLLED_FIELDS,
+    RESOURCE_FILTER,
+    filter_params,
+    from_properties,
+    to_properties,
+)
 
 __all__ = [
-    "CONTROLLED_FIELDS",
-    "RESOURCE_FILTER",
     "count_resources",
-    "filter_params",
     "first_window",
-    "from_properties",
     "insert_resource",
     "list_resources",
     "resource_state",
     "resources_by_ids",
     "set_resource_status",
     "set_resource_visibility",
-    "to_properties",
     "update_resource",
     "upsert_resources",
 ]
-
-# Field name in the record -> visibility property on the node.
-CONTROLLED_FIELDS: dict[str, str] = {
-    "description": "visDescription",
-    "contact": "visContact",
-    "address": "visAddress",
-    "capacity": "visCapacity",
-    "schedule": "visSchedule",
-    "eligibility": "visEligibility",
-    "internalNotes": "visInternalNotes",
-}
-
-_NESTED: dict[str, dict[str, str]] = {
-    "eligibility": {
-        "minAge": "eligMinAge",
-        "maxAge": "eligMaxAge",
-        "maxIncomePercent": "eligMaxIncomePercent",
-        "householdTypes": "eligHouseholdTypes",
-        "disabilityRequired": "eligDisabilityRequired",
-        "notes": "eligNotes",
-    },
-    "capacity": {"total": "capTotal", "available": "capAvailable", "updatedAt": "capUpdatedAt"},
-    "contact": {"phone": "contactPhone", "email": "contactEmail", "person": "contactPerson"},
-    "address": {"text": "addressText", "lat": "lat", "lon": "lon"},
-}
-_PLAIN = ("id", "providerId", "name", "description", "kind", "status", "schedule",
-          "internalNotes", "programId", "version", "createdAt", "updatedAt", "hsdsId")  # fmt: skip
-# Open Referral HSDS exchange data (see the hsds package): kept as JSON text, since properties
-# cannot hold maps. `hsdsLocation` follows the `address` audience (resolvers.resources.present).
-_JSON = ("hsdsLocation", "hsdsExtra")
-
-
-def to_properties(record: dict[str, Any]) -> dict[str, Any]:
-    """Flatten the parts of a record that are present (absent parts are left untouched by
-    `SET r += props`; parts given as None clear their properties)."""
-    props: dict[str, Any] = {key: record[key] for key in _PLAIN if key in record}
-    for part, columns in _NESTED.items():
-        if part in record:
-            value = record[part] or {}
-            props.update({column: value.get(key) for key, column in columns.items()})
-    for key in _JSON:
-        if key in record:
-            value = record[key]
-            props[key] = None if value is None else json.dumps(value, ensure_ascii=False)
-    if "hsdsTermIds" in record:
-        props["hsdsTermIds"] = list(record["hsdsTermIds"] or [])
-    if "needs" in record:
-        props["needCodes"] = list(record["needs"])
-    if "regions" in record:
-        props["servedRegionCodes"] = list(record["regions"])
-    if "visibility" in record:
-        visibility = record["visibility"]
-        props["visListing"] = visibility["listing"]
-        props["partners"] = list(visibility.get("partners", []))
-        for name, column in CONTROLLED_FIELDS.items():
-            props[column] = visibility["fields"][name]
-    return props
-
-
-def from_properties(props: dict[str, Any]) -> dict[str, Any]:
-    record: dict[str, Any] = {key: props.get(key) for key in _PLAIN}
-    for part, columns in _NESTED.items():
-        record[part] = {key: props.get(column) for key, column in columns.items()}
-    for key in _JSON:
-        record[key] = json.loads(props[key]) if props.get(key) else None
-    record["hsdsTermIds"] = list(props.get("hsdsTermIds") or [])
-    record["needs"] = sorted(props.get("needCodes") or [])
-    record["regions"] = list(props.get("servedRegionCodes") or [])
-    record["visibility"] = {
-        "listing": props.get("visListing", "PUBLIC"),
-        "partners": list(props.get("partners") or []),
-        "fields": {name: props.get(column, "OWNER") for name, column in CONTROLLED_FIELDS.items()},
-    }
-    return record
-
 
 _RESOURCE_RETURN = "RETURN properties(r) AS props"
 
@@ -123,21 +47,13 @@ WHERE {RESOURCE_LISTED}
 
 
 async def resources_by_ids(
-    graph: GraphEngine, viewer: Viewer, ids: list[str]
+    graph: GraphEngine, access: GraphAccess, ids: list[str]
 ) -> dict[str, dict[str, Any]]:
     """The listed resources among `ids`, in one round trip; hidden and unknown ids are absent
     alike."""
-    rows = await graph.run(RESOURCES_BY_IDS, {"ids": ids, **listing_params(viewer)})
+    rows = await graph.run(RESOURCES_BY_IDS, access.params({"ids": ids}))
     return {record["id"]: record for record in _records(rows)}
 
-
-RESOURCE_FILTER = """($needs IS NULL OR any(code IN r.needCodes WHERE code IN $needs))
-  AND ($regions IS NULL OR any(code IN r.servedRegionCodes WHERE code IN $regions))
-  AND ($providers IS NULL OR r.providerId IN $providers)
-  AND ($kinds IS NULL OR r.kind IN $kinds)
-  AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($hsdsTerms IS NULL OR any(term IN coalesce(r.hsdsTermIds, []) WHERE term IN $hsdsTerms))
-  AND ($modifiedAfter IS NULL OR r.updatedAt >= $modifiedAfter)"""
 
 # Cursor pages: the next `$window` matching resources in id order, with the listing checked
 # on those rows only (FalkorDB sorts by scanning every match, so a check before the sort runs
@@ -160,14 +76,6 @@ WHERE {RESOURCE_FILTER} AND {RESOURCE_LISTED}
 RETURN count(r) AS total"""
 
 
-FILTER_KEYS = ("needs", "regions", "providers", "kinds", "statuses", "hsdsTerms", "modifiedAfter")
-
-
-def filter_params(filters: dict[str, Any]) -> dict[str, Any]:
-    """`RESOURCE_FILTER`'s parameters: every key, None where the filter is not used."""
-    return {key: filters.get(key) for key in FILTER_KEYS}
-
-
 def first_window(limit: int) -> int:
     """Rows a cursor page reads first: the page and a margin for rows the viewer may not see."""
     return limit + max(8, limit // 4)
@@ -175,7 +83,7 @@ def first_window(limit: int) -> int:
 
 async def list_resources(
     graph: GraphEngine,
-    viewer: Viewer,
+    access: GraphAccess,
     filters: dict[str, Any],
     *,
     after: str,
@@ -189,7 +97,7 @@ async def list_resources(
     Cursor pages read a window a little larger than the page and, when too few of its rows
     are listed to the viewer, the next (four times larger) window after it: one round trip
     unless most matches are hidden from the viewer."""
-    params = {**filter_params(filters), **listing_params(viewer), "after": after}
+    params = access.params({**filter_params(filters), "after": after})
     if skip:
         params |= {"skip": skip, "pageSize": limit}
         return _records(await graph.run(LIST_RESOURCES_AT_OFFSET, params))
@@ -204,8 +112,8 @@ async def list_resources(
         window *= 4
 
 
-async def count_resources(graph: GraphEngine, viewer: Viewer, filters: dict[str, Any]) -> int:
-    params = {**filter_params(filters), **listing_params(viewer)}
+async def count_resources(graph: GraphEngine, access: GraphAccess, filters: dict[str, Any]) -> int:
+    params = access.params(filter_params(filters))
     rows = await graph.run(COUNT_RESOURCES, params)
     return rows[0]["total"]
 
@@ -237,17 +145,20 @@ WITH r, count(*) AS linkedRegions
 
 
 async def insert_resource(
-    graph: GraphEngine, record: dict[str, Any], *, now_ms: int
+    graph: GraphEngine, record: dict[str, Any], access: GraphAccess
 ) -> dict[str, Any] | None:
     """Create the resource, its need and region links and its outbox mark in one atomic
-    statement. Returns None (and writes nothing) when the provider or a code is unknown."""
-    params = {
-        "providerId": record["providerId"],
-        "needCodes": record["needs"],
-        "regionCodes": record["regions"],
-        "props": to_properties(record),
-        "nowMs": now_ms,
-    }
+    statement. Returns None (and writes nothing) when the provider or a code is unknown.
+    Whether the viewer may register for the provider is the caller's question: no resource
+    exists yet whose conditions could answer it."""
+    params = access.params(
+        {
+            "providerId": record["providerId"],
+            "needCodes": record["needs"],
+            "regionCodes": record["regions"],
+            "props": to_properties(record),
+        }
+    )
     rows = await graph.run(INSERT_RESOURCE, params, write=True)
     return _records(rows)[0] if rows else None
 
@@ -262,8 +173,9 @@ REMOVE r.lock
 WITH r"""
 
 
+# Only the provider's staff change a resource (roles are the caller's to check).
 UPDATE_RESOURCE = f"""{_LOCKED}
-WHERE r.version = $expectedVersion AND r.providerId = $providerId
+WHERE r.version = $expectedVersion AND r.providerId = $viewerInst
 WITH r, coalesce($needCodes, r.needCodes) AS needCodes,
      coalesce($regionCodes, r.servedRegionCodes) AS regionCodes
 OPTIONAL MATCH (n:Need) WHERE n.code IN needCodes
@@ -290,31 +202,29 @@ WITH r, count(*) AS linkedRegions
 async def update_resource(
     graph: GraphEngine,
     resource_id: str,
-    provider_id: str,
     expected_version: int,
     changes: dict[str, Any],
-    *,
-    now_ms: int,
+    access: GraphAccess,
 ) -> dict[str, Any] | None:
     """Apply `changes` (a partial record) if the version still matches and the resource belongs
-    to `provider_id`, bumping the version and marking it in the outbox atomically. Need and
-    region links are rewritten from `changes` or kept. None means nothing was written."""
+    to the viewer's institution, bumping the version and marking it in the outbox atomically.
+    Need and region links are rewritten from `changes` or kept. None: nothing was written."""
     props = to_properties({k: v for k, v in changes.items() if k not in {"needs", "regions"}})
-    params = {
-        "id": resource_id,
-        "providerId": provider_id,
-        "expectedVersion": expected_version,
-        "needCodes": changes.get("needs"),
-        "regionCodes": changes.get("regions"),
-        "props": props,
-        "nowMs": now_ms,
-    }
+    params = access.params(
+        {
+            "id": resource_id,
+            "expectedVersion": expected_version,
+            "needCodes": changes.get("needs"),
+            "regionCodes": changes.get("regions"),
+            "props": props,
+        }
+    )
     rows = await graph.run(UPDATE_RESOURCE, params, write=True)
     return _records(rows)[0] if rows else None
 
 
 SET_STATUS = f"""{_LOCKED}
-WHERE r.providerId = $providerId AND ($expectedVersion IS NULL OR r.version = $expectedVersion)
+WHERE r.providerId = $viewerInst AND ($expectedVersion IS NULL OR r.version = $expectedVersion)
 SET r.status = $status, r.version = r.version + 1, r.updatedAt = $now
 {_OUTBOX_MARK}
 WITH r
@@ -324,21 +234,13 @@ WITH r
 async def set_resource_status(
     graph: GraphEngine,
     resource_id: str,
-    provider_id: str,
     status: str,
     expected_version: int | None,
-    *,
-    now: str,
-    now_ms: int,
+    access: GraphAccess,
 ) -> dict[str, Any] | None:
-    params = {
-        "id": resource_id,
-        "providerId": provider_id,
-        "status": status,
-        "expectedVersion": expected_version,
-        "now": now,
-        "nowMs": now_ms,
-    }
+    params = access.params(
+        {"id": resource_id, "status": status, "expectedVersion": expected_version}
+    )
     rows = await graph.run(SET_STATUS, params, write=True)
     return _records(rows)[0] if rows else None
 
@@ -348,9 +250,9 @@ WHERE {RESOURCE_LISTED}
 RETURN r.version AS version, r.providerId AS providerId"""
 
 
-async def resource_state(graph: GraphEngine, viewer: Viewer, resource_id: str) -> Row | None:
+async def resource_state(graph: GraphEngine, access: GraphAccess, resource_id: str) -> Row | None:
     """Version and owner of a resource the viewer may know about (to explain a failed write)."""
-    rows = await graph.run(RESOURCE_STATE, {"id": resource_id, **listing_params(viewer)})
+    rows = await graph.run(RESOURCE_STATE, access.params({"id": resource_id}))
     return rows[0] if rows else None
 
 
@@ -374,10 +276,11 @@ RETURN count(r) AS upserted"""
 
 
 async def upsert_resources(
-    graph: GraphEngine, records: list[dict[str, Any]], *, now_ms: int
+    graph: GraphEngine, records: list[dict[str, Any]], access: GraphAccess
 ) -> int:
-    """Bulk path (demo data, imports, benchmarks): idempotent on the resource id; each resource
-    gets its outbox mark in the same statement."""
+    """Bulk path (demo data, benchmarks), for the system only: idempotent on the resource id;
+    each resource gets its outbox mark in the same statement."""
+    access.require_system("a bulk load of resources")
     rows = [
         {
             "providerId": record["providerId"],
@@ -387,7 +290,8 @@ async def upsert_resources(
         }
         for record in records
     ]
-    result = await graph.run(UPSERT_RESOURCES, {"rows": rows, "nowMs": now_ms}, write=True)
+    params = access.params({"rows": rows})
+    result = await graph.run(UPSERT_RESOURCES, params, write=True)
     return result[0]["upserted"] if result else 0
 
 
@@ -396,10 +300,12 @@ _VISIBILITY_BEFORE = "['listing=' + r.visListing, {}]".format(
     ", ".join(f"'{name}=' + r.{column}" for name, column in CONTROLLED_FIELDS.items())
 )
 
+# The provider's staff change the settings; the audit event (not about a recipient, so not
+# `graph.access.audited`) holds them before and after.
 SET_VISIBILITY = f"""{_LOCKED}
-WHERE r.version = $expectedVersion AND r.providerId = $providerId
-CREATE (:AuditEvent {{id: $auditId, occurredAt: $now, actor: $actor, institution: $providerId,
-    entity: 'Resource', entityId: r.id, operation: 'SET_VISIBILITY',
+WHERE r.version = $expectedVersion AND r.providerId = $viewerInst
+CREATE (:AuditEvent {{id: $auditPrefix + r.id, occurredAt: $now, actor: $actor,
+    institution: $viewerInst, entity: 'Resource', entityId: r.id, operation: $operation,
     before: {_VISIBILITY_BEFORE},
     beforePartners: r.partners, after: $after, afterPartners: $partners}})
 SET r += $props, r.version = r.version + 1, r.updatedAt = $now
@@ -411,32 +317,26 @@ WITH r
 async def set_resource_visibility(
     graph: GraphEngine,
     resource_id: str,
-    provider_id: str,
     expected_version: int,
     visibility: dict[str, Any],
-    *,
-    actor: str,
-    now: str,
-    audit_id: str,
-    now_ms: int,
+    access: GraphAccess,
 ) -> dict[str, Any] | None:
     """Replace the visibility settings, append an AuditEvent with the settings before and
-    after, and the outbox mark — one atomic statement. None: nothing was written."""
+    after (`access.audit("SET_VISIBILITY")`), and the outbox mark — one atomic statement.
+    None: nothing was written."""
     props = to_properties({"visibility": visibility})
     after = [f"listing={visibility['listing']}"] + [
         f"{name}={audience}" for name, audience in visibility["fields"].items()
     ]
-    params = {
-        "id": resource_id,
-        "providerId": provider_id,
-        "expectedVersion": expected_version,
-        "props": props,
-        "after": after,
-        "partners": props["partners"],
-        "actor": actor,
-        "now": now,
-        "auditId": audit_id,
-        "nowMs": now_ms,
-    }
+    params = access.params(
+        {
+            "id": resource_id,
+            "expectedVersion": expected_version,
+            "props": props,
+            "after": after,
+            "partners": props["partners"],
+        },
+        audited=True,
+    )
     rows = await graph.run(SET_VISIBILITY, params, write=True)
     return _records(rows)[0] if rows else None

@@ -15,6 +15,7 @@ from typing import Any
 from graph import hsds as repo
 from graph import institutions as institutions_repo
 from graph import resources as resources_repo
+from graph.access import GraphAccess
 from graph.engine import GraphEngine, Row
 from hsds import mapping
 from hsds.ids import (
@@ -28,6 +29,7 @@ from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
 from resolvers.resources import present
 from resolvers.search import MAX_OFFSET, encode_search_cursor, search
+from resolvers.stamps import now_ms
 
 __all__ = [
     "Page",
@@ -93,12 +95,14 @@ def envelope(contents: list[dict[str, Any]], total: int, page: Page) -> dict[str
 
 async def ensure_hsds_ids(graph: GraphEngine) -> int:
     """Give every resource and institution without an HSDS id its derived one (records made
-    by bulk paths or before HSDS existed). Returns how many were set."""
+    by bulk paths or before HSDS existed): the system's work, whoever's request needs it.
+    Returns how many were set."""
     done = 0
+    system = GraphAccess.system(actor="hsds-backfill", now_ms=now_ms())
     for label, kind in (("Resource", "resource"), ("Institution", "institution")):
-        while ids := await repo.missing_hsds_ids(graph, label, _BACKFILL_BATCH):
+        while ids := await repo.missing_hsds_ids(graph, label, _BACKFILL_BATCH, system):
             rows = [{"id": i, "hsdsId": derived_uuid(kind, i)} for i in ids]
-            done += await repo.set_hsds_ids(graph, label, rows)
+            done += await repo.set_hsds_ids(graph, label, rows, system)
             if len(ids) < _BACKFILL_BATCH:
                 break
     return done
@@ -259,9 +263,9 @@ async def _listed(
 ) -> tuple[list[dict[str, Any]], int]:
     graph, viewer = ctx.graph, ctx.viewer
     rows = await resources_repo.list_resources(
-        graph, viewer, filters, after="", limit=page.size, skip=page.skip
+        graph, ctx.access, filters, after="", limit=page.size, skip=page.skip
     )
-    total = await resources_repo.count_resources(graph, viewer, filters)
+    total = await resources_repo.count_resources(graph, ctx.access, filters)
     return [present(r, viewer) for r in rows], total
 
 
@@ -281,9 +285,9 @@ async def _resource_by_hsds_id(ctx: RequestContext, hsds_id: str) -> dict[str, A
     canonical = canonical_uuid(hsds_id)
     if canonical is None:
         return None
-    found = await repo.resources_by_hsds_ids(ctx.graph, ctx.viewer, [canonical])
+    found = await repo.resources_by_hsds_ids(ctx.graph, ctx.access, [canonical])
     if canonical not in found and await ensure_hsds_ids(ctx.graph):
-        found = await repo.resources_by_hsds_ids(ctx.graph, ctx.viewer, [canonical])
+        found = await repo.resources_by_hsds_ids(ctx.graph, ctx.access, [canonical])
     record = found.get(canonical)
     return present(record, ctx.viewer) if record else None
 
@@ -310,10 +314,10 @@ async def list_service_at_locations(
     else:
         viewer, page = ctx.viewer, query.page
         rows = await repo.list_located_resources(
-            ctx.graph, viewer, filters, skip=page.skip, limit=page.size
+            ctx.graph, ctx.access, filters, skip=page.skip, limit=page.size
         )
         records = [present(r, viewer) for r in rows]
-        total = await repo.count_located_resources(ctx.graph, viewer, filters)
+        total = await repo.count_located_resources(ctx.graph, ctx.access, filters)
     providers = await _providers(ctx, records)
     vocabulary = await vocabulary_for(ctx, records, full=full)
     contents = []
@@ -338,7 +342,7 @@ async def _services_of(
     after, size = "", 100
     while True:
         rows = await resources_repo.list_resources(
-            ctx.graph, ctx.viewer, {"providers": provider_ids}, after=after, limit=size
+            ctx.graph, ctx.access, {"providers": provider_ids}, after=after, limit=size
         )
         for row in rows:
             found[row["providerId"]].append(present(row, ctx.viewer))

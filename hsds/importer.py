@@ -268,9 +268,8 @@ class Importer:
         )
         ctx = RequestContext(self.services, viewer)
         try:
-            existing = (await repo.resources_by_hsds_ids(self.graph, viewer, [intake.hsds_id])).get(
-                intake.hsds_id
-            )
+            found = await repo.resources_by_hsds_ids(self.graph, ctx.access, [intake.hsds_id])
+            existing = found.get(intake.hsds_id)
             if existing is None:
                 created = await register_resource(
                     ctx,

@@ -19,9 +19,8 @@ from graph import applications as repo
 from resolvers.access import ACTING, APPLICATION_PARTY, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.intakes import actor_name, intake_audit
+from resolvers.intakes import actor_name
 from resolvers.pagination import Page, page_request
-from resolvers.recipients import entitled
 from resolvers.responsible_offices import responsible_offices
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
@@ -103,8 +102,8 @@ async def take_application(ctx: RequestContext, data: dict[str, Any]) -> dict[st
         "createdAtMs": now_ms,
         "updatedAt": now,
     }
-    audit = intake_audit(ctx, "APPLICATION_TAKEN", ["IDENTITY"])
-    row = await repo.insert_application(ctx.graph, props, entitled(ctx), audit)
+    audit = ctx.access.audit("APPLICATION_TAKEN", ["IDENTITY"])
+    row = await repo.insert_application(ctx.graph, props, audit)
     if row is None:
         raise HanaroError.not_found("recipient", rid)
     return _record(row)
@@ -132,7 +131,7 @@ async def change_application(
     grants: list[str] = []
     drop = f"|application|{ident}#none"  # nothing removed
     enrollment = None
-    state = await repo.application_state(ctx.graph, ident, institution)
+    state = await repo.application_state(ctx.graph, ident, ctx.access)
     if step == "DOCUMENTS" and state is not None:
         changes["documents"] = _documents(state["programId"], list(args["documents"]))
     elif step == "FORWARD" and state is not None:
@@ -166,7 +165,6 @@ async def change_application(
             }
             changes["enrollmentId"] = enrollment["id"]
     params = {
-        **entitled(ctx),
         "id": ident,
         "expectedVersion": expected_version,
         "fromStatuses": allowed,
@@ -175,14 +173,13 @@ async def change_application(
         "grants": grants,
         "dropSuffix": drop,
         "enrollment": enrollment,
-        "now": now,
     }
-    audit = intake_audit(ctx, f"APPLICATION_{step}", ["IDENTITY"])
+    audit = ctx.access.audit(f"APPLICATION_{step}", ["IDENTITY"])
     row = await repo.transition_application(ctx.graph, side, params, audit)
     if row is not None:
         return _record(row)
     # Read again: a concurrent change may be why nothing was written.
-    latest = await repo.application_state(ctx.graph, ident, institution)
+    latest = await repo.application_state(ctx.graph, ident, ctx.access)
     raise _explain(ident, latest, ctx.viewer, side, expected_version, allowed)
 
 
@@ -218,17 +215,15 @@ async def list_applications(
 ) -> Page[dict[str, Any]]:
     """`taker`: the applications your institution took; `office`: those forwarded to it."""
     request = page_request(first, after, ctx.services.limits.max_page_size)
-    viewer_inst = ctx.viewer.institution_id
     if not STAFF.admits(ctx.viewer):
         return Page.empty(request)
     rows = await repo.list_applications(
         ctx.graph, side, statuses, after=request.after, limit=request.limit,
-        viewer_inst=viewer_inst,
-        audit={**intake_audit(ctx, "READ_APPLICATION", ["IDENTITY"]), "viewerInst": viewer_inst},
+        access=ctx.access.audit("READ_APPLICATION", ["IDENTITY"]),
     )  # fmt: skip
 
     async def total() -> int:
-        return await repo.count_applications(ctx.graph, side, statuses, viewer_inst)
+        return await repo.count_applications(ctx.graph, side, statuses, ctx.access)
 
     return Page.from_rows([_record(r) for r in rows], request, total)
 
@@ -236,6 +231,6 @@ async def list_applications(
 async def get_applications(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not STAFF.admits(ctx.viewer) or not ids:
         return {}
-    audit = intake_audit(ctx, "READ_APPLICATION", ["IDENTITY"])
-    rows = await repo.applications_by_ids(ctx.graph, ids, ctx.viewer.institution_id, audit)
+    audit = ctx.access.audit("READ_APPLICATION", ["IDENTITY"])
+    rows = await repo.applications_by_ids(ctx.graph, ids, audit)
     return {row["id"]: _record(row) for row in rows}

@@ -9,7 +9,6 @@ from graph.recipients import recipient_state
 from resolvers.access import READS, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
-from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id, check_text
 
@@ -48,11 +47,10 @@ async def assess_needs(
         "severities": [n["severity"] for n in needs],
         "notes": notes,
     }
-    row = await repo.insert_assessment(
-        ctx.graph, props, entitled(ctx), audit(ctx, "NEEDS_ASSESSED", ["NEEDS"])
-    )
+    audit = ctx.access.audit("NEEDS_ASSESSED", ["NEEDS"])
+    row = await repo.insert_assessment(ctx.graph, props, audit)
     if row is None:
-        if await recipient_state(ctx.graph, recipient_id, entitled(ctx)) is None:
+        if await recipient_state(ctx.graph, recipient_id, ctx.access) is None:
             raise HanaroError.not_found("recipient", recipient_id)
         raise READS["NEEDS"].refusal()
     return as_record(dict(row))
@@ -75,6 +73,6 @@ async def assessments_of_recipients(
     ctx: RequestContext, recipient_ids: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in recipient_ids}
-    for row in await repo.assessments_of(ctx.graph, recipient_ids):
+    for row in await repo.assessments_of(ctx.graph, recipient_ids, ctx.access):
         found[row["recipientId"]].append(as_record(dict(row["props"])))
     return found

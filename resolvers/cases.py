@@ -10,7 +10,6 @@ from graph import cases as repo
 from resolvers.access import CASE_LEAD, CASE_TEAM, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id, check_text
 from vocabulary.access import CATEGORIES
@@ -86,8 +85,7 @@ async def open_case(
     row = await repo.open_case(
         ctx.graph,
         {k: v for k, v in props.items() if v is not None},
-        entitled(ctx),
-        audit(ctx, "CASE_OPENED", list(CATEGORIES)),
+        ctx.access.audit("CASE_OPENED", CATEGORIES),
     )
     if row is None:
         raise HanaroError.not_found("recipient", recipient_id)
@@ -115,13 +113,11 @@ async def _change(
     check_id("Case", case_id, field="caseId")
     full = {
         **params,
-        **entitled(ctx),
         "caseId": case_id,
         "expectedVersion": expected_version,
         "fromStatuses": allowed_from,
-        "now": iso_now(),
     }
-    row = await write(ctx.graph, full, audit(ctx, operation, list(CATEGORIES)))
+    row = await write(ctx.graph, full, ctx.access.audit(operation, CATEGORIES))
     if row is not None:
         return _record(row)
     raise await _explain(ctx, case_id, expected_version, allowed_from)
@@ -130,7 +126,7 @@ async def _change(
 async def _explain(
     ctx: RequestContext, case_id: str, expected_version: int | None, allowed_from: list[str]
 ) -> HanaroError:
-    state = await repo.case_state(ctx.graph, case_id, entitled(ctx))
+    state = await repo.case_state(ctx.graph, case_id, ctx.access)
     if state is None:
         return HanaroError.not_found("case", case_id)
     case = state["props"]
@@ -227,11 +223,13 @@ async def add_case_note(
         "author": ctx.viewer.subject or "",
         "createdAt": now,
     }
-    params = {**entitled(ctx), "caseId": case_id, "props": props, "now": now}
-    row = await repo.add_case_note(ctx.graph, params, audit(ctx, "CASE_NOTE_ADDED", ["CASE_NOTES"]))
+    params = {"caseId": case_id, "props": props}
+    row = await repo.add_case_note(
+        ctx.graph, params, ctx.access.audit("CASE_NOTE_ADDED", ["CASE_NOTES"])
+    )
     if row is not None:
         return dict(row)
-    state = await repo.case_state(ctx.graph, case_id, entitled(ctx))
+    state = await repo.case_state(ctx.graph, case_id, ctx.access)
     if state is None:
         raise HanaroError.not_found("case", case_id)
     if state["props"]["status"] == "CLOSED":
@@ -244,9 +242,7 @@ async def get_cases(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, 
     with `notesAllowed` (CASE_NOTES)."""
     if not STAFF.admits(ctx.viewer) or not ids:
         return {}
-    rows = await repo.cases_by_ids(
-        ctx.graph, list(ids), entitled(ctx), audit(ctx, "READ", ["HISTORY"])
-    )
+    rows = await repo.cases_by_ids(ctx.graph, list(ids), ctx.access.audit("READ", ["HISTORY"]))
     return {
         row["props"]["id"]: {
             **_record(row["props"]),
@@ -260,7 +256,7 @@ async def cases_of_recipients(
     ctx: RequestContext, recipient_ids: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in recipient_ids}
-    for row in await repo.cases_of(ctx.graph, recipient_ids):
+    for row in await repo.cases_of(ctx.graph, recipient_ids, ctx.access):
         found[row["recipientId"]].append(_record(row["props"]))
     return found
 
@@ -269,9 +265,7 @@ async def notes_of_cases(
     ctx: RequestContext, case_ids: list[str], note_recipients: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {cid: [] for cid in case_ids}
-    rows = await repo.notes_of(
-        ctx.graph, case_ids, ctx.viewer.institution_id or "", note_recipients
-    )
+    rows = await repo.notes_of(ctx.graph, case_ids, note_recipients, ctx.access)
     for row in rows:
         found[row["caseId"]].append(dict(row["props"]))
     return found

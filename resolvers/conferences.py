@@ -17,9 +17,7 @@ from graph import conferences as repo
 from resolvers.access import ACTING, CASE_TABLER, CONFERENCE_ORGANISER, ORGANISER, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.intakes import intake_audit
 from resolvers.pagination import Page, page_request
-from resolvers.recipients import entitled
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
 
@@ -87,18 +85,16 @@ async def create_conference(ctx: RequestContext, data: dict[str, Any]) -> dict[s
 async def add_member(
     ctx: RequestContext, conference_id: str, expected_version: int, institution_id: str
 ) -> dict[str, Any]:
-    viewer_inst = demand(ACTING, ctx.viewer, action="changing a care conference")
+    demand(ACTING, ctx.viewer, action="changing a care conference")
     check_id("Conference", conference_id, field="conferenceId")
     await _check_institutions(ctx, [institution_id], "institutionId")
     params = {
-        "id": conference_id, "expectedVersion": expected_version,
-        "institutionId": institution_id, "viewerInst": viewer_inst,
-        "now": iso_at(ctx.services.clock()),
+        "id": conference_id, "expectedVersion": expected_version, "institutionId": institution_id,
     }  # fmt: skip
-    row = await repo.add_member(ctx.graph, params)
+    row = await repo.add_member(ctx.graph, params, ctx.access)
     if row is not None:
         return dict(row)
-    state = await repo.conference_state(ctx.graph, conference_id, viewer_inst)
+    state = await repo.conference_state(ctx.graph, conference_id, ctx.access)
     if state is None:
         raise HanaroError.not_found("conference", conference_id)
     demand(CONFERENCE_ORGANISER, ctx.viewer, state["organiser"], action="changes the members")
@@ -114,7 +110,7 @@ async def add_member(
 async def schedule_session(
     ctx: RequestContext, conference_id: str, scheduled_at: datetime, place: str | None
 ) -> dict[str, Any]:
-    viewer_inst = demand(ACTING, ctx.viewer, action="scheduling a care conference")
+    demand(ACTING, ctx.viewer, action="scheduling a care conference")
     check_id("Conference", conference_id, field="conferenceId")
     now = iso_at(ctx.services.clock())
     at = scheduled_at if scheduled_at.tzinfo else scheduled_at.replace(tzinfo=UTC)
@@ -130,10 +126,10 @@ async def schedule_session(
         "createdAt": now,
         "updatedAt": now,
     }
-    row = await repo.schedule_session(ctx.graph, props, viewer_inst)
+    row = await repo.schedule_session(ctx.graph, props, ctx.access)
     if row is not None:
         return session_record(row)
-    if await repo.conference_state(ctx.graph, conference_id, viewer_inst) is None:
+    if await repo.conference_state(ctx.graph, conference_id, ctx.access) is None:
         raise HanaroError.not_found("conference", conference_id)
     raise CONFERENCE_ORGANISER.refusal(action="schedules sessions")
 
@@ -177,22 +173,18 @@ async def table_case(
     now_ms = ctx.services.clock()
     basis = "LEGAL_BASIS" if legal else "CONSENT"
     params = {
-        **entitled(ctx),
         "sessionId": session_id,
         "caseId": case_id,
         "legalBasis": legal,
         "consentSuffix": f"|{consent_id}",
-        "nowMs": now_ms,
-        "now": iso_at(now_ms),
         "tabling": f"{case_id}|{basis}|{(legal or '').replace('|', '/')}|{viewer_inst}|"
         f"{iso_at(now_ms)}",
-        "auditReason": legal or f"consent {consent_id}",
     }
-    audit = intake_audit(ctx, "CASE_TABLED", ["HISTORY"])
+    audit = ctx.access.audit("CASE_TABLED", ["HISTORY"], reason=legal or f"consent {consent_id}")
     row = await repo.table_case(ctx.graph, params, audit)
     if row is not None:
         return session_record(row)
-    state = await repo.session_state(ctx.graph, session_id, viewer_inst)
+    state = await repo.session_state(ctx.graph, session_id, ctx.access)
     if state is None:
         raise HanaroError.not_found("conference session", session_id)
     session = state["props"]
@@ -214,12 +206,12 @@ async def record_minutes(
     minutes: str,
     decisions: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    viewer_inst = demand(ACTING, ctx.viewer, action="recording minutes")
+    demand(ACTING, ctx.viewer, action="recording minutes")
     check_id("ConferenceSession", session_id, field="sessionId")
     text = check_text(minutes, field="minutes", max_length=10_000, required=True)
     if len(decisions) > MAX_DECISIONS:
         raise HanaroError.bad_input(f"at most {MAX_DECISIONS} decisions.", field="decisions")
-    state = await repo.session_state(ctx.graph, session_id, viewer_inst)
+    state = await repo.session_state(ctx.graph, session_id, ctx.access)
     members = set(state["members"]) if state else set()
     tabled = set(state["props"]["caseIds"]) if state else set()
     actions = []
@@ -245,14 +237,14 @@ async def record_minutes(
         )  # fmt: skip
     params = {
         "sessionId": session_id, "expectedVersion": expected_version, "minutes": text,
-        "actions": actions, "viewerInst": viewer_inst, "now": iso_at(ctx.services.clock()),
+        "actions": actions,
     }  # fmt: skip
-    row = await repo.record_minutes(ctx.graph, params)
+    row = await repo.record_minutes(ctx.graph, params, ctx.access)
     if row is not None:
         return session_record(row)
     if state is None:
         raise HanaroError.not_found("conference session", session_id)
-    latest = await repo.session_state(ctx.graph, session_id, viewer_inst)
+    latest = await repo.session_state(ctx.graph, session_id, ctx.access)
     session = (latest or state)["props"]
     demand(CONFERENCE_ORGANISER, ctx.viewer, state["organiser"], action="records the minutes")
     raise HanaroError(
@@ -266,17 +258,16 @@ async def record_minutes(
 async def complete_action(
     ctx: RequestContext, action_id: str, expected_version: int, note: str | None
 ) -> dict[str, Any]:
-    viewer_inst = demand(ACTING, ctx.viewer, action="completing a conference action")
+    demand(ACTING, ctx.viewer, action="completing a conference action")
     check_id("ConferenceAction", action_id, field="id")
     params = {
-        "id": action_id, "expectedVersion": expected_version, "viewerInst": viewer_inst,
+        "id": action_id, "expectedVersion": expected_version,
         "note": check_text(note, field="note", max_length=2000),
-        "now": iso_at(ctx.services.clock()),
     }  # fmt: skip
-    row = await repo.complete_action(ctx.graph, params)
+    row = await repo.complete_action(ctx.graph, params, ctx.access)
     if row is not None:
         return dict(row)
-    state = await repo.action_state(ctx.graph, action_id, viewer_inst)
+    state = await repo.action_state(ctx.graph, action_id, ctx.access)
     if state is None:
         raise HanaroError.not_found("conference action", action_id)
     raise HanaroError(
@@ -290,7 +281,7 @@ async def complete_action(
 async def get_conferences(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not STAFF.admits(ctx.viewer) or not ids:
         return {}
-    rows = await repo.conferences_by_ids(ctx.graph, ids, ctx.viewer.institution_id)
+    rows = await repo.conferences_by_ids(ctx.graph, ids, ctx.access)
     return {row["id"]: dict(row) for row in rows}
 
 
@@ -298,15 +289,14 @@ async def list_conferences(
     ctx: RequestContext, first: int, after: str | None
 ) -> Page[dict[str, Any]]:
     request = page_request(first, after, ctx.services.limits.max_page_size)
-    viewer_inst = ctx.viewer.institution_id
     if not STAFF.admits(ctx.viewer):
         return Page.empty(request)
     rows = await repo.list_conferences(
-        ctx.graph, viewer_inst, after=request.after, limit=request.limit
+        ctx.graph, ctx.access, after=request.after, limit=request.limit
     )
 
     async def total() -> int:
-        return await repo.count_conferences(ctx.graph, viewer_inst)
+        return await repo.count_conferences(ctx.graph, ctx.access)
 
     return Page.from_rows([dict(r) for r in rows], request, total)
 
@@ -320,26 +310,25 @@ async def list_actions(
 ) -> Page[dict[str, Any]]:
     """The institution's worklist of conference actions, oldest first."""
     request = page_request(first, after, ctx.services.limits.max_page_size)
-    viewer_inst = ctx.viewer.institution_id
     if not STAFF.admits(ctx.viewer):
         return Page.empty(request)
     params = {
-        "viewerInst": viewer_inst, "statuses": statuses, "overdue": overdue,
-        "nowMs": ctx.services.clock(), "after": request.after, "pageSize": request.limit,
+        "statuses": statuses, "overdue": overdue, "after": request.after,
+        "pageSize": request.limit,
     }  # fmt: skip
-    rows = await repo.list_actions(ctx.graph, params)
+    rows = await repo.list_actions(ctx.graph, params, ctx.access)
 
     async def total() -> int:
-        return await repo.count_actions(ctx.graph, params)
+        return await repo.count_actions(ctx.graph, params, ctx.access)
 
     return Page.from_rows([dict(r) for r in rows], request, total)
 
 
 async def sessions_of(ctx: RequestContext, conference_ids: list[str]) -> list[dict[str, Any]]:
     """For conferences already read under the membership check."""
-    return await repo.sessions_of(ctx.graph, conference_ids)
+    return await repo.sessions_of(ctx.graph, conference_ids, ctx.access)
 
 
 async def actions_of_sessions(ctx: RequestContext, session_ids: list[str]) -> list[dict[str, Any]]:
     """For sessions of conferences already read under the membership check."""
-    return await repo.actions_of_sessions(ctx.graph, session_ids)
+    return await repo.actions_of_sessions(ctx.graph, session_ids, ctx.access)

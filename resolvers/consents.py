@@ -12,7 +12,6 @@ from graph.recipients import recipient_state
 from resolvers.access import CONSENT_HOLDER, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id
 from vocabulary.access import CATEGORIES
@@ -25,7 +24,7 @@ def _grants(consent_id: str, scope: list[str], targets: list[str], until_ms: int
 
 
 async def _refused(ctx: RequestContext, recipient_id: str) -> HanaroError:
-    state = await recipient_state(ctx.graph, recipient_id, entitled(ctx))
+    state = await recipient_state(ctx.graph, recipient_id, ctx.access)
     if state is None:
         return HanaroError.not_found("recipient", recipient_id)
     return CONSENT_HOLDER.refusal()
@@ -78,8 +77,7 @@ async def record_consent(ctx: RequestContext, data: dict[str, Any]) -> dict[str,
         ctx.graph,
         props,
         _grants(consent_id, scope, targets, until_ms),
-        entitled(ctx),
-        audit(ctx, "CONSENT_RECORDED", list(CATEGORIES)),
+        ctx.access.audit("CONSENT_RECORDED", CATEGORIES),
     )
     if row is None:
         raise await _refused(ctx, recipient_id)
@@ -90,7 +88,7 @@ async def revoke_consent(ctx: RequestContext, consent_id: str) -> dict[str, Any]
     demand(STAFF, ctx.viewer, action="revoking a consent")
     check_id("Consent", consent_id)
     row = await repo.revoke_consent(
-        ctx.graph, consent_id, entitled(ctx), audit(ctx, "CONSENT_REVOKED", list(CATEGORIES))
+        ctx.graph, consent_id, ctx.access.audit("CONSENT_REVOKED", CATEGORIES)
     )
     if row is None:
         # Unknown, not the viewer's to revoke, or already revoked: the same answer, so the
@@ -106,6 +104,6 @@ async def consents_of_recipients(
     ctx: RequestContext, recipient_ids: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in recipient_ids}
-    for row in await repo.consents_of(ctx.graph, recipient_ids):
+    for row in await repo.consents_of(ctx.graph, recipient_ids, ctx.access):
         found[row["recipientId"]].append(dict(row["props"]))
     return found

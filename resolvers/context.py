@@ -1,5 +1,5 @@
-"""What every resolver gets: the viewer, the engines, the in-memory catalogues and this
-request's batch loaders."""
+"""What every resolver gets: the viewer and its graph access, the engines, the in-memory
+catalogues and this request's batch loaders."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from resolvers.crisis_report_limiter import ReportLimiter
 from resolvers.membership_scan_runner import ScanRunner
@@ -68,11 +69,22 @@ class RequestContext:
         from resolvers.loaders import Loaders
 
         self.loaders = Loaders(self)
+        self._access: GraphAccess | None = None
         # Set by Strawberry from a websocket's `connection_init` payload.
         self.connection_params: dict[str, Any] | None = None
         # The client's address (per-address limits of public mutations); set by the app.
         self.client_address = ""
 
+    @property
+    def access(self) -> GraphAccess:
+        """What every graph statement of this request takes: the viewer's institution, regions
+        and the request's time (the services' clock), made on first use."""
+        if self._access is None:
+            self._access = GraphAccess.of(self.viewer, now_ms=self.services.clock())
+        return self._access
+
     def forget(self) -> None:
-        """Drop what the loaders cached: a subscription lives on, each event reads afresh."""
+        """Drop what the loaders cached and the request's time: a subscription lives on, each
+        event reads afresh, as of then."""
+        self._access = None
         self.loaders.forget()

@@ -43,16 +43,6 @@ STEPS = {
 }
 
 
-def _audit(ctx: RequestContext, now_ms: int) -> dict[str, Any]:
-    return {
-        "auditPrefix": f"aud_{now_ms:013d}{uuid.uuid4().hex[:10]}_",
-        "requestId": ctx.viewer.request_id,
-        "now": iso_at(now_ms),
-        "actor": ctx.viewer.subject or "",
-        "viewerInst": ctx.viewer.institution_id or "",
-    }
-
-
 def _reporter_kind(ctx: RequestContext) -> str:
     if ctx.viewer.anonymous:
         return "RESIDENT"
@@ -100,7 +90,7 @@ async def report_crisis(ctx: RequestContext, data: dict[str, Any]) -> dict[str, 
         "createdAtMs": now_ms,
         "updatedAt": now,
     }
-    await repo.insert_report(ctx.graph, props, _audit(ctx, now_ms))
+    await repo.insert_report(ctx.graph, props, ctx.access.audit("CRISIS_REPORTED"))
     return dict(RECEIPT)
 
 
@@ -156,12 +146,12 @@ async def change_report(
         "fromStatuses": allowed,
         "changes": changes,
         "entry": f"{status}|{now}|{ctx.viewer.institution_id}|{note.replace('|', '/')}|{actor}",
-        "operation": f"CRISIS_REPORT_{status}",
     }
-    row = await repo.transition_report(ctx.graph, params, _audit(ctx, now_ms))
+    audit = ctx.access.audit(f"CRISIS_REPORT_{status}")
+    row = await repo.transition_report(ctx.graph, params, audit)
     if row is not None:
         return report_record(row)
-    state = await repo.report_state(ctx.graph, report_id, ctx.viewer.institution_id or "")
+    state = await repo.report_state(ctx.graph, report_id, ctx.access)
     if state is None:
         raise HanaroError.not_found("crisis report", report_id)
     detail = {"currentVersion": state["version"], "currentStatus": state["status"]}
@@ -187,18 +177,12 @@ async def list_reports(
     request = page_request(first, after, ctx.services.limits.max_page_size)
     if not STAFF.admits(ctx.viewer):
         return Page.empty(request)
-    viewer_inst = ctx.viewer.institution_id
     rows = await repo.list_reports(
-        ctx.graph,
-        viewer_inst,
-        statuses,
-        after=request.after,
-        limit=request.limit,
-        audit=_audit(ctx, ctx.services.clock()),
+        ctx.graph, ctx.access.audit("READ"), statuses, after=request.after, limit=request.limit
     )
 
     async def total() -> int:
-        return await repo.count_reports(ctx.graph, viewer_inst, statuses)
+        return await repo.count_reports(ctx.graph, ctx.access, statuses)
 
     return Page.from_rows([report_record(r) for r in rows], request, total)
 
@@ -206,7 +190,5 @@ async def list_reports(
 async def get_reports(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not STAFF.admits(ctx.viewer) or not ids:
         return {}
-    rows = await repo.reports_by_ids(
-        ctx.graph, ids, ctx.viewer.institution_id or "", _audit(ctx, ctx.services.clock())
-    )
+    rows = await repo.reports_by_ids(ctx.graph, ids, ctx.access.audit("READ"))
     return {row["id"]: report_record(row) for row in rows}

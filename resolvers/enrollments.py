@@ -6,12 +6,10 @@ from datetime import date
 from typing import Any
 
 from graph import enrollments as repo
-from graph.access import listing_params
 from graph.recipients import recipient_state
 from resolvers.access import READS, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
-from resolvers.recipients import audit, entitled
 from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_id
 
@@ -46,12 +44,10 @@ async def record_enrollment(ctx: RequestContext, data: dict[str, Any]) -> dict[s
     row = await repo.insert_enrollment(
         ctx.graph,
         {k: v for k, v in props.items() if v is not None},
-        listing_params(ctx.viewer),
-        entitled(ctx),
-        audit(ctx, "ENROLLMENT_RECORDED", ["HISTORY"]),
+        ctx.access.audit("ENROLLMENT_RECORDED", ["HISTORY"]),
     )
     if row is None:
-        if await recipient_state(ctx.graph, recipient_id, entitled(ctx)) is None:
+        if await recipient_state(ctx.graph, recipient_id, ctx.access) is None:
             raise HanaroError.not_found("recipient", recipient_id)
         if await ctx.loaders.resources_by_id.load(resource_id) is None:
             raise HanaroError.not_found("resource", resource_id)
@@ -63,7 +59,7 @@ async def enrollments_of_recipients(
     ctx: RequestContext, recipient_ids: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in recipient_ids}
-    for row in await repo.enrollments_of(ctx.graph, recipient_ids):
+    for row in await repo.enrollments_of(ctx.graph, recipient_ids, ctx.access):
         props = dict(row["props"])
         props.setdefault("end", None)
         props.setdefault("amount", None)

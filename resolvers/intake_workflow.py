@@ -8,16 +8,15 @@ the one statement that writes it checks actor, state and version."""
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date
 from typing import Any
 
 from graph import intakes as repo
+from graph.access import GraphAccess
 from resolvers.access import ACTING, INTAKE_HOLDER, INTAKE_QUEUE, demand
 from resolvers.context import RequestContext, Services
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.intakes import actor_name, intake_audit, intake_grants, intake_record
-from resolvers.recipients import entitled
+from resolvers.intakes import actor_name, intake_grants, intake_record
 from resolvers.responsible_offices import responsible_offices
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
@@ -81,7 +80,7 @@ async def change_intake(
         }  # fmt: skip
     elif step == "HAND_OVER":
         actor, allowed, status = "queue", ["OPEN", "IN_PROGRESS"], "OPEN"
-        state = await repo.intake_state(ctx.graph, intake_id, institution)
+        state = await repo.intake_state(ctx.graph, intake_id, ctx.access)
         offices = await _intake_offices(ctx, intake_id) if state is not None else []
         centre = offices[0] if offices else None
         if state is not None and (centre is None or centre == institution):
@@ -116,7 +115,6 @@ async def change_intake(
         actor, allowed, status = "queue", ["OPEN", "IN_PROGRESS"], "PLANNED"
         changes = {"planJson": _plan(ctx, args["plan"]), "planUpdatedAt": now}
     params = {
-        **entitled(ctx),
         "id": intake_id,
         "expectedVersion": expected_version,
         "fromStatuses": allowed,
@@ -124,9 +122,8 @@ async def change_intake(
         "entry": f"{status}|{now}|{institution}|{note.replace('|', '/')}|{actor_name(ctx)}",
         "grants": grants,
         "dropSuffix": drop,
-        "now": now,
     }
-    audit = intake_audit(ctx, f"INTAKE_{step}", ["NEEDS"])
+    audit = ctx.access.audit(f"INTAKE_{step}", ["NEEDS"])
     row = await repo.transition_intake(ctx.graph, actor, params, audit)
     if row is not None:
         return intake_record(row)
@@ -135,7 +132,7 @@ async def change_intake(
 
 async def _intake_offices(ctx: RequestContext, intake_id: str) -> list[str]:
     rows = await repo.intakes_by_ids(
-        ctx.graph, [intake_id], entitled(ctx), intake_audit(ctx, "READ_INTAKE", ["NEEDS"])
+        ctx.graph, [intake_id], ctx.access.audit("READ_INTAKE", ["NEEDS"])
     )
     return await responsible_offices(ctx.services, rows[0]["regionCode"]) if rows else []
 
@@ -143,7 +140,7 @@ async def _intake_offices(ctx: RequestContext, intake_id: str) -> list[str]:
 async def _explain(
     ctx: RequestContext, intake_id: str, expected: int, allowed: list[str], actor: str
 ) -> HanaroError:
-    state = await repo.intake_state(ctx.graph, intake_id, ctx.viewer.institution_id or "")
+    state = await repo.intake_state(ctx.graph, intake_id, ctx.access)
     if state is None:
         return HanaroError.not_found("intake", intake_id)
     if actor == "queue":
@@ -174,8 +171,8 @@ async def escalate_due(services: Services, *, request_id: str = "escalation") ->
     home (other than the holder); returns how many escalated."""
     total = 0
     while True:
-        now_ms = services.clock()
-        due = await repo.due_intakes(services.graph, now_ms=now_ms, batch=200)
+        system = GraphAccess.system(actor="system", now_ms=services.clock(), request_id=request_id)
+        due = await repo.due_intakes(services.graph, system, batch=200)
         offices: dict[str, list[str]] = {}
         rows = []
         for intake in due:
@@ -188,14 +185,7 @@ async def escalate_due(services: Services, *, request_id: str = "escalation") ->
                  "grants": intake_grants(targets, intake["id"])}
             )  # fmt: skip
         if rows:
-            escalated = await repo.escalate(
-                services.graph,
-                rows,
-                now_ms=now_ms,
-                now=iso_at(now_ms),
-                request_id=request_id,
-                audit_prefix=f"aud_{now_ms:013d}{uuid.uuid4().hex[:10]}_",
-            )
+            escalated = await repo.escalate(services.graph, rows, system.audit("INTAKE_ESCALATED"))
             total += len(escalated)
         if len(due) < 200:
             return total

@@ -18,7 +18,7 @@ from resolvers.access import ACTING, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
 from resolvers.pagination import Page, page_request
-from resolvers.recipients import duplicate_error, entitled, new_recipient_props
+from resolvers.recipients import duplicate_error, new_recipient_props
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text
 from vocabulary.access import CATEGORIES
@@ -27,7 +27,6 @@ __all__ = [
     "GRANTED",
     "actor_name",
     "get_intakes",
-    "intake_audit",
     "intake_grants",
     "intake_queue",
     "intake_record",
@@ -38,15 +37,6 @@ __all__ = [
 # What the offices an intake is escalated or handed to may read of the person.
 GRANTED = ("IDENTITY", "CONTACT", "NEEDS")
 MAX_NEEDS = 30
-
-
-def intake_audit(ctx: RequestContext, operation: str, requested: list[str]) -> dict[str, Any]:
-    """Audit parameters timed by the services' clock."""
-    now = ctx.services.clock()
-    audit_id = f"aud_{now:013d}{uuid.uuid4().hex[:10]}"
-    return recipients_repo.audit_params(
-        operation, ctx.viewer.subject or "", ctx.viewer.request_id, requested, iso_at(now), audit_id
-    )
 
 
 def _survey(ctx: RequestContext, needs: list[dict[str, Any]]) -> tuple[list[str], list[int]]:
@@ -102,19 +92,19 @@ async def take_intake(ctx: RequestContext, data: dict[str, Any]) -> dict[str, An
         record = {k: v for k, v in props.items() if v is not None}
         record.update(currentNeeds=codes, lastAssessedAt=iso_at(now_ms))
         survey, intake = _new_records(ctx, record["id"], first, now_ms)
-        audit = intake_audit(ctx, "INTAKE_REGISTERED", list(CATEGORIES))
-        row = await repo.take_intake_new(ctx.graph, record, survey, intake, entitled(ctx), audit)
+        audit = ctx.access.audit("INTAKE_REGISTERED", CATEGORIES)
+        row = await repo.take_intake_new(ctx.graph, record, survey, intake, audit)
         if row is not None:
             return {**intake_record(row), "matchedExisting": False}
         existing = await recipients_repo.find_by_id_hash(ctx.graph, props["idHash"] or "")
         if existing is None or (
-            await recipients_repo.recipient_state(ctx.graph, existing, entitled(ctx)) is None
+            await recipients_repo.recipient_state(ctx.graph, existing, ctx.access) is None
         ):
             raise await duplicate_error(ctx, existing or "")
         props = {"id": existing}
     survey, intake = _new_records(ctx, props["id"], first, now_ms)
-    audit = intake_audit(ctx, "INTAKE_TAKEN", ["IDENTITY", "NEEDS"])
-    row = await repo.take_intake_existing(ctx.graph, survey, intake, entitled(ctx), audit)
+    audit = ctx.access.audit("INTAKE_TAKEN", ["IDENTITY", "NEEDS"])
+    row = await repo.take_intake_existing(ctx.graph, survey, intake, audit)
     if row is None:
         raise HanaroError.not_found("recipient", props["id"])
     return {**intake_record(row), "matchedExisting": person is not None}
@@ -200,18 +190,16 @@ async def intake_queue(
     request = page_request(first, after, ctx.services.limits.max_page_size)
     if not STAFF.admits(ctx.viewer):
         return Page.empty(request)
-    context = entitled(ctx)
     rows = await repo.list_queue(
         ctx.graph,
         statuses,
+        ctx.access.audit("READ_INTAKE", ["NEEDS"]),
         after=request.after,
         limit=request.limit,
-        entitled=context,
-        audit=intake_audit(ctx, "READ_INTAKE", ["NEEDS"]),
     )
 
     async def total() -> int:
-        return await repo.count_queue(ctx.graph, statuses, context)
+        return await repo.count_queue(ctx.graph, statuses, ctx.access)
 
     return Page.from_rows([intake_record(r) for r in rows], request, total)
 
@@ -219,9 +207,7 @@ async def intake_queue(
 async def get_intakes(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not STAFF.admits(ctx.viewer) or not ids:
         return {}
-    rows = await repo.intakes_by_ids(
-        ctx.graph, ids, entitled(ctx), intake_audit(ctx, "READ_INTAKE", ["NEEDS"])
-    )
+    rows = await repo.intakes_by_ids(ctx.graph, ids, ctx.access.audit("READ_INTAKE", ["NEEDS"]))
     return {row["id"]: intake_record(row) for row in rows}
 
 
@@ -229,6 +215,6 @@ async def intakes_of_recipients(
     ctx: RequestContext, recipient_ids: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in recipient_ids}
-    for row in await repo.intakes_of(ctx.graph, recipient_ids):
+    for row in await repo.intakes_of(ctx.graph, recipient_ids, ctx.access):
         found[row["recipientId"]].append(intake_record(row["props"]))
     return found

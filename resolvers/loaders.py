@@ -105,7 +105,7 @@ class ResourcesByIdLoader(_Loader[str, Row | None]):
     Callers still `present` the record (fields shown to narrower audiences)."""
 
     async def read(self, ids: list[str]) -> list[Row | None]:
-        return _each(ids, await resources_by_ids(self.ctx.graph, self.ctx.viewer, list(ids)))
+        return _each(ids, await resources_by_ids(self.ctx.graph, self.ctx.access, list(ids)))
 
 
 class RecipientsByIdLoader(_Loader[str, Row | None]):

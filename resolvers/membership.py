@@ -10,14 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from graph import membership as repo
+from graph.access import GraphAccess
 from resolvers.access import OUTREACH, READS, REGIONAL, STAFF, demand
 from resolvers.context import RequestContext, Services
 from resolvers.enrollments import enrollments_of_recipients
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
 from resolvers.programs import Facts
-from resolvers.recipients import audit, entitled, get_recipients
-from resolvers.stamps import iso_now, new_id, now_ms
+from resolvers.recipients import get_recipients
+from resolvers.stamps import now_ms
 from resolvers.validation import check_id
 
 __all__ = [
@@ -80,10 +81,9 @@ async def unmet_needs(
     rows = await repo.unmet_need_rows(
         ctx.graph,
         codes,
+        ctx.access.audit("UNMET_NEEDS_READ", ["NEEDS"]),
         after=request.after,
         limit=request.limit,
-        entitled=entitled(ctx),
-        audit=audit(ctx, "UNMET_NEEDS_READ", ["NEEDS"]),
     )
     records = [
         {"id": r["id"], "regionCode": r["regionCode"], "unmet": list(r["unmet"])} for r in rows
@@ -193,18 +193,14 @@ async def scan(
     after = "" if restart else (await repo.scan_state(services.graph, scan_id) or "")
     scanned = recommended = 0
     while True:
-        stamp = iso_now()
+        # The system reads every recipient; the scan (and who started it) is the actor.
+        system = GraphAccess.system(actor=actor, now_ms=now_ms(), request_id=scan_id)
         rows = await repo.scan_batch(
             services.graph,
+            system.audit("MEMBERSHIP_SCAN", ["IDENTITY", "HISTORY"]),
             after=after,
             limit=batch,
             region_codes=codes,
-            audit={
-                "actor": actor,
-                "requestId": scan_id,
-                "now": stamp,
-                "auditPrefix": f"aud_{now_ms():013d}{new_id('scn')[4:12]}_",
-            },
         )
         if not rows:
             break
@@ -227,9 +223,7 @@ async def scan(
                     }
                 )
         after = rows[-1]["id"]
-        await repo.save_recommendations(
-            services.graph, found, scan_id=scan_id, last=after, now=stamp
-        )
+        await repo.save_recommendations(services.graph, found, system, scan_id=scan_id, last=after)
         scanned += len(rows)
         recommended += len(found)
         progress(scanned, after)
@@ -263,7 +257,7 @@ async def recommendations(
         statuses or ["NEW"],
         after=request.after,
         limit=request.limit,
-        audit={**audit(ctx, "RECOMMENDATION_READ", ["IDENTITY"]), **entitled(ctx)},
+        access=ctx.access.audit("RECOMMENDATION_READ", ["IDENTITY"]),
     )
 
     async def total() -> int:
@@ -289,7 +283,7 @@ async def answer_recommendation(
             "status": status,
             "reason": reason,
         },
-        {**audit(ctx, f"RECOMMENDATION_{status}", ["IDENTITY"]), **entitled(ctx)},
+        ctx.access.audit(f"RECOMMENDATION_{status}", ["IDENTITY"]),
     )
     if row is not None:
         return _recommendation(row)

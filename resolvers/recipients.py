@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import uuid
 from datetime import date
 from typing import Any
 
@@ -20,16 +19,14 @@ from resolvers.access import ACCESS_LOG_READER, PLATFORM, STAFF, demand, reads
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
-from resolvers.stamps import iso_now, new_id, now_ms
+from resolvers.stamps import iso_now, new_id
 from resolvers.validation import check_email, check_id, check_phone, check_text
 from vocabulary.access import CATEGORIES
 
 __all__ = [
     "CATEGORY_FIELDS",
     "access_log",
-    "audit",
     "duplicate_error",
-    "entitled",
     "get_recipients",
     "list_recipients",
     "new_recipient_props",
@@ -53,23 +50,6 @@ _NATIONAL_ID = re.compile(r"^(\d{6})-?([1-8]\d{6})$")
 MAX_FLAGS = 10
 
 
-def entitled(ctx: RequestContext) -> dict[str, Any]:
-    viewer = ctx.viewer
-    return repo.entitled_params(
-        institution_id=viewer.institution_id or "",
-        institution_kind=viewer.institution_kind,
-        now_ms=now_ms(),
-    )
-
-
-def audit(ctx: RequestContext, operation: str, requested: list[str]) -> dict[str, Any]:
-    """Audit parameters; ids start with the time so the access log reads in order."""
-    audit_id = f"aud_{now_ms():013d}{uuid.uuid4().hex[:10]}"
-    return repo.audit_params(
-        operation, ctx.viewer.subject or "", ctx.viewer.request_id, requested, iso_now(), audit_id
-    )
-
-
 def present_recipient(record: dict[str, Any]) -> dict[str, Any]:
     """Fields of categories the viewer may not read become None and are named."""
     shown = dict(record)
@@ -87,7 +67,7 @@ async def get_recipients(
     """Entitled recipients among `ids`, read and audited in one round trip."""
     if not STAFF.admits(ctx.viewer) or not ids:
         return {}
-    found = await repo.read_recipients(ctx.graph, ids, entitled(ctx), audit(ctx, "READ", requested))
+    found = await repo.read_recipients(ctx.graph, ids, ctx.access.audit("READ", requested))
     return {rid: present_recipient(record) for rid, record in found.items()}
 
 
@@ -107,16 +87,14 @@ async def list_recipients(
         regions = [d for code in codes for d in ctx.services.regions.descendants(code)]
     rows = await repo.list_recipients(
         ctx.graph,
-        entitled(ctx),
+        ctx.access.audit("LIST", requested),
         region_codes=regions,
         after=request.after,
         limit=request.limit,
-        audit=audit(ctx, "LIST", requested),
     )
-    context = entitled(ctx)
 
     async def total() -> int:
-        return await repo.count_recipients(ctx.graph, context, region_codes=regions)
+        return await repo.count_recipients(ctx.graph, ctx.access, region_codes=regions)
 
     return Page.from_rows([present_recipient(r) for r in rows], request, total)
 
@@ -171,19 +149,14 @@ async def register_recipient(ctx: RequestContext, data: dict[str, Any]) -> dict[
     institution = demand(STAFF, ctx.viewer, action="registering a recipient")
     props = new_recipient_props(ctx, data, institution)
     id_hash = props["idHash"]
-    now = props["createdAt"]
     if id_hash is not None:
         existing = await repo.find_by_id_hash(ctx.graph, id_hash)
         if existing is not None:
             raise await duplicate_error(ctx, existing)
-    params = audit(ctx, "REGISTER", list(CATEGORIES))
     created = await repo.insert_recipient(
         ctx.graph,
         {k: v for k, v in props.items() if v is not None},
-        actor=params["actor"],
-        request_id=params["requestId"],
-        now=now,
-        audit_id=params["auditPrefix"] + "register",
+        ctx.access.audit("REGISTER", CATEGORIES),
     )
     if created is None:  # registered concurrently by someone else
         existing = await repo.find_by_id_hash(ctx.graph, id_hash or "")
@@ -225,7 +198,7 @@ def new_recipient_props(
 
 async def duplicate_error(ctx: RequestContext, existing: str) -> HanaroError:
     """Name the existing record only to a viewer entitled to it."""
-    state = await repo.recipient_state(ctx.graph, existing, entitled(ctx))
+    state = await repo.recipient_state(ctx.graph, existing, ctx.access)
     if state is not None:
         return HanaroError(
             ErrorCode.CONFLICT,
@@ -248,7 +221,7 @@ async def access_log(
     demand(STAFF, viewer, action="reading the access log")
     request = page_request(first, after, ctx.services.limits.max_page_size)
     if not PLATFORM.admits(viewer):
-        state = await repo.recipient_state(ctx.graph, recipient_id, entitled(ctx))
+        state = await repo.recipient_state(ctx.graph, recipient_id, ctx.access)
         if state is None:
             raise HanaroError.not_found("recipient", recipient_id)
         demand(ACCESS_LOG_READER, viewer, {state["registeredBy"], *(state["caseLeads"] or [])})

@@ -82,10 +82,10 @@ async def referral_stats(
             "toMs": _ms(end),
             "everything": scope["everything"],
             "jurisdiction": scope["jurisdiction"],
-            "viewerInst": viewer_institution,
             "regions": regions,
             "institution": institution,
         },
+        ctx.access,
     )
     now = ctx.services.clock()
     counts = dict.fromkeys(STATUSES, 0)

@@ -21,8 +21,7 @@ from graph.consents import consents_of
 from resolvers.access import ACTING, REFERRAL_PARTY, SHARING, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.recipients import entitled
-from resolvers.referrals import expire_due, publish, referral_audit, referral_record
+from resolvers.referrals import expire_due, publish, referral_record
 from resolvers.stamps import iso_at
 from resolvers.validation import check_id, check_text, check_unique_codes
 from vocabulary.access import CATEGORIES
@@ -187,18 +186,18 @@ async def _check_references(
                 field="input.resourceId",
             )
     recipient_id = data["recipientId"]
-    state = await recipients_repo.recipient_state(ctx.graph, recipient_id, entitled(ctx))
+    state = await recipients_repo.recipient_state(ctx.graph, recipient_id, ctx.access)
     if state is None:
         raise HanaroError.not_found("recipient", recipient_id)
     demand(SHARING, ctx.viewer, state["allowed"], clean["sharedCategories"])
     if data.get("caseId"):
-        case = await case_state(ctx.graph, data["caseId"], entitled(ctx))
+        case = await case_state(ctx.graph, data["caseId"], ctx.access)
         if case is None or case["props"]["recipientId"] != recipient_id:
             raise HanaroError.not_found("case", data["caseId"])
     if clean["consentId"] is not None:
         consents = {
             row["props"]["id"]: dict(row["props"])
-            for row in await consents_of(ctx.graph, [recipient_id])
+            for row in await consents_of(ctx.graph, [recipient_id], ctx.access)
         }
         problem = _consent_problem(
             consents.get(clean["consentId"]),
@@ -245,16 +244,11 @@ async def create_referral(ctx: RequestContext, data: dict[str, Any]) -> dict[str
         "consentSuffix": f"|{clean['consentId'] or '-'}",
     }
     operation = "REFERRAL_SENT_URGENT" if clean["urgent"] else "REFERRAL_SENT"
-    audit = {
-        **referral_audit(ctx, operation, list(CATEGORIES), now),
-        "auditReason": clean["urgentReason"],
-    }
     row = await repo.insert_referral(
         ctx.graph,
         {k: v for k, v in props.items() if v is not None},
         consent_keys,
-        entitled(ctx),
-        audit,
+        ctx.access.audit(operation, CATEGORIES, reason=clean["urgentReason"]),
     )
     if row is None:  # consent revoked or access lost since the checks above
         raise HanaroError(
@@ -299,7 +293,7 @@ async def change_referral(
     _check_reason(action, reason, outcome)
     if not ACTING.admits(ctx.viewer):
         raise await _explain(ctx, transition, referral_id, expected_version)
-    state = await repo.referral_state(ctx.graph, referral_id, institution)
+    state = await repo.referral_state(ctx.graph, referral_id, ctx.access)
     if state is None:
         raise HanaroError.not_found("referral", referral_id)
     now = ctx.services.clock()
@@ -316,8 +310,6 @@ async def change_referral(
         "id": referral_id,
         "expectedVersion": expected_version,
         "fromStatuses": list(transition.from_statuses),
-        "viewerInst": institution,
-        "nowMs": now,
         "changes": changes,
         "entry": f"{transition.to_status}|{at}|{institution}|{reason or ''}|{subject}",
         "grants": [
@@ -326,10 +318,7 @@ async def change_referral(
         ],
         "grantSuffix": f"|{referral_id}",
     }
-    audit = {
-        **referral_audit(ctx, transition.operation, list(CATEGORIES), now),
-        "auditReason": reason,
-    }
+    audit = ctx.access.audit(transition.operation, CATEGORIES, reason=reason)
     taking_slot = action == "ACCEPT" and bool(state["resourceId"])
     if action == "ACCEPT":
         row = await repo.accept_referral(ctx.graph, params, audit, taking_slot=taking_slot)
@@ -353,7 +342,7 @@ async def _explain(
     status otherwise; the wrong party or role is refused here (FORBIDDEN, raised)."""
     viewer = ctx.viewer
     await expire_due(ctx.services, request_id=viewer.request_id, ids=[referral_id])
-    state = await repo.referral_state(ctx.graph, referral_id, viewer.institution_id or "")
+    state = await repo.referral_state(ctx.graph, referral_id, ctx.access)
     if state is None:
         return HanaroError.not_found("referral", referral_id)
     side, status = _SIDE_NAMES[transition.side], transition.to_status

@@ -12,41 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from graph import recipients as recipients_repo
 from graph import referrals as repo
+from graph.access import GraphAccess
 from graph.engine import Row
 from resolvers.access import STAFF, demand
 from resolvers.context import RequestContext, Services
 from resolvers.pagination import Page, page_request
-from resolvers.recipients import entitled
 from resolvers.referral_events import ReferralEvent
-from resolvers.stamps import iso_at
 
 __all__ = [
     "expire_due",
     "get_referrals",
     "list_referrals",
     "publish",
-    "referral_audit",
     "referral_details",
     "referral_record",
     "referrals_of_recipients",
     "watch_referrals",
 ]
-
-
-def referral_audit(
-    ctx: RequestContext, operation: str, requested: list[str], now: int
-) -> dict[str, Any]:
-    """Audit parameters timed by the referral clock."""
-    audit_id = f"aud_{now:013d}{uuid.uuid4().hex[:10]}"
-    return recipients_repo.audit_params(
-        operation, ctx.viewer.subject or "", ctx.viewer.request_id, requested, iso_at(now), audit_id
-    )
 
 
 def referral_record(row: Row) -> dict[str, Any]:
@@ -92,14 +78,13 @@ async def expire_due(
     recipient_ids: list[str] | None = None,
 ) -> int:
     """Mark due SENT referrals EXPIRED (in the scope given; none = all) and tell the live
-    inboxes. Returns how many expired."""
-    now = services.clock()
+    inboxes. Returns how many expired. The system expires them, also when a read asks."""
+    system = GraphAccess.system(
+        actor="system", now_ms=services.clock(), request_id=request_id or "expiry"
+    )
     rows = await repo.expire_referrals(
         services.graph,
-        now_ms=now,
-        now=iso_at(now),
-        request_id=request_id or "expiry",
-        audit_prefix=f"aud_{now:013d}{uuid.uuid4().hex[:10]}_",
+        system.audit("REFERRAL_EXPIRED"),
         ids=ids,
         institution=institution,
         recipient_ids=recipient_ids,
@@ -115,7 +100,7 @@ async def get_referrals(ctx: RequestContext, ids: list[str]) -> dict[str, dict[s
     if not STAFF.admits(viewer) or not ids:
         return {}
     await expire_due(ctx.services, request_id=viewer.request_id, ids=list(ids))
-    found = await repo.referrals_by_ids(ctx.graph, list(ids), viewer.institution_id)
+    found = await repo.referrals_by_ids(ctx.graph, list(ids), ctx.access)
     return {rid: referral_record(row) for rid, row in found.items()}
 
 
@@ -124,9 +109,8 @@ async def referral_details(ctx: RequestContext, ids: list[str]) -> dict[str, Row
     NEEDS of; one audited read, batched."""
     if not STAFF.admits(ctx.viewer) or not ids:
         return {}
-    now = ctx.services.clock()
     return await repo.referral_details(
-        ctx.graph, list(ids), entitled(ctx), referral_audit(ctx, "READ_REFERRAL", ["NEEDS"], now)
+        ctx.graph, list(ids), ctx.access.audit("READ_REFERRAL", ["NEEDS"])
     )
 
 
@@ -142,7 +126,7 @@ async def list_referrals(
     await expire_due(ctx.services, request_id=viewer.request_id, institution=institution)
     rows = await repo.list_referrals(
         ctx.graph,
-        institution,
+        ctx.access,
         inbox=inbox,
         statuses=statuses,
         after=request.after,
@@ -150,7 +134,7 @@ async def list_referrals(
     )
 
     async def total() -> int:
-        return await repo.count_referrals(ctx.graph, institution, inbox=inbox, statuses=statuses)
+        return await repo.count_referrals(ctx.graph, ctx.access, inbox=inbox, statuses=statuses)
 
     return Page.from_rows([referral_record(r) for r in rows], request, total)
 
@@ -163,7 +147,7 @@ async def referrals_of_recipients(
     await expire_due(
         ctx.services, request_id=ctx.viewer.request_id, recipient_ids=list(recipient_ids)
     )
-    for row in await repo.referrals_of(ctx.graph, list(recipient_ids)):
+    for row in await repo.referrals_of(ctx.graph, list(recipient_ids), ctx.access):
         found[row["ownerId"]].append(referral_record(row))
     return found
 

@@ -14,10 +14,8 @@ from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
 from resolvers.pagination import Page, page_request
 from resolvers.resource_input import DEFAULT_FIELD_AUDIENCES, check_parts, check_visibility
-from resolvers.stamps import iso_now, new_id, now_ms
-from resolvers.validation import (
-    check_id,
-)
+from resolvers.stamps import iso_now, new_id
+from resolvers.validation import check_id
 from vocabulary.access import Audience, Viewer, audience_admits
 
 __all__ = [
@@ -112,11 +110,11 @@ async def list_resources(
     request = page_request(first, after, ctx.services.limits.max_page_size)
     expanded = _filters(ctx, filters or {})
     rows = await repo.list_resources(
-        ctx.graph, ctx.viewer, expanded, after=request.after, limit=request.limit
+        ctx.graph, ctx.access, expanded, after=request.after, limit=request.limit
     )
 
     async def total() -> int:
-        return await repo.count_resources(ctx.graph, ctx.viewer, expanded)
+        return await repo.count_resources(ctx.graph, ctx.access, expanded)
 
     return Page.from_rows([present(r, ctx.viewer) for r in rows], request, total)
 
@@ -169,7 +167,7 @@ async def register_resource(
         "visibility": check_visibility(data.get("visibility")),
         **(exchange or {}),
     }
-    created = await repo.insert_resource(ctx.graph, record, now_ms=now_ms())
+    created = await repo.insert_resource(ctx.graph, record, ctx.access)
     ctx.services.notify_write()
     if created is None:
         # Codes were checked against the catalogues, so only the provider can be missing.
@@ -182,7 +180,7 @@ async def register_resource(
 async def _explain_failed_write(
     ctx: RequestContext, resource_id: str, expected_version: int | None
 ) -> HanaroError:
-    state = await repo.resource_state(ctx.graph, ctx.viewer, resource_id)
+    state = await repo.resource_state(ctx.graph, ctx.access, resource_id)
     if state is None:
         return HanaroError.not_found("resource", resource_id)
     demand(RESOURCE_MANAGER, ctx.viewer, state["providerId"], action=_CHANGING)
@@ -227,12 +225,7 @@ async def update_resource(
         raise HanaroError.bad_input("input: give at least one field to change.", field="input")
     changes["updatedAt"] = iso_now()
     updated = await repo.update_resource(
-        ctx.graph,
-        resource_id,
-        ctx.viewer.institution_id or "",
-        expected_version,
-        changes,
-        now_ms=now_ms(),
+        ctx.graph, resource_id, expected_version, changes, ctx.access
     )
     return await _written(ctx, updated, resource_id, expected_version)
 
@@ -243,13 +236,7 @@ async def set_resource_status(
     check_id("Resource", resource_id)
     demand(RESOURCE_WRITER, ctx.viewer, action=_CHANGING)
     updated = await repo.set_resource_status(
-        ctx.graph,
-        resource_id,
-        ctx.viewer.institution_id or "",
-        status,
-        expected_version,
-        now=iso_now(),
-        now_ms=now_ms(),
+        ctx.graph, resource_id, status, expected_version, ctx.access
     )
     return await _written(ctx, updated, resource_id, expected_version)
 
@@ -285,14 +272,6 @@ async def set_resource_visibility(
         "partners": list(dict.fromkeys(partners)) if partners is not None else settings["partners"],
     }
     updated = await repo.set_resource_visibility(
-        ctx.graph,
-        resource_id,
-        current["providerId"],
-        expected_version,
-        visibility,
-        actor=ctx.viewer.subject or "",
-        now=iso_now(),
-        audit_id=new_id("aud"),
-        now_ms=now_ms(),
+        ctx.graph, resource_id, expected_version, visibility, ctx.access.audit("SET_VISIBILITY")
     )
     return await _written(ctx, updated, resource_id, expected_version)

@@ -275,5 +275,3 @@ class Recipient:
         found = await resolve.get_recipients(info.context, [str(id)], requested_categories(info))
         record = found.get(str(id))
         return cls.from_record(record) if record else None
-
-

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from vocabulary.access import Audience
+
 __all__ = [
     "AUDIENCE_NAMES",
     "CONTROLLED_FIELDS",
@@ -54,13 +56,13 @@ def audience_tokens(
     (`inst:<id>`). Wider audiences admit every narrower relation, as in the graph."""
     owner = [f"inst:{provider}"]
     allowed = [f"inst:{p}" for p in partners]
-    if audience == "PUBLIC":
+    if audience == Audience.PUBLIC:
         return ["public"]
-    if audience == "AUTHENTICATED":
+    if audience == Audience.AUTHENTICATED:
         return ["staff"]
-    if audience == "REGION":
+    if audience == Audience.REGION:
         return [f"region:{code}" for code in served] + allowed + owner
-    if audience == "PARTNERS":
+    if audience == Audience.PARTNERS:
         return allowed + owner
     return owner
 

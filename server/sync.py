@@ -15,6 +15,7 @@ from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 
+from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from graph.outbox import all_resource_ids, mark_applied, pending_changes, resources_for_index
 from search.documents import Vocabulary, resource_document
@@ -52,6 +53,8 @@ class SearchSync:
         self.vocabulary = vocabulary
         self.interval = interval_ms / 1000
         self.metrics = SyncMetrics()
+        # The sync reads every resource whole: the index applies visibility itself.
+        self.access = GraphAccess.system(actor="search-sync", now_ms=time.time_ns() // 1_000_000)
         # Runs at once, then every interval or when a write wakes it; search down or graph
         # down: retried with doubling waits up to 5 s.
         self._runner = PeriodicTask(
@@ -97,7 +100,7 @@ class SearchSync:
         if not changes:
             return 0
         ids = [c["entityId"] for c in changes if c["entity"] == "Resource"]
-        records = await resources_for_index(self.graph, ids)
+        records = await resources_for_index(self.graph, ids, self.access)
         present = {r["id"] for r in records}
         await apply_documents(
             self.search, self.alias, self.documents(records), [i for i in ids if i not in present]
@@ -138,10 +141,10 @@ async def rebuild_from_graph(sync: SearchSync, *, nori: bool = False) -> tuple[s
     async def batches() -> AsyncIterator[list[dict[str, Any]]]:
         after = ""
         while True:
-            ids = await all_resource_ids(sync.graph, after=after, limit=BATCH)
+            ids = await all_resource_ids(sync.graph, sync.access, after=after, limit=BATCH)
             if not ids:
                 return
-            yield sync.documents(await resources_for_index(sync.graph, ids))
+            yield sync.documents(await resources_for_index(sync.graph, ids, sync.access))
             after = ids[-1]
 
     return await rebuild_index(sync.search, sync.alias, batches(), index_body(nori=nori))

@@ -134,7 +134,7 @@ def test_rs256_tokens_are_verified_against_a_jwks_url():
             "inst": "ins_owner01",
             "roles": ["ADMIN"],
             # Signed when the module is collected: valid for the whole (two-engine-set) run.
-        "exp": int(time.time()) + 6 * 3600,
+            "exp": int(time.time()) + 6 * 3600,
         }
         good = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"})
         assert verifier.verify(f"Bearer {good}").subject == "sso-user"

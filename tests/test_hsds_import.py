@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from graph.access import GraphAccess
 from graph.resources import count_resources
 from hsds.documents import HSDS_DIR
 from hsds.export import export_documents
@@ -108,7 +109,8 @@ async def test_the_examples_survive_import_and_export(runtime, client):
 async def test_importing_twice_changes_nothing(runtime):
     paths = [EXAMPLES / name for name in FILES]
     await run_import(runtime, *paths)
-    graph, anyone = runtime.backends.graph, runtime.viewers.anonymous("t")
+    graph = runtime.backends.graph
+    anyone = GraphAccess.of(runtime.viewers.anonymous("t"), now_ms=runtime.services.clock())
     first = await exported(runtime)
     count = await count_resources(graph, anyone, {})
     again = await run_import(runtime, *paths)

@@ -294,9 +294,11 @@ async def test_inbox_and_sent_pages_follow_their_cursors(api, tokens, consented)
 async def test_a_referral_property_the_insert_does_not_write_is_refused(api):
     """New referrals are written with their properties in the CREATE (see
     graph.engine.inline_properties); a key missing from that list must fail loudly, not vanish."""
+    from graph.access import GraphAccess
     from graph.referrals import insert_referral
 
+    anyone = GraphAccess.of(api.runtime.viewers.anonymous("t"), now_ms=0).audit("REFERRAL_SENT")
     with pytest.raises(ValueError, match="bogus"):
         await insert_referral(
-            api.runtime.backends.graph, {"recipientId": "rcp_x", "bogus": 1}, {}, {}, {}
+            api.runtime.backends.graph, {"recipientId": "rcp_x", "bogus": 1}, {}, anyone
         )

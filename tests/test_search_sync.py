@@ -8,6 +8,7 @@ import time
 
 from bench.generate import Scale, Synthetic
 from bench.loading import load
+from graph.access import GraphAccess
 from graph.migrations import migrate
 from graph.outbox import mark_applied, pending_changes
 from graph.resources import upsert_resources
@@ -89,7 +90,7 @@ async def test_index_is_rebuilt_from_the_graph_at_start(backends, api):
                 "internalNotes",
             )
         }
-    await upsert_resources(backends.graph, records, now_ms=0)
+    await upsert_resources(backends.graph, records, GraphAccess.system(actor="test", now_ms=0))
     await backends.graph.run("MATCH (o:OutboxMarker) SET o.pendingSince = null", write=True)
     # The markers are cleared, so the sync loop will not index these: only a rebuild does.
     # A second server start on the same graph rebuilds an in-memory (embedded) index from the
