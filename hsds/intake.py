@@ -25,7 +25,7 @@ from hsds.ids import NEEDS_TAXONOMY_ID, canonical_uuid, need_term_id
 from resolvers.errors import HanaroError
 from resolvers.needs import NeedCatalog
 from resolvers.regions import RegionCatalog
-from resolvers.search import distance_km
+from resolvers.search_hits import distance_km
 from resolvers.validation import check_email, check_phone
 
 __all__ = ["HANARO_STATUS", "Intake", "Mapper"]
