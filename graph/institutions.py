@@ -12,7 +12,7 @@ __all__ = [
     "count_institutions",
     "institutions_by_ids",
     "list_institutions",
-    "public_offices_in",
+    "public_offices_for",
     "public_offices_without_jurisdiction",
     "set_jurisdictions",
     "upsert_institutions",
@@ -116,12 +116,18 @@ async def set_jurisdictions(graph: GraphEngine, rows: list[dict[str, str]]) -> i
     return await load_rows(graph, SET_JURISDICTIONS, rows)
 
 
-PUBLIC_OFFICES_IN = """MATCH (i:Institution)
-WHERE i.regionCode IN $regions AND i.kind IN ['COMMUNITY_CENTER', 'CITY_HALL']
-RETURN i.id AS id, i.kind AS kind, i.regionCode AS regionCode
+PUBLIC_OFFICES_FOR = """MATCH (i:Institution)
+WHERE i.kind IN ['COMMUNITY_CENTER', 'CITY_HALL'] AND i.sector = 'PUBLIC'
+  AND (i.jurisdictionCode IN $administered
+       OR (i.jurisdictionCode IS NULL AND i.regionCode IN $located))
+RETURN i.id AS id, i.kind AS kind, i.sector AS sector, i.regionCode AS regionCode,
+       i.jurisdictionCode AS jurisdictionCode
 ORDER BY i.id"""
 
 
-async def public_offices_in(graph: GraphEngine, region_codes: list[str]) -> list[Row]:
-    """주민센터 and 시청 located in any of `region_codes` (for deciding who is responsible)."""
-    return await graph.run(PUBLIC_OFFICES_IN, {"regions": region_codes})
+async def public_offices_for(
+    graph: GraphEngine, administered: list[str], located: list[str]
+) -> list[Row]:
+    """주민센터 and 시청 that administer one of `administered`, or that have no jurisdiction
+    stored yet and are located in one of `located` (the caller applies the default)."""
+    return await graph.run(PUBLIC_OFFICES_FOR, {"administered": administered, "located": located})

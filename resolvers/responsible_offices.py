@@ -1,14 +1,16 @@
-"""Which public offices are responsible for a place: the 주민센터 (COMMUNITY_CENTER) located in
-the 읍면동, then the 시청 (CITY_HALL) of the 시군구 above it. Intakes escalate to them, crisis
-reports and forwarded applications go to them.
+"""Which public offices are responsible for a place: the 주민센터 (COMMUNITY_CENTER) that
+administers the 읍면동, then the 시청 (CITY_HALL) that administers the 시군구 above it. Intakes
+escalate to them, crisis reports and forwarded applications go to them.
 
-Derived from where offices are located, in this one function, so that it can switch to an
-explicit jurisdiction of public offices when institutions carry one."""
+Decided by jurisdiction (관할), as every regional rule is (`resolvers.institutions.
+jurisdiction_of`): an office's stored jurisdiction, else the default of its kind from where
+it is located — a 시청 sits in one 동 of the 시 it administers."""
 
 from __future__ import annotations
 
-from graph.institutions import public_offices_in
+from graph.institutions import public_offices_for
 from resolvers.context import Services
+from resolvers.institutions import jurisdiction_of
 
 __all__ = ["responsible_offices"]
 
@@ -26,10 +28,12 @@ async def responsible_offices(services: Services, region_code: str) -> list[str]
         emd, sigungu = None, region_code
     else:
         return []
-    area = regions.descendants(sigungu) if sigungu else [region_code]
-    offices = await public_offices_in(services.graph, area)
+    administered = [code for code in (emd, sigungu) if code]
+    located = regions.descendants(sigungu) if sigungu else [region_code]
+    offices = await public_offices_for(services.graph, administered, located)
+    governs = {o["id"]: jurisdiction_of(o, regions) for o in offices}
     centres = [
-        o["id"] for o in offices if o["kind"] == "COMMUNITY_CENTER" and o["regionCode"] == emd
+        o["id"] for o in offices if o["kind"] == "COMMUNITY_CENTER" and governs[o["id"]] == emd
     ]
-    halls = [o["id"] for o in offices if o["kind"] == "CITY_HALL"]
+    halls = [o["id"] for o in offices if o["kind"] == "CITY_HALL" and governs[o["id"]] == sigungu]
     return centres[:1] + halls[:1]

@@ -10,6 +10,7 @@ import pytest
 
 from graph.institutions import institutions_by_ids, upsert_institutions
 from resolvers.institutions import assign_default_jurisdictions
+from resolvers.responsible_offices import responsible_offices
 from tests.support.institutions import institution
 from tests.support.membership import UNMET
 from tests.support.referral_stats import figures, history, window
@@ -125,3 +126,18 @@ async def test_existing_offices_get_a_default_jurisdiction_once(api):
         "a": {"region": {"code": "5011031000"}, "jurisdiction": {"code": "50110"}},
         "b": {"jurisdiction": None},
     }
+
+
+async def test_the_offices_responsible_for_a_place_are_those_that_administer_it(api):
+    """Crisis reports, escalated intakes and forwarded applications go to the offices that
+    administer the place: a 시청 with a stored jurisdiction answers for that 시 wherever it
+    sits, and not for the place it sits in."""
+    away = {
+        **institution("ins_cityhall03", "5013025000", sector="PUBLIC", kind="CITY_HALL"),
+        "jurisdictionCode": "50110",
+    }
+    await upsert_institutions(api.runtime.backends.graph, [away], NOW)
+    services = api.runtime.services
+    # 한경면: its 주민센터 (ins_region01, located there: the default), then 제주시's 시청.
+    assert await responsible_offices(services, "5011031000") == ["ins_region01", "ins_cityhall03"]
+    assert "ins_cityhall03" not in await responsible_offices(services, "5013025000")
