@@ -37,6 +37,10 @@ UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
     ("Recommendation", "id"),
     ("ScanState", "id"),
     ("OutboxMarker", "entityId"),
+    # The national id's keyed hash: one person, one record, even when two institutions
+    # register the same person at the same moment (the duplicate test in the registering
+    # statement reads before either commits on Neo4j). Recipients without one lack the property.
+    ("Recipient", "idHash"),
     # Open Referral HSDS ids (UUIDs) of exchanged records and of imported taxonomies.
     ("Resource", "hsdsId"),
     ("Institution", "hsdsId"),
@@ -50,7 +54,6 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Resource", "status"),
     ("Institution", "regionCode"),
     ("OutboxMarker", "pendingSince"),
-    ("Recipient", "idHash"),
     ("Recipient", "regionCode"),
     ("AuditEvent", "entityId"),
     ("Recommendation", "regionCode"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph import intakes as repo
 from graph import recipients as recipients_repo
+from graph.engine import GraphConstraintError
 from resolvers.access import ACTING, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
@@ -93,7 +94,10 @@ async def take_intake(ctx: RequestContext, data: dict[str, Any]) -> dict[str, An
         record.update(currentNeeds=codes, lastAssessedAt=iso_at(now_ms))
         survey, intake = _new_records(ctx, record["id"], first, now_ms)
         audit = ctx.access.audit("INTAKE_REGISTERED", CATEGORIES)
-        row = await repo.take_intake_new(ctx.graph, record, survey, intake, audit)
+        try:
+            row = await repo.take_intake_new(ctx.graph, record, survey, intake, audit)
+        except GraphConstraintError:  # the same person, registered by a concurrent request
+            row = None
         if row is not None:
             return {**intake_record(row), "matchedExisting": False}
         existing = await recipients_repo.find_by_id_hash(ctx.graph, props["idHash"] or "")

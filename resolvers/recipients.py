@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from graph import recipients as repo
+from graph.engine import GraphConstraintError
 from resolvers.access import ACCESS_LOG_READER, PLATFORM, STAFF, demand, reads
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
@@ -153,11 +154,14 @@ async def register_recipient(ctx: RequestContext, data: dict[str, Any]) -> dict[
         existing = await repo.find_by_id_hash(ctx.graph, id_hash)
         if existing is not None:
             raise await duplicate_error(ctx, existing)
-    created = await repo.insert_recipient(
-        ctx.graph,
-        {k: v for k, v in props.items() if v is not None},
-        ctx.access.audit("REGISTER", CATEGORIES),
-    )
+    try:
+        created = await repo.insert_recipient(
+            ctx.graph,
+            {k: v for k, v in props.items() if v is not None},
+            ctx.access.audit("REGISTER", CATEGORIES),
+        )
+    except GraphConstraintError:  # the same person, committed first by a concurrent request
+        created = None
     if created is None:  # registered concurrently by someone else
         existing = await repo.find_by_id_hash(ctx.graph, id_hash or "")
         raise await duplicate_error(ctx, existing or "")

@@ -16,7 +16,7 @@ from tests.support.crisis_reports import LIST, REPORT, VISIT, report
 from tests.support.intakes import CENTRE, PICK_UP, add_offices, take
 from tests.support.live import live_server, post
 from tests.support.races import RACERS, split
-from tests.support.recipients import new_recipient
+from tests.support.recipients import REGISTER, new_recipient, person
 
 
 async def test_racing_pick_ups_of_one_intake_have_one_winner(api):
@@ -119,4 +119,32 @@ async def test_racing_minutes_of_one_session_have_one_winner_and_one_set_of_acti
     assert len(winners) == 1 and len(losers) == RACERS - 1, bodies
     assert {e["extensions"]["currentStatus"] for e in losers} == {"HELD"}
     rows = await api.runtime.backends.graph.run("MATCH (x:ConferenceAction) RETURN count(x) AS n")
+    assert rows == [{"n": 1}]
+
+
+async def test_racing_registrations_of_one_person_leave_one_record(api):
+    """Institutions registering the same national id at once: one record, every other request
+    a CONFLICT (on Neo4j the uniqueness of the id's hash decides, not the read before it)."""
+    await add_offices(api)
+    national_id = "520101-1234567"
+    async with live_server(api.runtime) as address:
+        async with httpx.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
+            bodies = await asyncio.gather(
+                *(
+                    post(
+                        client,
+                        REGISTER,
+                        {"input": person(nationalId=national_id)},
+                        api.token(office, "CASEWORKER", subject=f"cw-{n}"),
+                    )
+                    for n, office in enumerate([CENTRE, "ins_owner01"] * (RACERS // 2))
+                )
+            )
+    winners, losers = split(bodies)
+    assert len(winners) == 1 and len(losers) == len(bodies) - 1, bodies
+    assert {e["extensions"]["code"] for e in losers} == {"CONFLICT"}
+    assert all(national_id not in str(body) for body in bodies)
+    rows = await api.runtime.backends.graph.run(
+        "MATCH (p:Recipient) WHERE p.idHash IS NOT NULL RETURN count(p) AS n"
+    )
     assert rows == [{"n": 1}]
