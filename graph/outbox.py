@@ -44,15 +44,8 @@ async def pending_count(graph: GraphEngine) -> int:
     return int(rows[0]["pending"]) if rows else 0
 
 
-# The marker's write lock comes before the `seq` test (the Neo4j idiom against lost updates,
-# as in graph/resources.py): tested first, a write committed meanwhile (seq + 1) went unseen
-# and its marker was cleared, so the index kept the older version. FalkorDB runs writes one
-# at a time anyway.
 MARK_APPLIED = """UNWIND $applied AS a
 MATCH (o:OutboxMarker {entityId: a.entityId})
-SET o.lock = true
-REMOVE o.lock
-WITH o, a
 WHERE o.seq = a.seq
 SET o.pendingSince = null
 RETURN count(o) AS cleared"""
