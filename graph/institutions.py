@@ -117,9 +117,10 @@ async def set_jurisdictions(graph: GraphEngine, rows: list[dict[str, str]]) -> i
 
 
 PUBLIC_OFFICES_FOR = """MATCH (i:Institution)
-WHERE i.kind IN ['COMMUNITY_CENTER', 'CITY_HALL'] AND i.sector = 'PUBLIC'
+WHERE i.sector = 'PUBLIC'
   AND (i.jurisdictionCode IN $administered
        OR (i.jurisdictionCode IS NULL AND i.regionCode IN $located))
+  AND i.kind IN ['COMMUNITY_CENTER', 'CITY_HALL']
 RETURN i.id AS id, i.kind AS kind, i.sector AS sector, i.regionCode AS regionCode,
        i.jurisdictionCode AS jurisdictionCode
 ORDER BY i.id"""
