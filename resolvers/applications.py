@@ -19,7 +19,7 @@ from graph import applications as repo
 from resolvers.access import ACTING, APPLICATION_PARTY, STAFF, demand
 from resolvers.context import RequestContext
 from resolvers.errors import ErrorCode, HanaroError
-from resolvers.intakes import actor_name
+from resolvers.intakes import actor_name, history_entries
 from resolvers.pagination import Page, page_request
 from resolvers.responsible_offices import responsible_offices
 from resolvers.stamps import iso_at
@@ -66,14 +66,7 @@ def _documents(program_id: str, given: list[str]) -> list[str]:
 
 def _record(props: Any) -> dict[str, Any]:
     record = dict(props)
-    history = []
-    for entry in record.get("history") or []:
-        status, at, institution, note, actor = entry.split("|", 4)
-        history.append(
-            {"status": status, "at": at, "institutionId": institution or None,
-             "note": note or None, "actor": actor}
-        )  # fmt: skip
-    record["history"] = history
+    record["history"] = history_entries(record.get("history") or [])
     required = [d["code"] for d in required_documents(record["programId"])]
     record["missingDocuments"] = [c for c in required if c not in (record.get("documents") or [])]
     for optional in ("forwardedTo", "decision", "reason", "decidedAt", "enrollmentId"):

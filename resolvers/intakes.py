@@ -169,17 +169,23 @@ def actor_name(ctx: RequestContext) -> str:
     return (ctx.viewer.subject or "").replace("|", "/")
 
 
-def intake_record(props: Any) -> dict[str, Any]:
-    """The stored intake as the API shows it: plan and history parsed, internals dropped."""
-    record = dict(props)
+def history_entries(entries: list[str]) -> list[dict[str, Any]]:
+    """Stored `status|at|institution|note|actor` steps (intakes, applications) as the API
+    shows them."""
     history = []
-    for entry in record.get("history") or []:
+    for entry in entries:
         status, at, institution, note, actor = entry.split("|", 4)
         history.append(
             {"status": status, "at": at, "institutionId": institution or None,
              "note": note or None, "actor": actor}
         )  # fmt: skip
-    record["history"] = history
+    return history
+
+
+def intake_record(props: Any) -> dict[str, Any]:
+    """The stored intake as the API shows it: plan and history parsed, internals dropped."""
+    record = dict(props)
+    record["history"] = history_entries(record.get("history") or [])
     plan = record.pop("planJson", None)
     record["plan"] = json.loads(plan) if plan else None
     for optional in ("action", "actionNote", "referralId", "caseId", "closedAt", "pickedUpAt"):
