@@ -44,8 +44,15 @@ async def pending_count(graph: GraphEngine) -> int:
     return int(rows[0]["pending"]) if rows else 0
 
 
+# The marker's write lock comes before the `seq` test (the Neo4j idiom against lost updates,
+# as in graph/resources.py): tested first, under read committed, a resource write that held
+# the lock committed seq + 1 while this statement waited, and the clear then erased its
+# pending mark, so the index kept the older version. FalkorDB runs writes one at a time.
 MARK_APPLIED = """UNWIND $applied AS a
 MATCH (o:OutboxMarker {entityId: a.entityId})
+SET o.lock = true
+REMOVE o.lock
+WITH o, a
 WHERE o.seq = a.seq
 SET o.pendingSince = null
 RETURN count(o) AS cleared"""

@@ -255,11 +255,11 @@ async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
     loaded = await ctx.loaders.resources_by_id.load_many([hit.id for hit in result.hits])
     check = _Check(ctx, request)
     kept: list[dict[str, Any]] = []
-    dropped = 0
+    dropped: list[SearchHit] = []
     for position, (hit, record) in enumerate(zip(result.hits, loaded, strict=True)):
         shown = present(record, viewer) if record else None
         if shown is None or not check.still_matches(hit, shown):
-            dropped += 1
+            dropped.append(hit)
             continue
         kept.append(_hit(check, hit, shown, request.search.offset + position + 1))
     page = kept[: request.first]
@@ -267,8 +267,8 @@ async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
     more_in_index = len(result.hits) == request.search.size and request.first > 0
     return SearchPage(
         hits=page,
-        total=max(0, result.total - dropped),
-        facets=_facets(ctx, result.facets),
+        total=max(0, result.total - len(dropped)),
+        facets=_facets(ctx, _without(result.facets, dropped)),
         has_next=len(kept) > request.first or (more_in_index and len(kept) == len(page)),
         has_previous=request.search.offset > 0,
     )
@@ -305,6 +305,28 @@ def _hit(check: _Check, hit: SearchHit, record: dict[str, Any], next_offset: int
             fit,
             missing,
         ),
+    }
+
+
+def _without(
+    facets: dict[str, list[tuple[str, int]]], dropped: list[SearchHit]
+) -> dict[str, list[tuple[str, int]]]:
+    """The index's counts less the hits the graph re-check dropped (as `total` is), so that
+    a lagging index never counts a resource the viewer may no longer find."""
+    if not dropped:
+        return facets
+    less: dict[tuple[str, str], int] = {}
+    for hit in dropped:
+        for name, values in hit.facet_values.items():
+            for value in set(values):
+                less[name, value] = less.get((name, value), 0) + 1
+    return {
+        name: [
+            (value, count - less.get((name, value), 0))
+            for value, count in buckets
+            if count - less.get((name, value), 0) > 0
+        ]
+        for name, buckets in facets.items()
     }
 
 

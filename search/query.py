@@ -11,10 +11,15 @@ from typing import Any
 from search.audiences import Searcher, withheld
 from search.mapping import TEXT_FIELDS
 
+# Facet name -> the indexed field it counts, and how many buckets it returns.
+FACETS = {"needs": "needs", "kinds": "kind", "sectors": "providerSector", "regions": "regions"}
+FACET_SIZES = {"needs": 100, "kinds": 20, "sectors": 10, "regions": 100}
+
 __all__ = [
     "DISTANCE_RINGS",
     "DISTANCE_STEP",
     "ELIGIBLE_STEP",
+    "FACETS",
     "MAX_TEXT_LENGTH",
     "NEED_STEP",
     "Near",
@@ -285,12 +290,11 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
         "size": search.size,
         "sort": [{"_score": "desc"}, {"id": "asc"}],
         "track_total_hits": True,
-        "_source": False,
+        # Only the facet fields: a hit the graph re-check drops is taken out of the counts.
+        "_source": sorted(FACETS.values()),
         "aggs": {
-            "needs": {"terms": {"field": "needs", "size": 100}},
-            "kinds": {"terms": {"field": "kind", "size": 20}},
-            "sectors": {"terms": {"field": "providerSector", "size": 10}},
-            "regions": {"terms": {"field": "regions", "size": 100}},
+            name: {"terms": {"field": field_name, "size": FACET_SIZES[name]}}
+            for name, field_name in FACETS.items()
         },
     }
     if highlight_fields:

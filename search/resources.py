@@ -11,7 +11,7 @@ from elasticsearch import ApiError, AsyncElasticsearch
 
 from search.audiences import Searcher
 from search.engine import SearchTimeout, SearchUnavailable
-from search.query import ResourceSearch, search_body
+from search.query import FACETS, ResourceSearch, search_body
 
 __all__ = ["SearchHit", "SearchResult", "search_resources"]
 
@@ -22,6 +22,7 @@ class SearchHit:
     score: float
     matched: frozenset[str]  # names of the query parts this hit matched ("text:name", ...)
     highlights: dict[str, list[str]]
+    facet_values: dict[str, tuple[str, ...]]  # facet name -> the values this hit counts in
 
 
 @dataclass
@@ -57,6 +58,7 @@ async def search_resources(
             score=float(hit.get("_score") or 0.0),
             matched=frozenset(hit.get("matched_queries") or ()),
             highlights=_merge_highlights(hit.get("highlight") or {}),
+            facet_values=_facet_values(hit.get("_source") or {}),
         )
         for hit in response["hits"]["hits"]
     ]
@@ -75,3 +77,15 @@ def _merge_highlights(raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
         bucket = merged.setdefault(key.split(".", 1)[0], [])
         bucket += [f for f in fragments if f not in bucket]
     return merged
+
+
+def _facet_values(source: Mapping[str, object]) -> dict[str, tuple[str, ...]]:
+    """The facet buckets a hit's document counts in (a field is a value or a list)."""
+    values: dict[str, tuple[str, ...]] = {}
+    for name, field_name in FACETS.items():
+        value = source.get(field_name)
+        if isinstance(value, list):
+            values[name] = tuple(str(v) for v in value)
+        elif value is not None:
+            values[name] = (str(value),)
+    return values

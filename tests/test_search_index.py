@@ -72,10 +72,15 @@ async def test_hits_are_rechecked_in_the_graph_while_the_index_lags(api, owner):
     result = await search(api, outsider, text="도시락")
     assert ids(result) == []
     assert result["totalCount"] == 0
+    # The facets leave out what the re-check dropped, as the count does.
+    assert result["facets"] == {"needs": [], "kinds": [], "sectors": [], "regions": []}
     assert "도시락 포함" not in str(result)
-    # The owner still finds both, with the description matched.
+    # The owner still finds both, with the description matched, and counted in the facets.
     mine = await search(api, owner, text="도시락")
     assert sorted(ids(mine)) == sorted([hidden["id"], narrowed["id"]])
+    needs = {f["code"]: f["count"] for f in mine["facets"]["needs"]}
+    assert needs == {"DAILY_LIVING_MEALS": 1, "SOCIAL_ISOLATION": 1}
+    assert mine["facets"]["kinds"] == [{"value": "SERVICE", "count": 2}]
 
 
 async def test_reindex_swaps_the_alias_with_no_failed_search(api, owner):
