@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from bench.generate import Scale, Synthetic
 from bench.loading import load
 from graph.access import GraphAccess
@@ -219,3 +221,36 @@ async def test_bulk_writes_while_the_loop_applies_leave_the_outbox_readable(runt
     assert await pending_changes(runtime.backends.graph, 1) == []
     indexed = await runtime.backends.search.count(index=runtime.services.search_alias)
     assert indexed["count"] == 3000
+
+
+async def test_a_clear_waiting_on_a_writes_lock_sees_its_seq(api):
+    """Neo4j reads committed values without locks: a clear that compared `seq` before the
+    write holding the marker committed would erase the write's pending mark."""
+    runtime = api.runtime
+    graph = runtime.backends.graph
+    if graph.dialect != "neo4j":
+        pytest.skip("FalkorDB runs one write at a time: no transaction can hold a marker")
+    from neo4j import AsyncGraphDatabase
+
+    await runtime.sync.stop()
+    token = api.token("ins_owner01", "REGISTRANT")
+    created = (await api.ok(REGISTER, {"input": resource_input()}, token))["registerResource"]
+    read = await pending_changes(graph, 10)
+    assert [(c["entityId"], c["seq"]) for c in read] == [(created["id"], 1)]
+    driver = AsyncGraphDatabase.driver(graph.address, auth=None)
+    try:
+        async with driver.session(database=runtime.settings.neo4j_database) as session:
+            tx = await session.begin_transaction()
+            await tx.run(  # the outbox mark of a resource write, left open: it holds the lock
+                "MATCH (o:OutboxMarker {entityId: $id}) SET o.seq = o.seq + 1",
+                {"id": created["id"]},
+            )
+            clearing = asyncio.create_task(mark_applied(graph, read))
+            await asyncio.sleep(0.5)
+            assert not clearing.done()  # waiting on the lock
+            await tx.commit()
+            await clearing
+    finally:
+        await driver.close()
+    still = await pending_changes(graph, 10)
+    assert [(c["entityId"], c["seq"]) for c in still] == [(created["id"], 2)]
