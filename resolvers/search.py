@@ -22,12 +22,13 @@ from resolvers.validation import check_coordinates, check_id, check_unique_codes
 from search.audiences import Searcher
 from search.documents import with_ancestors
 from search.engine import SearchTimeout, SearchUnavailable
-from search.query import MAX_TEXT_LENGTH, Near, Person, ResourceSearch
+from search.query import FACETS, MAX_TEXT_LENGTH, Near, Person, ResourceSearch
 from search.resources import SearchHit, search_resources
 
 __all__ = ["MAX_NEEDS", "MAX_RADIUS_KM", "SearchPage", "search"]
 
 MAX_NEEDS = 10
+FACET_NAMES = frozenset(FACETS)
 MAX_RADIUS_KM = 500.0
 _CURSOR_PREFIX = "search:"
 # Deepest position a search pages to (Elasticsearch's default max_result_window is 10,000).
@@ -114,7 +115,7 @@ def _check_near(near: dict[str, Any] | None) -> Near | None:
     return Near(near["lat"], near["lon"], radius)
 
 
-def _request(ctx: RequestContext, data: dict[str, Any]) -> _Request:
+def _request(ctx: RequestContext, data: dict[str, Any], *, facets: frozenset[str]) -> _Request:
     services = ctx.services
     first = data.get("first", 20)
     limit = services.limits.max_page_size
@@ -160,6 +161,7 @@ def _request(ctx: RequestContext, data: dict[str, Any]) -> _Request:
         statuses=_values(data.get("statuses")) or ["ACTIVE"],
         size=first + 1 + _SLACK if first else 0,
         offset=offset,
+        facets=facets,
     )
     return _Request(search=search, first=first)
 
@@ -225,8 +227,12 @@ class _Check:
         return True
 
 
-async def search(ctx: RequestContext, data: dict[str, Any]) -> SearchPage:
-    request = _request(ctx, data)
+async def search(
+    ctx: RequestContext, data: dict[str, Any], *, facets: frozenset[str] = FACET_NAMES
+) -> SearchPage:
+    """`facets`: the facets the query selects; the engine counts only those (each is an
+    aggregation over every match)."""
+    request = _request(ctx, data, facets=facets)
     viewer = ctx.viewer
     who = Searcher(
         staff=not viewer.anonymous,

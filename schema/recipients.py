@@ -6,14 +6,12 @@ names exactly what was asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from resolvers import institutions as resolve_institutions
 from resolvers import recipients as resolve
@@ -33,6 +31,7 @@ from schema.recipient_records import (
 from schema.regions import Region
 from schema.resources import HouseholdType
 from schema.search import ResourceSearchHit
+from schema.selections import selected_names
 
 if TYPE_CHECKING:
     from schema.intakes import Intake
@@ -67,18 +66,9 @@ _FIELD_CATEGORIES = {
 }  # fmt: skip
 
 
-def _names(selections: Iterable[Any]) -> Iterable[str]:
-    for item in selections:
-        if isinstance(item, SelectedField):
-            yield item.name
-            yield from _names(item.selections)
-        elif isinstance(item, FragmentSpread | InlineFragment):
-            yield from _names(item.selections)
-
-
 def requested_categories(info: Info[RequestContext, None]) -> list[str]:
     """The data categories the selection under this field reads (for the audit event)."""
-    names = set(_names(info.selected_fields[0].selections))
+    names = selected_names(info)
     return sorted({_FIELD_CATEGORIES[n] for n in names if n in _FIELD_CATEGORIES})
 
 
@@ -264,7 +254,7 @@ class Recipient:
                 else self.disability is not Disability.NONE,
             }
         criteria = {"needs": self.current_need_codes, "first": first, "person": person or None}
-        page = await resolve_search.search(info.context, criteria)
+        page = await resolve_search.search(info.context, criteria, facets=frozenset())
         needs = info.context.services.needs.by_code
         return [ResourceSearchHit.from_record(hit, needs) for hit in page.hits]
 

@@ -16,6 +16,7 @@ from schema.institutions import Sector
 from schema.needs import Need
 from schema.pagination import PageInfo
 from schema.resources import HouseholdType, Resource, ResourceKind, ResourceStatus
+from schema.selections import selected_under
 
 __all__ = ["ResourceSearchInput", "ResourceSearchResult", "SearchQuery"]
 
@@ -197,7 +198,11 @@ class SearchQuery:
     async def search_resources(
         self, info: Info[RequestContext, None], input: ResourceSearchInput
     ) -> ResourceSearchResult:
-        page = await resolve.search(info.context, input_to_dict(input))
+        page = await resolve.search(
+            info.context,
+            input_to_dict(input),
+            facets=frozenset(selected_under(info, "facets") - {"__typename"}),
+        )
         needs = info.context.services.needs.by_code
         hits = [ResourceSearchHit.from_record(hit, needs) for hit in page.hits]
         facets = page.facets

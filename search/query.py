@@ -97,6 +97,7 @@ class ResourceSearch:
     statuses: list[str] = field(default_factory=lambda: ["ACTIVE"])
     size: int = 20
     offset: int = 0
+    facets: frozenset[str] = frozenset(FACETS)  # the facets to count (names of FACETS)
 
 
 def query_terms(text: str) -> tuple[list[str], list[str], list[str]]:
@@ -290,13 +291,17 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
         "size": search.size,
         "sort": [{"_score": "desc"}, {"id": "asc"}],
         "track_total_hits": True,
-        # Only the facet fields: a hit the graph re-check drops is taken out of the counts.
-        "_source": sorted(FACETS.values()),
-        "aggs": {
-            name: {"terms": {"field": field_name, "size": FACET_SIZES[name]}}
-            for name, field_name in FACETS.items()
-        },
+        "_source": False,
     }
+    counted = {name: field_name for name, field_name in FACETS.items() if name in search.facets}
+    if counted:
+        # The facet fields come back with each hit: one the graph re-check drops is taken
+        # out of the counts.
+        body["_source"] = sorted(counted.values())
+        body["aggs"] = {
+            name: {"terms": {"field": field_name, "size": FACET_SIZES[name]}}
+            for name, field_name in counted.items()
+        }
     if highlight_fields:
         body["highlight"] = {
             "fields": {

@@ -46,6 +46,38 @@ def test_query_terms_mirror_the_analysers():
     assert query_terms("!!! ***") == ([], [], [])
 
 
+def test_facets_are_aggregated_only_when_the_query_selects_them():
+    from search.audiences import Searcher
+    from search.query import ResourceSearch, search_body
+
+    counted = search_body(ResourceSearch(needs=["DAILY_LIVING"]), Searcher())
+    assert set(counted["aggs"]) == {"needs", "kinds", "sectors", "regions"}
+    assert counted["_source"] == ["kind", "needs", "providerSector", "regions"]
+    needs_only = search_body(ResourceSearch(facets=frozenset({"needs"})), Searcher())
+    assert set(needs_only["aggs"]) == {"needs"} and needs_only["_source"] == ["needs"]
+    plain_body = search_body(ResourceSearch(needs=["DAILY_LIVING"], facets=frozenset()), Searcher())
+    assert "aggs" not in plain_body and plain_body["_source"] is False
+
+
+async def test_a_search_without_facets_selected_finds_the_same_hits(api, owner):
+    created = await register(api, owner, **plain(name="도시락 나눔"))
+    await settled(api.runtime)
+    query = """query($input: ResourceSearchInput!) { searchResources(input: $input) {
+      totalCount hits { resource { id } } } }"""
+    data = await api.ok(query, {"input": {"text": "도시락"}}, owner)
+    assert [h["resource"]["id"] for h in data["searchResources"]["hits"]] == [created["id"]]
+    assert data["searchResources"]["totalCount"] == 1
+    with_facets = await search(api, owner, text="도시락")
+    assert ids(with_facets) == [created["id"]]
+    assert with_facets["facets"]["kinds"] == [{"value": "SERVICE", "count": 1}]
+    # One facet selected through a fragment: the engine is asked for that one only.
+    query = """query($input: ResourceSearchInput!) { searchResources(input: $input) {
+      totalCount facets { ...counts } } }
+      fragment counts on SearchFacets { kinds { value count } }"""
+    data = await api.ok(query, {"input": {"text": "도시락"}}, owner)
+    assert data["searchResources"]["facets"] == {"kinds": [{"value": "SERVICE", "count": 1}]}
+
+
 async def test_hits_are_rechecked_in_the_graph_while_the_index_lags(api, owner):
     """With the sync loop stopped, the index still holds the old settings; the graph decides."""
     hidden = await register(api, owner, **plain(name="도시락 배달", description="매일 배달"))
