@@ -41,7 +41,8 @@ _COLUMNS = """f.id AS id, f.recipientId AS recipientId, f.fromInstitutionId AS f
        f.consentId AS consentId, f.sharedCategories AS sharedCategories, f.urgent AS urgent,
        f.status AS status, f.version AS version, f.outcome AS outcome, f.reason AS reason,
        f.history AS history, f.createdAt AS createdAt, f.expiresAt AS expiresAt,
-       f.answeredAt AS answeredAt, f.completedAt AS completedAt, f.updatedAt AS updatedAt"""
+       f.expiresAtMs AS expiresAtMs, f.answeredAt AS answeredAt, f.completedAt AS completedAt,
+       f.updatedAt AS updatedAt"""
 
 _AUDIT = audited("$auditPrefix + f.id", "referralId: f.id, reason: $auditReason")
 
@@ -217,7 +218,7 @@ async def referrals_by_ids(
 
 REFERRAL_STATE = f"""MATCH (f:Referral {{id: $id}})
 WHERE {REFERRAL_PARTY}
-RETURN {_COLUMNS}, f.expiresAtMs AS expiresAtMs"""
+RETURN {_COLUMNS}"""
 
 
 async def referral_state(graph: GraphEngine, referral_id: str, access: GraphAccess) -> Row | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from graph import referrals as repo
@@ -39,6 +39,7 @@ def referral_record(row: Row) -> dict[str, Any]:
     """A referral's metadata with its history parsed ("STATUS|at|institution|reason|actor")."""
     record = dict(row)
     record.pop("ownerId", None)
+    record.pop("expiresAtMs", None)
     history = []
     for entry in record.get("history") or []:
         status, at, institution, reason, actor = entry.split("|", 4)
@@ -94,13 +95,21 @@ async def expire_due(
     return len(rows)
 
 
+def _due(rows: Iterable[Row], now_ms: int) -> bool:
+    """Whether a read shows a referral left unanswered past its expiry: only then does it
+    expire them and read again (a write on every read was a round trip of most 360° views)."""
+    return any(r["status"] == "SENT" and r["expiresAtMs"] <= now_ms for r in rows)
+
+
 async def get_referrals(ctx: RequestContext, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Referrals the viewer's institution sent or received, batched; others are absent."""
     viewer = ctx.viewer
     if not STAFF.admits(viewer) or not ids:
         return {}
-    await expire_due(ctx.services, request_id=viewer.request_id, ids=list(ids))
     found = await repo.referrals_by_ids(ctx.graph, list(ids), ctx.access)
+    if _due(found.values(), ctx.services.clock()):
+        await expire_due(ctx.services, request_id=viewer.request_id, ids=list(ids))
+        found = await repo.referrals_by_ids(ctx.graph, list(ids), ctx.access)
     return {rid: referral_record(row) for rid, row in found.items()}
 
 
@@ -144,10 +153,13 @@ async def referrals_of_recipients(
 ) -> dict[str, list[dict[str, Any]]]:
     """`Recipient.referrals` (HISTORY), for recipients already read under the access check."""
     found: dict[str, list[dict[str, Any]]] = {rid: [] for rid in recipient_ids}
-    await expire_due(
-        ctx.services, request_id=ctx.viewer.request_id, recipient_ids=list(recipient_ids)
-    )
-    for row in await repo.referrals_of(ctx.graph, list(recipient_ids), ctx.access):
+    rows = await repo.referrals_of(ctx.graph, list(recipient_ids), ctx.access)
+    if _due(rows, ctx.services.clock()):
+        await expire_due(
+            ctx.services, request_id=ctx.viewer.request_id, recipient_ids=list(recipient_ids)
+        )
+        rows = await repo.referrals_of(ctx.graph, list(recipient_ids), ctx.access)
+    for row in rows:
         found[row["ownerId"]].append(referral_record(row))
     return found
 

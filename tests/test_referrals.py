@@ -237,6 +237,22 @@ async def test_unanswered_referrals_expire_after_the_configured_days(api, tokens
     assert ops.count("REFERRAL_EXPIRED") == 1
 
 
+async def test_a_recipients_referrals_expire_when_read(api, tokens):
+    """The 360° view reads first and expires only what it shows due, then reads again."""
+    rid = await new_recipient(api, tokens["owner"])
+    clock = Clock(api)
+    referral = await send(api, tokens["owner"], rid, urgent=True, urgentReason="위기")
+    query = """query($id: ID!) { recipient(id: $id) { referrals { id status version } } }"""
+    before = (await api.ok(query, {"id": rid}, tokens["owner"]))["recipient"]["referrals"]
+    assert before == [{"id": referral["id"], "status": "SENT", "version": 1}]
+    clock.advance(7 * DAY_MS)
+    for _ in range(2):
+        after = (await api.ok(query, {"id": rid}, tokens["owner"]))["recipient"]["referrals"]
+        assert after == [{"id": referral["id"], "status": "EXPIRED", "version": 2}]
+    ops = [e["op"] for e in await audit_events(api, rid)]
+    assert ops.count("REFERRAL_EXPIRED") == 1
+
+
 async def test_the_sweep_expires_referrals_nobody_reads(api, tokens):
     rid = await new_recipient(api, tokens["owner"])
     clock = Clock(api)
