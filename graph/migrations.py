@@ -37,6 +37,7 @@ UNIQUE_KEYS: tuple[tuple[str, str], ...] = (
     ("Recommendation", "id"),
     ("ScanState", "id"),
     ("OutboxMarker", "entityId"),
+    ("JobLease", "name"),
     # The national id's keyed hash: one person, one record, even when two institutions
     # register the same person at the same moment (the duplicate test in the registering
     # statement reads before either commits on Neo4j). Recipients without one lack the property.
@@ -65,6 +66,8 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("ConferenceAction", "assignee"),
     ("Referral", "fromInstitutionId"),
     ("Referral", "toInstitutionId"),
+    # The replicas' referral-event follower reads what changed in the last few seconds.
+    ("Referral", "updatedAt"),
     ("TaxonomyTerm", "taxonomyId"),
     ("TaxonomyTerm", "parentId"),
 )

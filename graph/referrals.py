@@ -31,6 +31,7 @@ __all__ = [
     "referral_state",
     "referral_stats_rows",
     "referrals_by_ids",
+    "referrals_changed_since",
     "referrals_of",
     "transition_referral",
     "upsert_referrals",
@@ -339,3 +340,18 @@ RETURN count(f) AS loaded"""
 async def upsert_referrals(graph: GraphEngine, rows: list[Row], access: GraphAccess) -> int:
     access.require_system("a bulk load of referrals")
     return await load_rows(graph, UPSERT_REFERRALS, rows)
+
+
+# What the replicas' event follower reads (`server/referral_follower.py`): ids, versions and
+# the two institutions, never the referral's content (subscribers read it access-checked).
+REFERRALS_CHANGED_SINCE = """MATCH (f:Referral) WHERE f.updatedAt >= $since
+RETURN f.id AS id, f.status AS status, f.version AS version,
+       f.fromInstitutionId AS fromInstitutionId, f.toInstitutionId AS toInstitutionId,
+       f.updatedAt AS updatedAt
+ORDER BY updatedAt, id
+LIMIT $pageSize"""
+
+
+async def referrals_changed_since(graph: GraphEngine, since: str, limit: int) -> list[Row]:
+    """Referrals changed at or after `since` (an ISO instant), oldest change first."""
+    return await graph.run(REFERRALS_CHANGED_SINCE, {"since": since, "pageSize": limit})

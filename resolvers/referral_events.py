@@ -4,15 +4,18 @@ An event names a referral and the two institutions involved; it is queued only f
 subscribers of those institutions, and the subscriber then reads the referral through the
 ordinary access-checked path, so a misrouted event could still show nothing.
 
-One server process only: with several processes behind a load balancer a transition in one
-would not reach subscribers connected to another, so `publish` would have to go through a
-broker (Redis pub/sub, NATS, Postgres LISTEN) that every process listens to."""
+Replicas: a transition made through this process is published here at once; one made
+through another replica reaches this process through `server/referral_follower.py`, which
+reads the referrals changed in the last seconds from the graph and publishes each change
+(referral id and version) that was not published here already. A subscription hears only of
+changes made after it began."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,11 +34,13 @@ class ReferralEvent:
     status: str
     version: int
     institutions: frozenset[str]
+    at_ms: int | None = None  # when the change was made, when known (changes read back)
 
 
 @dataclass(eq=False)
 class Subscription:
     institution_id: str
+    since_ms: int = 0  # changes made before the subscription began are not news to it
     queue: asyncio.Queue[ReferralEvent] = field(default_factory=lambda: asyncio.Queue(256))
     # Set when the queue overflowed: the subscriber fell behind and must reload its inbox.
     overflowed: bool = False
@@ -49,10 +54,29 @@ class ReferralEvents:
         self._subscriptions: set[Subscription] = set()
         self.per_holder = per_holder
         self._held: Counter[str] = Counter()
+        # (referral id, version) -> when published here: the follower skips these. Entries
+        # older than the follower's look-back are dropped (`forget_before`).
+        self._published: dict[tuple[str, int], float] = {}
+
+    def published(self, referral_id: str, version: int) -> bool:
+        return (referral_id, version) in self._published
+
+    def forget_before(self, moment: float) -> None:
+        """Drop the record of changes published before `moment` (time.monotonic())."""
+        for key in [k for k, at in self._published.items() if at < moment]:
+            del self._published[key]
 
     def publish(self, event: ReferralEvent) -> None:
+        """Queues the event for its institutions' subscribers, once per referral version
+        (the follower may read a change back before the writer publishes it)."""
+        key = (event.referral_id, event.version)
+        if key in self._published:
+            return
+        self._published[key] = time.monotonic()
         for subscription in list(self._subscriptions):
             if subscription.institution_id not in event.institutions:
+                continue
+            if event.at_ms is not None and event.at_ms < subscription.since_ms:
                 continue
             try:
                 subscription.queue.put_nowait(event)
@@ -61,7 +85,9 @@ class ReferralEvents:
                 log.warning("referral events: a subscriber of %s fell behind", event.institutions)
 
     @contextlib.contextmanager
-    def subscribe(self, institution_id: str, holder: str = "") -> Iterator[Subscription]:
+    def subscribe(
+        self, institution_id: str, holder: str = "", since_ms: int = 0
+    ) -> Iterator[Subscription]:
         """Raises RATE_LIMITED when `holder` already holds `per_holder` subscriptions."""
         if self._held[holder] >= self.per_holder:
             raise HanaroError(
@@ -71,7 +97,7 @@ class ReferralEvents:
                 limit=self.per_holder,
             )
         self._held[holder] += 1
-        subscription = Subscription(institution_id)
+        subscription = Subscription(institution_id, since_ms)
         self._subscriptions.add(subscription)
         try:
             yield subscription

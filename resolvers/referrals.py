@@ -173,7 +173,8 @@ async def watch_referrals(
     institution = demand(STAFF, ctx.viewer, action="following referral events")
     expires_at = ctx.viewer.token_expires_at
     holder = f"{institution}:{ctx.viewer.subject}"
-    with ctx.services.referral_events.subscribe(institution, holder) as subscription:
+    events = ctx.services.referral_events
+    with events.subscribe(institution, holder, ctx.services.clock()) as subscription:
         while not subscription.overflowed:
             left = None if expires_at is None else expires_at - time.time()
             if left is not None and left <= 0:

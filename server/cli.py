@@ -53,6 +53,8 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
                     log_level="info",
                     lifespan="off",
                     ws_max_size=settings.max_body_bytes,  # the body limit, for socket messages
+                    # SIGTERM: stop accepting, close sockets (1012), wait for requests in flight.
+                    timeout_graceful_shutdown=settings.shutdown_grace_seconds,
                 )
             )
             # Announce once the socket listens, so the address printed already answers.

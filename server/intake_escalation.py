@@ -7,6 +7,7 @@ import logging
 
 from resolvers.context import Services
 from resolvers.intake_workflow import escalate_due
+from server.leases import Lease
 from server.periodic import PeriodicTask
 
 __all__ = ["IntakeEscalation"]
@@ -15,9 +16,13 @@ log = logging.getLogger("hanaro.intakes")
 
 
 class IntakeEscalation:
-    def __init__(self, services: Services, interval_seconds: float = 60.0) -> None:
+    def __init__(
+        self, services: Services, interval_seconds: float = 60.0, lease: Lease | None = None
+    ) -> None:
         self.services = services
-        self._runner = PeriodicTask("intake-escalation", self.run_once, interval_seconds)
+        self._runner = PeriodicTask(
+            "intake-escalation", self.run_once, interval_seconds, lease=lease
+        )
 
     async def run_once(self) -> int:
         """Escalate everything due now; returns how many intakes escalated."""

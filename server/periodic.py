@@ -2,7 +2,10 @@
 scheduled membership scan): each job runs on its own asyncio task, every `interval` seconds or
 sooner when woken, and a failure is logged and retried later (with doubling waits up to
 `max_backoff` when one is set) instead of ending the task. Stopping cancels the task and waits
-for it, so nothing runs on after the server has closed its engines."""
+for it, so nothing runs on after the server has closed its engines.
+
+A job with a `lease` runs only while this process holds it (replicas share the graph: each
+job runs in one of them, `server/leases.py`); stopping gives the lease up."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+
+from server.leases import Lease
 
 __all__ = ["PeriodicTask"]
 
@@ -26,6 +31,7 @@ class PeriodicTask:
         first_delay: float | None = None,
         max_backoff: float | None = None,
         on_error: Callable[[Exception], None] | None = None,
+        lease: Lease | None = None,
     ) -> None:
         """`first_delay` defaults to one interval (a starting server has better things to do);
         `on_error` sees each failure before it is logged."""
@@ -35,6 +41,7 @@ class PeriodicTask:
         self.first_delay = interval if first_delay is None else first_delay
         self.max_backoff = max_backoff
         self.on_error = on_error
+        self.lease = lease
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
 
@@ -60,7 +67,8 @@ class PeriodicTask:
             if delay > 0:
                 await self._wait(delay)
             try:
-                await self.job()
+                if self.lease is None or await self.lease.hold():
+                    await self.job()
                 delay = self.interval
             except asyncio.CancelledError:
                 raise
@@ -83,3 +91,8 @@ class PeriodicTask:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self.lease is not None:
+            try:
+                await self.lease.release()
+            except Exception as exc:  # the graph is gone: the lease runs out by itself
+                log.warning("%s: lease not released: %s", self.name, type(exc).__name__)

@@ -8,6 +8,7 @@ import logging
 
 from resolvers.context import Services
 from resolvers.referrals import expire_due
+from server.leases import Lease
 from server.periodic import PeriodicTask
 
 __all__ = ["ReferralSweep"]
@@ -16,11 +17,13 @@ log = logging.getLogger("hanaro.referrals")
 
 
 class ReferralSweep:
-    def __init__(self, services: Services, interval_seconds: float = 60.0) -> None:
+    def __init__(
+        self, services: Services, interval_seconds: float = 60.0, lease: Lease | None = None
+    ) -> None:
         self.services = services
         # First run after one interval: reads expire lazily, and starting servers have
         # better things to do. The graph down: tried again at the next interval.
-        self._runner = PeriodicTask("referral-sweep", self._run, interval_seconds)
+        self._runner = PeriodicTask("referral-sweep", self._run, interval_seconds, lease=lease)
 
     async def sweep(self) -> int:
         """Expire everything due; returns how many referrals expired."""

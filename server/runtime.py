@@ -25,7 +25,9 @@ from search.mapping import index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
 from server.intake_escalation import IntakeEscalation
+from server.leases import Leases
 from server.periodic import PeriodicTask
+from server.referral_follower import ReferralFollower
 from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.supervision import Supervisor, engine_children
@@ -50,6 +52,10 @@ class Runtime:
     # Restarts the engine processes this server started (none with external engines).
     supervisor: Supervisor
     escalation: IntakeEscalation
+    # Replicas: the job leases this process holds, and the follower of other replicas'
+    # referral changes (server/leases.py, server/referral_follower.py).
+    leases: Leases
+    follower: ReferralFollower
     # Scheduled membership scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); None when off.
     scan_schedule: PeriodicTask | None = None
 
@@ -101,12 +107,14 @@ async def running(
         intake_escalation_minutes=settings.intake_escalation_minutes,
         crisis_reports=ReportLimiter(settings.crisis_reports_per_hour),
     )
+    leases = Leases(backends.graph, settings.job_lease_seconds)
     sync = SearchSync(
         backends.graph,
         backends.search,
         settings.search_index,
         Vocabulary(needs.parents, regions.parents, needs.terms),
         settings.sync_interval_ms,
+        lease=leases.lease("search-sync"),
     )
     services.notify_write = sync.poke
     if settings.embedded_search if rebuild_index is None else rebuild_index:
@@ -125,20 +133,26 @@ async def running(
         viewers=ViewerFactory(services),
         tokens=TokenVerifier(settings, secret),
         secret=secret,
-        sweep=ReferralSweep(services),
+        sweep=ReferralSweep(services, lease=leases.lease("referral-sweep")),
         supervisor=Supervisor(engine_children(backends, sync, nori=settings.search_nori)),
-        escalation=IntakeEscalation(services),
+        escalation=IntakeEscalation(services, lease=leases.lease("intake-escalation")),
+        leases=leases,
+        follower=ReferralFollower(services, settings.event_poll_ms),
     )
     minutes = settings.membership_scan_interval_minutes
     if minutes:
         services.membership_scans.set_schedule(minutes)
         runtime.scan_schedule = PeriodicTask(
-            "membership-scan", lambda: start_scheduled_scan(services), minutes * 60.0
+            "membership-scan",
+            lambda: start_scheduled_scan(services),
+            minutes * 60.0,
+            lease=leases.lease("membership-scan"),
         )
     sync.start()
     runtime.sweep.start()
     runtime.supervisor.start()
     runtime.escalation.start()
+    runtime.follower.start()
     if runtime.scan_schedule is not None:
         runtime.scan_schedule.start()
     try:
@@ -150,4 +164,5 @@ async def running(
         await services.membership_scans.stop()
         await runtime.sweep.stop()
         await runtime.escalation.stop()
+        await runtime.follower.stop()
         await sync.stop()

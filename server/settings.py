@@ -96,6 +96,13 @@ class Settings:
     intake_escalation_minutes: int = 30
     # Public crisis reports accepted per client address and hour.
     crisis_reports_per_hour: int = 10
+    # Replicas (docs/operations.md): seconds a background job's lease lasts unrenewed (how
+    # long before another replica takes over a dead one's jobs); how often each replica with
+    # live subscribers reads the referral changes other replicas made; how long SIGTERM waits
+    # for requests in flight.
+    job_lease_seconds: int = 15
+    event_poll_ms: int = 250
+    shutdown_grace_seconds: int = 10
 
     @property
     def graph_kind(self) -> str:
@@ -188,6 +195,11 @@ class Settings:
             ),
             crisis_reports_per_hour=_int(
                 env, "HANARO_CRISIS_REPORTS_PER_HOUR", cls.crisis_reports_per_hour, 1, 10_000
+            ),
+            job_lease_seconds=_int(env, "HANARO_JOB_LEASE_SECONDS", cls.job_lease_seconds, 2, 600),
+            event_poll_ms=_int(env, "HANARO_EVENT_POLL_MS", cls.event_poll_ms, 50, 10_000),
+            shutdown_grace_seconds=_int(
+                env, "HANARO_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds, 0, 600
             ),
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -21,6 +21,7 @@ from graph.outbox import all_resource_ids, mark_applied, pending_changes, resour
 from search.documents import Vocabulary, resource_document
 from search.index import apply_documents, rebuild_index
 from search.mapping import index_body
+from server.leases import Lease
 from server.periodic import PeriodicTask
 
 __all__ = ["SearchSync", "SyncMetrics", "rebuild_from_graph"]
@@ -46,7 +47,9 @@ class SearchSync:
         alias: str,
         vocabulary: Vocabulary,
         interval_ms: int,
+        lease: Lease | None = None,
     ) -> None:
+        """`lease`: with replicas, the one that holds it runs the loop (index writes once)."""
         self.graph = graph
         self.search = search
         self.alias = alias
@@ -64,6 +67,7 @@ class SearchSync:
             first_delay=0,
             max_backoff=5.0,
             on_error=self._failed,
+            lease=lease,
         )
         # Held by a pass and by a rebuild, so a pass never writes into an index being rebuilt.
         self._applying = asyncio.Lock()
