@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import re
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -330,6 +331,14 @@ def _print_schema(output: str | None) -> None:
         sys.stdout.write(sdl)
 
 
+class _Terminated(SystemExit):
+    pass
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise _Terminated(0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
@@ -379,6 +388,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "membership":
             asyncio.run(_membership_scan(settings, args.region, args.restart))
             return 0
+        # SIGTERM (an orchestrator stopping a replica): Uvicorn drains and then raises the
+        # signal again under the handler found here; exiting through the `finally` blocks
+        # gives job leases up and stops engine children, which the default (die) would not.
+        signal.signal(signal.SIGTERM, _terminated)
         asyncio.run(
             _serve(settings, demo=args.command == "demo", reset=getattr(args, "reset", False))
         )

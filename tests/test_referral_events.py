@@ -5,9 +5,7 @@ tokens are refused. Every wait is bounded."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -17,32 +15,8 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support.live import live_server, post
 from tests.support.recipients import new_recipient
-from tests.support.referral_events import PROTOCOL, SUBSCRIBE
+from tests.support.referral_events import PROTOCOL, next_event, subscriber
 from tests.support.referrals import ACCEPT, CREATE, referral_input
-
-
-@contextlib.asynccontextmanager
-async def subscriber(
-    address: str, token: str | None, *, header: bool = False
-) -> AsyncIterator[ClientConnection]:
-    """A socket that sent connection_init (token in the payload, or in the upgrade header)
-    and subscribed to referralEvents."""
-    headers = {"Authorization": f"Bearer {token}"} if header and token else None
-    async with connect(
-        f"ws://{address}/graphql", subprotocols=PROTOCOL, additional_headers=headers
-    ) as ws:
-        payload = {"Authorization": f"Bearer {token}"} if token and not header else {}
-        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
-        ack = json.loads(await asyncio.wait_for(ws.recv(), 5))
-        assert ack["type"] == "connection_ack", ack
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
-        yield ws
-
-
-async def next_event(ws: ClientConnection, timeout: float = 5) -> dict[str, Any]:
-    message = json.loads(await asyncio.wait_for(ws.recv(), timeout))
-    assert message["type"] == "next", message
-    return message["payload"]["data"]["referralEvents"]
 
 
 async def nothing_for(ws: ClientConnection, seconds: float) -> bool:
