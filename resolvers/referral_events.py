@@ -50,6 +50,11 @@ class ReferralEvents:
         self.per_holder = per_holder
         self._held: Counter[str] = Counter()
 
+    @property
+    def open(self) -> int:
+        """Subscriptions live now (`/metrics`)."""
+        return len(self._subscriptions)
+
     def publish(self, event: ReferralEvent) -> None:
         for subscription in list(self._subscriptions):
             if subscription.institution_id not in event.institutions:

@@ -17,7 +17,7 @@ log = logging.getLogger("hanaro.intakes")
 class IntakeEscalation:
     def __init__(self, services: Services, interval_seconds: float = 60.0) -> None:
         self.services = services
-        self._runner = PeriodicTask("intake-escalation", self.run_once, interval_seconds)
+        self.runner = PeriodicTask("intake-escalation", self.run_once, interval_seconds)
 
     async def run_once(self) -> int:
         """Escalate everything due now; returns how many intakes escalated."""
@@ -27,7 +27,7 @@ class IntakeEscalation:
         return escalated
 
     def start(self) -> None:
-        self._runner.start()
+        self.runner.start()
 
     async def stop(self) -> None:
-        await self._runner.stop()
+        await self.runner.stop()

@@ -2,13 +2,15 @@
 scheduled membership scan): each job runs on its own asyncio task, every `interval` seconds or
 sooner when woken, and a failure is logged and retried later (with doubling waits up to
 `max_backoff` when one is set) instead of ending the task. Stopping cancels the task and waits
-for it, so nothing runs on after the server has closed its engines."""
+for it, so nothing runs on after the server has closed its engines. Each task counts its runs
+and failures for `/metrics`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 __all__ = ["PeriodicTask"]
@@ -37,6 +39,9 @@ class PeriodicTask:
         self.on_error = on_error
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self.runs = 0
+        self.failures = 0
+        self.last_success: float | None = None  # epoch seconds
 
     @property
     def running(self) -> bool:
@@ -59,12 +64,15 @@ class PeriodicTask:
         while True:
             if delay > 0:
                 await self._wait(delay)
+            self.runs += 1
             try:
                 await self.job()
                 delay = self.interval
+                self.last_success = time.time()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # an engine down: try again later
+                self.failures += 1
                 if self.on_error is not None:
                     self.on_error(exc)
                 log.warning("%s failed, will retry: %s: %s", self.name, type(exc).__name__, exc)

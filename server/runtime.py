@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.migrations import migrate
 from hsds.feed import ensure_hsds_ids
@@ -20,16 +20,20 @@ from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
 from search.documents import Vocabulary
+from search.engine import ObservedSearchClient
 from search.index import ensure_index
 from search.mapping import index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
 from server.intake_escalation import IntakeEscalation
+from server.metrics import RuntimeState
 from server.periodic import PeriodicTask
 from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.supervision import Supervisor, engine_children
 from server.sync import SearchSync, rebuild_from_graph
+from telemetry.calls import NO_OBSERVER
+from telemetry.instruments import Telemetry
 from vocabulary.access import Viewer
 
 __all__ = ["Runtime", "running"]
@@ -52,6 +56,13 @@ class Runtime:
     escalation: IntakeEscalation
     # Scheduled membership scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); None when off.
     scan_schedule: PeriodicTask | None = None
+    # Metrics, tracing and the observer the engines report to (docs/operations.md).
+    telemetry: Telemetry = field(default_factory=Telemetry)
+
+    def jobs(self) -> list[PeriodicTask]:
+        """The background work this server runs, for its runs and failures on `/metrics`."""
+        tasks = [self.sync.runner, self.sweep.runner, self.escalation.runner]
+        return tasks if self.scan_schedule is None else [*tasks, self.scan_schedule]
 
     async def viewer(self, authorization: str, request_id: str) -> Viewer:
         """Who is asking: anonymous without an Authorization header; staff from a valid
@@ -76,6 +87,33 @@ async def running(
 
     In embedded mode the index lives in memory, so it is rebuilt from the graph at every start
     (`rebuild_index` overrides that choice)."""
+    settings = backends.settings
+    telemetry = Telemetry.create(
+        tracing=settings.tracing,
+        endpoint=settings.otlp_endpoint,
+        sample_ratio=settings.trace_sample_ratio,
+    )
+    _observe_engines(backends, telemetry)
+    try:
+        async with _running(backends, telemetry, rebuild_index) as runtime:
+            yield runtime
+    finally:
+        _observe_engines(backends, None)
+        telemetry.shutdown()
+
+
+def _observe_engines(backends: Backends, telemetry: Telemetry | None) -> None:
+    """Hand the engine clients the runtime's observer (None: back to recording nothing)."""
+    observer = NO_OBSERVER if telemetry is None else telemetry.calls
+    backends.graph.observer = observer
+    if isinstance(backends.search, ObservedSearchClient):
+        backends.search.observer = observer
+
+
+@contextlib.asynccontextmanager
+async def _running(
+    backends: Backends, telemetry: Telemetry, rebuild_index: bool | None
+) -> AsyncIterator[Runtime]:
     settings = backends.settings
     await migrate(backends.graph)
     assigned = await ensure_hsds_ids(backends.graph)
@@ -128,7 +166,9 @@ async def running(
         sweep=ReferralSweep(services),
         supervisor=Supervisor(engine_children(backends, sync, nori=settings.search_nori)),
         escalation=IntakeEscalation(services),
+        telemetry=telemetry,
     )
+    telemetry.metrics.registry.register(RuntimeState(runtime))
     minutes = settings.membership_scan_interval_minutes
     if minutes:
         services.membership_scans.set_schedule(minutes)
