@@ -58,9 +58,16 @@ class RequestObservation:
         record = RequestRecord(request_id=new_request_id())
         scope.setdefault("state", {})[RECORD] = record
 
+        page = False  # an HTML page (GraphiQL for a browser), not a GraphQL answer
+
         async def sending(message: Message) -> None:
+            nonlocal page
             if message["type"] == "http.response.start":
                 record.status = int(message["status"])
+                page = any(
+                    name.lower() == b"content-type" and value.startswith(b"text/html")
+                    for name, value in message.get("headers", [])
+                )
             await send(message)
 
         started = time.perf_counter()
@@ -83,12 +90,11 @@ class RequestObservation:
                 if record.status >= 500:
                     span.set_status(Status(StatusCode.ERROR))
         finally:
-            self._finish(record, time.perf_counter() - started, trace_id)
+            if not page:
+                self._finish(record, time.perf_counter() - started, trace_id)
 
     def _finish(self, record: RequestRecord, seconds: float, trace_id: str | None) -> None:
-        if not record.executed:
-            if 200 <= record.status < 400:
-                return  # GraphiQL's page for a browser: no GraphQL request
+        if not record.executed and not 200 <= record.status < 400:
             record.error_codes = [_REFUSED.get(record.status, "INTERNAL_SERVER_ERROR")]
             record.status = record.status or 500  # the app raised: the server answers 500
         self.metrics.request(

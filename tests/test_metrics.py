@@ -66,6 +66,8 @@ async def test_refused_requests_are_counted_by_code(api):
         "/graphql", content=b"{nope", headers={"Content-Type": "application/json"}
     )
     assert not_json.status_code == 400
+    page = await api.client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")  # GraphiQL: not counted
     invalid = await api("query Broken { nothingHere }")
     assert invalid["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
