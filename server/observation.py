@@ -118,14 +118,15 @@ class RequestObservation:
         if trace_id is not None:
             fields["trace_id"] = trace_id
         codes = f" {','.join(record.error_codes)}" if record.error_codes else ""
+        who = f", {record.institution_id}" if record.institution_id else ""
         log.info(
-            "%s %s %s%s %.1f ms (request %s, %s)",
-            fields["operation"] or "anonymous",
+            "%s %s %s%s %.1f ms (request %s%s)",
+            fields["operation"] or ("anonymous" if record.executed else "(not parsed)"),
             record.operation_type,
             record.outcome,
             codes,
             fields["duration_ms"],
             record.request_id,
-            record.institution_id or "no token",
+            who,
             extra={FIELDS: fields},
         )
