@@ -4,7 +4,9 @@ call, named by code — and no parameter value, document or variable anywhere in
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -12,6 +14,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from server.settings import Settings
+from telemetry.instruments import Telemetry
 from tests.support.recipients import person
 from tests.support.search import SEARCH
 
@@ -98,3 +101,35 @@ def test_tracing_is_off_by_default():
     on = Settings.from_env({"HANARO_OTLP_ENDPOINT": "http://collector:4318/v1/traces"})
     assert on.tracing and on.otlp_endpoint == "http://collector:4318/v1/traces"
     assert Settings.from_env({"HANARO_TRACING": "on"}).otlp_endpoint is None
+
+
+def test_spans_leave_over_otlp_only_with_an_endpoint():
+    """A collector on loopback receives the spans (OTLP/HTTP, protobuf) when the server
+    stops; without an endpoint nothing is sent anywhere."""
+    assert Telemetry.create(tracing=False).tracer_provider is None
+    received: list[tuple[str, str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, self.headers["Content-Type"], body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_port}/v1/traces"
+        telemetry = Telemetry.create(tracing=True, endpoint=endpoint)
+        with telemetry.calls.observe("graph", "referrals.accept_referral"):
+            pass
+        telemetry.shutdown()
+    finally:
+        server.shutdown()
+    [(path, content_type, body)] = received
+    assert path == "/v1/traces" and content_type == "application/x-protobuf"
+    assert b"referrals.accept_referral" in body
