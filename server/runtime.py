@@ -32,7 +32,7 @@ from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.supervision import Supervisor, engine_children
 from server.sync import SearchSync, rebuild_from_graph
-from telemetry.calls import NO_OBSERVER
+from telemetry.calls import NO_OBSERVER, CallObserver
 from telemetry.instruments import Telemetry
 from vocabulary.access import Viewer
 
@@ -93,21 +93,23 @@ async def running(
         endpoint=settings.otlp_endpoint,
         sample_ratio=settings.trace_sample_ratio,
     )
-    _observe_engines(backends, telemetry)
+    previous = _observe_engines(backends, telemetry.calls)
     try:
         async with _running(backends, telemetry, rebuild_index) as runtime:
             yield runtime
     finally:
-        _observe_engines(backends, None)
+        _observe_engines(backends, previous)
         telemetry.shutdown()
 
 
-def _observe_engines(backends: Backends, telemetry: Telemetry | None) -> None:
-    """Hand the engine clients the runtime's observer (None: back to recording nothing)."""
-    observer = NO_OBSERVER if telemetry is None else telemetry.calls
+def _observe_engines(backends: Backends, observer: CallObserver) -> CallObserver:
+    """Hand the engine clients `observer`; returns the one they had (a second runtime on the
+    same backends, as in tests, gives the first one's back when it stops)."""
+    previous = getattr(backends.graph, "observer", NO_OBSERVER)
     backends.graph.observer = observer
     if isinstance(backends.search, ObservedSearchClient):
         backends.search.observer = observer
+    return previous
 
 
 @contextlib.asynccontextmanager
