@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from telemetry.calls import CallObserver
 
 __all__ = [
     "GraphConstraintError",
@@ -21,6 +24,7 @@ __all__ = [
     "inline_properties",
     "load_rows",
     "round_trips",
+    "statement_name",
     "statement_time_limit",
     "statement_timeout",
 ]
@@ -49,6 +53,8 @@ class GraphEngine(Protocol):
     """What repositories need from a graph database."""
 
     dialect: str  # "neo4j" or "falkordb": only migrations look at it
+    # Times and traces every statement; a runtime hands the engine its own (server/runtime.py).
+    observer: CallObserver
 
     async def run(
         self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
@@ -90,6 +96,24 @@ def count_round_trip() -> None:
     counter = _round_trips.get()
     if counter is not None:
         counter.count += 1
+
+
+# Modules of the port and its adapters: the statement's name is the function that called them.
+_PLUMBING = frozenset({"graph.engine", "graph.neo4j", "graph.falkordb"})
+
+
+def statement_name() -> str:
+    """The name a statement is measured and traced under: the `graph/` function that sent it
+    (`referrals.accept_referral`), found on the call stack — statements carry no names of
+    their own, and only `graph/` holds Cypher, so the names are few and fixed. `other` for a
+    statement sent from anywhere else (an engine's own describe, a test)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith("graph.") and module not in _PLUMBING:
+            return f"{module[6:]}.{frame.f_code.co_name}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "other"
 
 
 async def load_rows(graph: GraphEngine, statement: str, rows: list[Row]) -> int:

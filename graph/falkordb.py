@@ -19,8 +19,10 @@ from graph.engine import (
     GraphUnavailable,
     Row,
     count_round_trip,
+    statement_name,
     statement_timeout,
 )
+from telemetry.calls import NO_OBSERVER, CallObserver
 
 __all__ = ["FalkorDBEngine"]
 
@@ -29,6 +31,7 @@ class FalkorDBEngine:
     """Runs each statement as one atomic FalkorDB query on graph `graph_name`."""
 
     dialect = "falkordb"
+    observer: CallObserver = NO_OBSERVER
 
     def __init__(
         self,
@@ -56,6 +59,12 @@ class FalkorDBEngine:
         self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
     ) -> list[Row]:
         count_round_trip()
+        with self.observer.observe("graph", statement_name()):
+            return await self._run(statement, params, write=write)
+
+    async def _run(
+        self, statement: str, params: dict[str, Any] | None, *, write: bool
+    ) -> list[Row]:
         check_header_values(params or {})
         limit = None if write else statement_timeout()
         timeout = None if limit is None else max(1, int(limit * 1000))

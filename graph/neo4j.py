@@ -14,8 +14,10 @@ from graph.engine import (
     GraphUnavailable,
     Row,
     count_round_trip,
+    statement_name,
     statement_timeout,
 )
+from telemetry.calls import NO_OBSERVER, CallObserver
 
 __all__ = ["Neo4jEngine"]
 
@@ -28,6 +30,7 @@ class Neo4jEngine:
     readers unless it writes."""
 
     dialect = "neo4j"
+    observer: CallObserver = NO_OBSERVER
 
     def __init__(self, *, uri: str, user: str, password: str, database: str) -> None:
         """Without a user, no credentials are sent (a server with authentication off, such as
@@ -50,6 +53,12 @@ class Neo4jEngine:
         self, statement: str, params: dict[str, Any] | None = None, *, write: bool = False
     ) -> list[Row]:
         count_round_trip()
+        with self.observer.observe("graph", statement_name()):
+            return await self._run(statement, params, write=write)
+
+    async def _run(
+        self, statement: str, params: dict[str, Any] | None, *, write: bool
+    ) -> list[Row]:
         limit = None if write else statement_timeout()
         try:
             records, _, _ = await self._driver.execute_query(

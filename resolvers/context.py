@@ -18,6 +18,7 @@ from resolvers.programs import ProgramCatalog
 from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.stamps import now_ms
+from telemetry.requests import RequestRecord
 from vocabulary.access import Viewer
 
 __all__ = ["Limits", "RequestContext", "Services"]
@@ -74,6 +75,8 @@ class RequestContext:
         self.connection_params: dict[str, Any] | None = None
         # The client's address (per-address limits of public mutations); set by the app.
         self.client_address = ""
+        # What the request's log line and metrics say (HTTP requests; set by the app).
+        self.record: RequestRecord | None = None
 
     @property
     def access(self) -> GraphAccess:

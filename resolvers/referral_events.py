@@ -66,6 +66,11 @@ class ReferralEvents:
         for key in [k for k, at in self._published.items() if at < moment]:
             del self._published[key]
 
+    @property
+    def open(self) -> int:
+        """Subscriptions live now (`/metrics`)."""
+        return len(self._subscriptions)
+
     def publish(self, event: ReferralEvent) -> None:
         """Queues the event for its institutions' subscribers, once per referral version
         (the follower may read a change back before the writer publishes it)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import get_named_type
+from opentelemetry.trace import TracerProvider
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.federation.schema import FederationAny
@@ -25,6 +26,7 @@ from schema.intakes import IntakeMutation, IntakeQuery
 from schema.limits import query_limits_rule
 from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
+from schema.observation import OperationFacts
 from schema.recipient_operations import RecipientMutation, RecipientQuery
 from schema.referral_events import ReferralSubscription
 from schema.referral_stats import ReferralStatsQuery
@@ -33,6 +35,7 @@ from schema.regions import RegionQuery
 from schema.resource_operations import ResourceMutation, ResourceQuery
 from schema.search import SearchQuery
 from schema.sensitive import sensitive_input_names
+from schema.tracing import GraphQLTracing
 from schema.viewer import ViewerQuery
 
 __all__ = ["build_schema"]
@@ -119,9 +122,14 @@ def _default_page_sizes(schema: strawberry.federation.Schema) -> dict[str, int]:
 
 
 def build_schema(
-    *, max_depth: int = 10, max_cost: int = 5000, max_page_size: int = 100
+    *,
+    max_depth: int = 10,
+    max_cost: int = 5000,
+    max_page_size: int = 100,
+    tracer_provider: TracerProvider | None = None,
 ) -> HanaroSchema:
-    """Configuration mistakes surface here, at start, not per request."""
+    """Configuration mistakes surface here, at start, not per request. `tracer_provider`:
+    spans for each operation and resolver (tracing on)."""
     base = strawberry.federation.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version="2.7"
     )
@@ -131,6 +139,10 @@ def build_schema(
         max_aliases_rule(30),
     ]
     sensitive = sensitive_input_names(base._schema)
+    # Before ErrorShaping: extensions leave in reverse order, so these see the coded errors.
+    observing: list[Any] = [OperationFacts]
+    if tracer_provider is not None:
+        observing.append(lambda: GraphQLTracing(tracer_provider=tracer_provider))
     return HanaroSchema(
         query=Query,
         mutation=Mutation,
@@ -138,6 +150,7 @@ def build_schema(
         federation_version="2.7",
         config=StrawberryConfig(),
         extensions=[
+            *observing,
             lambda: ErrorShaping(sensitive=sensitive),
             TextInputs,
             lambda: AddValidationRules(rules),

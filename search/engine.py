@@ -10,15 +10,19 @@ stock node."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import httpx
 from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import HttpHeaders, HttpxAsyncHttpNode, TransportError
-from elasticsearch import AsyncElasticsearch
+from elastic_transport import HttpHeaders, HttpxAsyncHttpNode, ObjectApiResponse, TransportError
+from elasticsearch import ApiError, AsyncElasticsearch
+
+from telemetry.calls import NO_OBSERVER, CallObserver
 
 __all__ = [
     "Distribution",
+    "ObservedSearchClient",
     "OpenSearchHttpNode",
     "SearchTimeout",
     "SearchUnavailable",
@@ -64,16 +68,57 @@ class OpenSearchHttpNode(HttpxAsyncHttpNode):
         return response
 
 
+class ObservedSearchClient(AsyncElasticsearch):
+    """The client whose every API call runs under the runtime's observer, named by the
+    client's own endpoint id (`search`, `bulk`, `indices.create`): never by its body or path.
+    `options()` copies (the bulk helper makes one) keep the observer."""
+
+    observer: CallObserver = NO_OBSERVER
+
+    async def perform_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any | None = None,
+        endpoint_id: str | None = None,
+        path_parts: Mapping[str, Any] | None = None,
+    ) -> ObjectApiResponse[Any]:
+        name = endpoint_id or method.lower()
+        with self.observer.observe("search", name, failure=_engine_failure):
+            return await super().perform_request(  # type: ignore[return-value]
+                method,
+                path,
+                params=params,
+                headers=headers,
+                body=body,
+                endpoint_id=endpoint_id,
+                path_parts=path_parts,
+            )
+
+    def options(self, **kwargs: Any) -> ObservedSearchClient:
+        client = super().options(**kwargs)
+        client.observer = self.observer
+        return client
+
+
+def _engine_failure(exc: Exception) -> bool:
+    """Unreachable, timed out, overloaded or broken: not a 4xx answer (an index not there)."""
+    return not isinstance(exc, ApiError) or exc.meta.status >= 500 or exc.meta.status == 429
+
+
 def make_search_client(
     url: str,
     *,
     distribution: Distribution = "opensearch",
     api_key: str | None = None,
     timeout: float = 10.0,
-) -> AsyncElasticsearch:
+) -> ObservedSearchClient:
     """`timeout`: seconds any one search or index call may take (the statement timeout)."""
     node_class = OpenSearchHttpNode if distribution == "opensearch" else HttpxAsyncHttpNode
-    return AsyncElasticsearch(
+    return ObservedSearchClient(
         url,
         api_key=api_key,
         node_class=node_class,

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -24,6 +23,8 @@ from resolvers.context import RequestContext
 from schema import build_schema
 from server.auth import AuthError
 from server.hsds import hsds_routes
+from server.metrics import metrics_endpoint
+from server.observation import RECORD, RequestObservation, new_request_id
 from server.rate_limit import RateLimiter
 from server.request_body import RequestBodyGuard, error_body
 from server.runtime import Runtime
@@ -45,6 +46,7 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
             max_depth=settings.max_query_depth,
             max_cost=settings.max_query_cost,
             max_page_size=settings.max_page_size,
+            tracer_provider=runtime.telemetry.tracer_provider,
         )
         super().__init__(schema, **kwargs)
         self.runtime = runtime
@@ -54,6 +56,7 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
         context = RequestContext(self.runtime.services, viewer)
         client = getattr(request, "client", None)
         context.client_address = client.host if client else ""
+        context.record = request.scope.get("state", {}).get(RECORD)
         return context
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
@@ -95,7 +98,9 @@ class AuthGate:
         self.statement_timeout = settings.statement_timeout_ms / 1000
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        request_id = uuid.uuid4().hex[:16]
+        state = scope.setdefault("state", {})
+        record = state.get(RECORD)  # RequestObservation's, on HTTP
+        request_id = record.request_id if record is not None else new_request_id()
         headers = dict(scope.get("headers") or [])
         authorization = headers.get(b"authorization", b"").decode("latin-1")
         if scope["type"] == "websocket":
@@ -124,10 +129,12 @@ class AuthGate:
             }
             await JSONResponse(body, 503)(scope, receive, send)
             return
+        if record is not None and not viewer.anonymous:
+            record.institution_id = viewer.institution_id
         staff = f"staff:{viewer.institution_id}:{viewer.subject}"
         if not viewer.anonymous and await self._limited(self.staff_rate, staff, scope, send):
             return
-        scope.setdefault("state", {})["hanaro_viewer"] = viewer
+        state["hanaro_viewer"] = viewer
         with statement_time_limit(self.statement_timeout):
             await self.graphql(scope, receive, send)
 
@@ -185,28 +192,6 @@ def create_app(runtime: Runtime, *, demo: bool = False) -> Starlette:
             200 if ready else 503,
         )
 
-    async def metrics(_: Request) -> Response:
-        m = runtime.sync.metrics
-        lines = [
-            "# HELP hanaro_search_sync_applied_events_total Resource changes applied to the index.",
-            "# TYPE hanaro_search_sync_applied_events_total counter",
-            f"hanaro_search_sync_applied_events_total {m.applied_events}",
-            "# HELP hanaro_search_sync_failed_batches_total Failed sync passes (retried).",
-            "# TYPE hanaro_search_sync_failed_batches_total counter",
-            f"hanaro_search_sync_failed_batches_total {m.failed_batches}",
-            "# HELP hanaro_search_index_lag_ms Time from a write to its indexing (last batch).",
-            "# TYPE hanaro_search_index_lag_ms gauge",
-            f"hanaro_search_index_lag_ms {m.last_lag_ms:.1f}",
-            f"hanaro_search_index_lag_max_ms {m.max_lag_ms:.1f}",
-            "# HELP hanaro_engine_restarts_total Embedded engine processes started again.",
-            "# TYPE hanaro_engine_restarts_total counter",
-            *(
-                f'hanaro_engine_restarts_total{{engine="{name}"}} {child.state.restarts}'
-                for name, child in runtime.supervisor.children.items()
-            ),
-        ]
-        return PlainTextResponse("\n".join(lines) + "\n")
-
     # CORS for GraphQL from HANARO_CORS_ORIGINS only; the HSDS feed allows any origin itself.
     graphql_app: ASGIApp = gate
     graphql_methods = ["GET", "POST"]
@@ -223,10 +208,15 @@ def create_app(runtime: Runtime, *, demo: bool = False) -> Starlette:
         WebSocketRoute("/graphql", gate),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/metrics", metrics),
+        Route("/metrics", metrics_endpoint(runtime)),
         *hsds_routes(runtime),
         *webapp_routes(runtime, demo=demo),
     ]
     app = Starlette(routes=routes)
     app.add_middleware(RequestBodyGuard, max_bytes=runtime.settings.max_body_bytes)
+    # Outermost: it also sees the answers the body guard gives.
+    telemetry = runtime.telemetry
+    app.add_middleware(
+        RequestObservation, metrics=telemetry.metrics, tracer=telemetry.tracer("hanaro.http")
+    )
     return app

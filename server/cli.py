@@ -18,6 +18,7 @@ import uvicorn
 from graph.programs import RuleFileError
 from server.auth import issue_token, load_secret
 from server.engines import StartupError, open_backends
+from server.logs import configure_logging
 from server.settings import ENGINE_SETS, Settings, SettingsError
 
 __all__ = ["configure_logging", "main"]
@@ -52,6 +53,12 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
                     host=settings.host,
                     port=settings.port,
                     log_level="info",
+                    # Hanaro logs each GraphQL request itself (server/observation.py); in JSON
+                    # uvicorn's own lines go through the same JSON handler.
+                    access_log=False,
+                    log_config=None
+                    if settings.log_format == "json"
+                    else uvicorn.config.LOGGING_CONFIG,
                     lifespan="off",
                     ws_max_size=settings.max_body_bytes,  # the body limit, for socket messages
                     # SIGTERM: stop accepting, close sockets (1012), wait for requests in flight.
@@ -98,16 +105,6 @@ def _print_demo_tokens(secret: str, *, shell: bool) -> None:
     print("\nDev tokens (send as 'Authorization: Bearer <token>'):", flush=True)
     for user, token in users:
         print(f"  {user.key}: {user.label}\n    {token}", flush=True)
-
-
-def configure_logging() -> None:
-    """Hanaro's own lines at INFO; the HTTP clients to the search engine only when something
-    goes wrong (they log every request at INFO, which buried the console). The search client
-    logs each failed attempt with a traceback; Hanaro reports failures itself."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("elastic_transport").setLevel(logging.CRITICAL)
 
 
 async def _hsds_import(settings: Settings, args: argparse.Namespace) -> int:
@@ -354,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("local engines ready: Neo4j and OpenSearch jars fetched, launchers compiled")
             return 0
         settings = _settings(args)
+        configure_logging(settings.log_format)
         if args.command == "token":
             from vocabulary.access import ROLES
 

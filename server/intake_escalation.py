@@ -20,7 +20,7 @@ class IntakeEscalation:
         self, services: Services, interval_seconds: float = 60.0, lease: Lease | None = None
     ) -> None:
         self.services = services
-        self._runner = PeriodicTask(
+        self.runner = PeriodicTask(
             "intake-escalation", self.run_once, interval_seconds, lease=lease
         )
 
@@ -32,7 +32,7 @@ class IntakeEscalation:
         return escalated
 
     def start(self) -> None:
-        self._runner.start()
+        self.runner.start()
 
     async def stop(self) -> None:
-        await self._runner.stop()
+        await self.runner.stop()

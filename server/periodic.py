@@ -2,7 +2,8 @@
 scheduled membership scan): each job runs on its own asyncio task, every `interval` seconds or
 sooner when woken, and a failure is logged and retried later (with doubling waits up to
 `max_backoff` when one is set) instead of ending the task. Stopping cancels the task and waits
-for it, so nothing runs on after the server has closed its engines.
+for it, so nothing runs on after the server has closed its engines. Each task counts its runs
+and failures for `/metrics`.
 
 A job with a `lease` runs only while this process holds it (replicas share the graph: each
 job runs in one of them, `server/leases.py`); stopping gives the lease up."""
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from server.leases import Lease
@@ -44,6 +46,9 @@ class PeriodicTask:
         self.lease = lease
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self.runs = 0
+        self.failures = 0
+        self.last_success: float | None = None  # epoch seconds
 
     @property
     def running(self) -> bool:
@@ -67,12 +72,17 @@ class PeriodicTask:
             if delay > 0:
                 await self._wait(delay)
             try:
-                if self.lease is None or await self.lease.hold():
-                    await self.job()
+                if self.lease is not None and not await self.lease.hold():
+                    delay = self.interval
+                    continue  # another replica runs it
+                self.runs += 1
+                await self.job()
                 delay = self.interval
+                self.last_success = time.time()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # an engine down: try again later
+                self.failures += 1
                 if self.on_error is not None:
                     self.on_error(exc)
                 log.warning("%s failed, will retry: %s: %s", self.name, type(exc).__name__, exc)

@@ -40,7 +40,7 @@ def _ms(iso: str) -> int:
 class ReferralFollower:
     def __init__(self, services: Services, interval_ms: int) -> None:
         self.services = services
-        self._runner = PeriodicTask(
+        self.runner = PeriodicTask(
             "referral-events", self.poll, interval_ms / 1000, first_delay=0, max_backoff=5.0
         )
 
@@ -70,7 +70,7 @@ class ReferralFollower:
         return published
 
     def start(self) -> None:
-        self._runner.start()
+        self.runner.start()
 
     async def stop(self) -> None:
-        await self._runner.stop()
+        await self.runner.stop()

@@ -23,7 +23,7 @@ class ReferralSweep:
         self.services = services
         # First run after one interval: reads expire lazily, and starting servers have
         # better things to do. The graph down: tried again at the next interval.
-        self._runner = PeriodicTask("referral-sweep", self._run, interval_seconds, lease=lease)
+        self.runner = PeriodicTask("referral-sweep", self._run, interval_seconds, lease=lease)
 
     async def sweep(self) -> int:
         """Expire everything due; returns how many referrals expired."""
@@ -38,7 +38,7 @@ class ReferralSweep:
             log.info("referral sweep: %d expired", expired)
 
     def start(self) -> None:
-        self._runner.start()
+        self.runner.start()
 
     async def stop(self) -> None:
-        await self._runner.stop()
+        await self.runner.stop()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.migrations import migrate
 from hsds.feed import ensure_hsds_ids
@@ -20,18 +20,22 @@ from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.viewer import ViewerFactory
 from search.documents import Vocabulary
+from search.engine import ObservedSearchClient
 from search.index import ensure_index
 from search.mapping import index_body
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
 from server.intake_escalation import IntakeEscalation
 from server.leases import Leases
+from server.metrics import RuntimeState
 from server.periodic import PeriodicTask
 from server.referral_follower import ReferralFollower
 from server.referral_sweep import ReferralSweep
 from server.settings import Settings
 from server.supervision import Supervisor, engine_children
 from server.sync import SearchSync, rebuild_from_graph
+from telemetry.calls import NO_OBSERVER, CallObserver
+from telemetry.instruments import Telemetry
 from vocabulary.access import Viewer
 
 __all__ = ["Runtime", "running"]
@@ -58,6 +62,13 @@ class Runtime:
     follower: ReferralFollower
     # Scheduled membership scans (HANARO_MEMBERSHIP_SCAN_INTERVAL_MINUTES); None when off.
     scan_schedule: PeriodicTask | None = None
+    # Metrics, tracing and the observer the engines report to (docs/operations.md).
+    telemetry: Telemetry = field(default_factory=Telemetry)
+
+    def jobs(self) -> list[PeriodicTask]:
+        """The background work this server runs, for its runs and failures on `/metrics`."""
+        tasks = [self.sync.runner, self.sweep.runner, self.escalation.runner, self.follower.runner]
+        return tasks if self.scan_schedule is None else [*tasks, self.scan_schedule]
 
     async def viewer(self, authorization: str, request_id: str) -> Viewer:
         """Who is asking: anonymous without an Authorization header; staff from a valid
@@ -82,6 +93,35 @@ async def running(
 
     In embedded mode the index lives in memory, so it is rebuilt from the graph at every start
     (`rebuild_index` overrides that choice)."""
+    settings = backends.settings
+    telemetry = Telemetry.create(
+        tracing=settings.tracing,
+        endpoint=settings.otlp_endpoint,
+        sample_ratio=settings.trace_sample_ratio,
+    )
+    previous = _observe_engines(backends, telemetry.calls)
+    try:
+        async with _running(backends, telemetry, rebuild_index) as runtime:
+            yield runtime
+    finally:
+        _observe_engines(backends, previous)
+        telemetry.shutdown()
+
+
+def _observe_engines(backends: Backends, observer: CallObserver) -> CallObserver:
+    """Hand the engine clients `observer`; returns the one they had (a second runtime on the
+    same backends, as in tests, gives the first one's back when it stops)."""
+    previous = getattr(backends.graph, "observer", NO_OBSERVER)
+    backends.graph.observer = observer
+    if isinstance(backends.search, ObservedSearchClient):
+        backends.search.observer = observer
+    return previous
+
+
+@contextlib.asynccontextmanager
+async def _running(
+    backends: Backends, telemetry: Telemetry, rebuild_index: bool | None
+) -> AsyncIterator[Runtime]:
     settings = backends.settings
     await migrate(backends.graph)
     assigned = await ensure_hsds_ids(backends.graph)
@@ -138,7 +178,9 @@ async def running(
         escalation=IntakeEscalation(services, lease=leases.lease("intake-escalation")),
         leases=leases,
         follower=ReferralFollower(services, settings.event_poll_ms),
+        telemetry=telemetry,
     )
+    telemetry.metrics.registry.register(RuntimeState(runtime))
     minutes = settings.membership_scan_interval_minutes
     if minutes:
         services.membership_scans.set_schedule(minutes)

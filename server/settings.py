@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-__all__ = ["DISTRIBUTIONS", "ENGINE_SETS", "Settings", "SettingsError"]
+__all__ = ["DISTRIBUTIONS", "ENGINE_SETS", "LOG_FORMATS", "Settings", "SettingsError"]
 
 ENGINE_SETS = ("embedded", "local")
+LOG_FORMATS = ("text", "json")
 DISTRIBUTIONS = ("auto", "elasticsearch", "opensearch")
 
 
@@ -103,6 +104,15 @@ class Settings:
     job_lease_seconds: int = 15
     event_poll_ms: int = 250
     shutdown_grace_seconds: int = 10
+    # Observability (docs/operations.md, "Observability"). Log lines: `text` for people (the
+    # demo console), `json` for a log pipeline (one object a line, one line per GraphQL request).
+    log_format: str = "text"
+    # Tracing: off unless `HANARO_TRACING=on` or an OTLP/HTTP endpoint is set (spans go there,
+    # e.g. http://collector:4318/v1/traces); requests without a caller's decision are sampled
+    # at `trace_sample_ratio`.
+    tracing: bool = False
+    otlp_endpoint: str | None = None
+    trace_sample_ratio: float = 1.0
 
     @property
     def graph_kind(self) -> str:
@@ -201,6 +211,15 @@ class Settings:
             shutdown_grace_seconds=_int(
                 env, "HANARO_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds, 0, 600
             ),
+        )
+        otlp_endpoint = env.get("HANARO_OTLP_ENDPOINT") or None
+        tracing = _choice(env, "HANARO_TRACING", "on" if otlp_endpoint else "off", ("on", "off"))
+        settings = replace(
+            settings,
+            log_format=_choice(env, "HANARO_LOG_FORMAT", cls.log_format, LOG_FORMATS),
+            tracing=tracing == "on",
+            otlp_endpoint=otlp_endpoint,
+            trace_sample_ratio=_int(env, "HANARO_TRACE_SAMPLE_PERCENT", 100, 0, 100) / 100,
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         if settings.engines not in ENGINE_SETS:

@@ -60,7 +60,7 @@ class SearchSync:
         self.access = GraphAccess.system(actor="search-sync", now_ms=time.time_ns() // 1_000_000)
         # Runs at once, then every interval or when a write wakes it; search down or graph
         # down: retried with doubling waits up to 5 s.
-        self._runner = PeriodicTask(
+        self.runner = PeriodicTask(
             "search-sync",
             self.drain,
             self.interval,
@@ -120,7 +120,7 @@ class SearchSync:
 
     def poke(self) -> None:
         """Wake the loop now (after a write) instead of at the next interval."""
-        self._runner.wake()
+        self.runner.wake()
 
     async def drain(self) -> None:
         """Apply batches until the outbox is empty (the runner's job)."""
@@ -133,10 +133,10 @@ class SearchSync:
         self.metrics.last_error = f"{type(exc).__name__}: {exc}"[:300]
 
     def start(self) -> None:
-        self._runner.start()
+        self.runner.start()
 
     async def stop(self) -> None:
-        await self._runner.stop()
+        await self.runner.stop()
 
 
 async def rebuild_from_graph(sync: SearchSync, *, nori: bool = False) -> tuple[str, int]:
