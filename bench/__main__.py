@@ -24,6 +24,7 @@ from bench.loading import load
 from bench.measure import peak_memory_mb
 from bench.reads import run_reads
 from bench.recipients import run_recipients
+from bench.replicas import run_replicas
 from bench.search import run_search
 from server.engines import open_backends
 from server.runtime import Runtime, running
@@ -58,6 +59,9 @@ SCENARIOS: dict[str, Scenario] = {
         rt, data, repeat=n.view_360, referrals=n.referrals, progress=progress
     ),
     "intakes": lambda rt, data, n, progress: run_intakes(
+        rt, data, count=n.referrals, progress=progress
+    ),
+    "replicas": lambda rt, data, n, progress: run_replicas(
         rt, data, count=n.referrals, progress=progress
     ),
 }

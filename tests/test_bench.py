@@ -173,6 +173,14 @@ async def test_every_scenario_runs_on_generated_data(runtime):
     taken = await runtime.backends.graph.run("MATCH (k:Intake) RETURN count(k) AS n")
     assert taken[0]["n"] == 9
 
+    # Replicas need engines on the network: a second `hanaro serve` on the local set's.
+    replicas = results["replicas"]
+    if runtime.settings.engines == "local":
+        assert replicas["event_across_replicas"]["n"] == 3
+        assert _timing(replicas["event_across_replicas"])
+    else:
+        assert "skipped" in replicas
+
 
 @pytest.mark.parametrize("engines", ["embedded", "local"])
 async def test_the_command_starts_its_own_engines_and_reports_their_memory(engines, capsys):
