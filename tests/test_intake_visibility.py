@@ -33,7 +33,7 @@ INTAKE = """id status situation escalated plan { goals } history { note }
   holder { id } recipient { id name address }"""
 APPLICATION = """id status note reason history { note } takenBy { id } forwardedTo { id }
   recipient { id name address }"""
-CASE = "id goals status"
+CASE = "id goals status notes { text audience }"
 CONFERENCE = f"""id name members {{ id }} sessions {{ id place minutes
   tabledCases {{ basis case {{ {CASE} }} }}
   actions {{ id description assignee {{ id }} case {{ {CASE} }} }} }}"""
@@ -124,6 +124,7 @@ class Viewer:
         self.token = api.token(*found) if found else None
         self.bodies: list[str] = []
         self.unknown: dict[str, str] = {}
+        self.cases = {r.id: r for r in world.records if r.kind == "case"}
 
     async def text(self, query: str, variables: dict[str, Any]) -> str:
         response = await self.api.raw(query, variables, self.token)
@@ -170,6 +171,8 @@ class Viewer:
                 self.recipient_shown(record, node["recipient"])
             if record.kind == "conference":
                 self.conference_shown(record, node)
+            if record.kind == "case":
+                self.case_shown(record.id, node)
         if record.kind in MUTATIONS and self.name in OUTSIDERS and not readable:
             await self.refused_alike(MUTATIONS[record.kind], record.id, unknown)
 
@@ -183,20 +186,27 @@ class Viewer:
         assert shown["name"] == (record.person.name if "IDENTITY" in allowed else None)
         assert shown["address"] == (record.person.address if "CONTACT" in allowed else None)
 
+    def case_shown(self, ident: str | None, node: dict[str, Any] | None) -> None:
+        """A case, where a path shows one: to the recipient's HISTORY readers only, with the
+        notes they read."""
+        case = self.cases.get(ident or "")
+        if case is None or not case.readable(self.institution):
+            assert node is None, (self.name, ident, node)
+            return
+        assert node is not None and node["id"] == case.id, (self.name, case)
+        assert sorted(n["text"] for n in node["notes"]) == case.notes(self.institution)
+
     def conference_shown(self, record: Record, node: dict[str, Any]) -> None:
-        cases = {r.id: r for r in self.world.records if r.kind == "case"}
         (session,) = node["sessions"]
         tabled = [t["case"] for t in session["tabledCases"]]
-        assert [t["id"] if t else None for t in tabled] == [
-            c if cases[c].readable(self.institution) else None for c in record.tabled
-        ], (self.name, record)
+        assert len(tabled) == len(record.tabled), (self.name, record)
+        for ident, shown_case in zip(record.tabled, tabled, strict=True):
+            self.case_shown(ident, shown_case)
         actions = {a["id"]: a for a in session["actions"]}
         assert sorted(actions) == sorted(a[0] for a in record.actions), (self.name, record)
         for ident, assignee, case in record.actions:
-            shown_case = actions[ident]["case"]
             assert actions[ident]["assignee"] == {"id": assignee}
-            visible = case is not None and cases[case].readable(self.institution)
-            assert (shown_case["id"] if shown_case else None) == (case if visible else None)
+            self.case_shown(case, actions[ident]["case"])
 
     async def refused_alike(self, mutation: str, hidden: str, unknown: str) -> None:
         body = json.loads(await self.text(mutation, {"id": hidden}))
@@ -224,11 +234,17 @@ class Viewer:
             cases = [c["id"] for c in shown["cases"]] if history else shown["cases"]
             assert intakes == (sorted(person.intakes, reverse=True) if history else None)
             assert cases == (sorted(person.cases) if history else None), self.name
+            for case in shown["cases"] or []:
+                self.case_shown(case["id"], case)
 
     def secrets(self) -> None:
         """No planted value outside what the viewer reads, in any response it got."""
         hidden = [v for r in self.world.records for v in r.never]
         hidden += [r.marker for r in self.world.records if not r.readable(self.institution)]
+        for case in self.cases.values():
+            shown = case.notes(self.institution) if case.readable(self.institution) else []
+            notes = [f"{audience}-{case.marker}" for audience in ("LEAD_ONLY", "PARTICIPANTS")]
+            hidden += [note for note in notes if note not in shown]
         for person in self.world.people:
             allowed = person.allowed(self.institution)
             hidden += [] if "IDENTITY" in allowed else [person.name]
@@ -267,7 +283,7 @@ async def test_intake_area_records_reach_exactly_their_readers(api):
     await api.runtime.escalation.run_once()
     world.escalated()
     # The reporter learns nothing: one receipt, whoever reported about whomever.
-    assert len(set(world.receipts)) <= 1, world.receipts
+    assert len(set(world.receipts)) == 1, world.receipts
     for name in VIEWERS:
         viewer = Viewer(api, world, name)
         await viewer.lists()

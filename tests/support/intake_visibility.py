@@ -92,7 +92,8 @@ _tabled = st.fixed_dictionaries(
     {
         "lead": st.sampled_from([OWNER, PARTNER]),
         "basis": st.sampled_from(["consent", "legal", "none"]),
-        "consentScope": st.sets(st.sampled_from(["IDENTITY", "HISTORY"]), min_size=1),
+        "consentScope": st.sets(st.sampled_from(["IDENTITY", "HISTORY", "CASE_NOTES"]),
+                                min_size=1),
         "consentTo": st.sets(st.sampled_from([CENTRE, CITY_HALL, OWNER, PARTNER, REGION_OFFICE]),
                              min_size=1),
         "participant": st.none() | st.sampled_from([PARTNER, REGION_OFFICE, OTHER]),
@@ -184,6 +185,16 @@ class Record:
             assert self.person is not None
             return "HISTORY" in self.person.allowed(institution)
         return institution in self.parties
+
+    def notes(self, institution: str | None) -> list[str]:
+        """A readable case's notes the institution reads (docs/recipients.md, Case.notes): all
+        for the lead, PARTICIPANTS ones for access that includes CASE_NOTES."""
+        assert self.kind == "case" and self.person is not None
+        if institution in self.parties:
+            return [f"LEAD_ONLY-{self.marker}", f"PARTICIPANTS-{self.marker}"]
+        if "CASE_NOTES" in self.person.allowed(institution):
+            return [f"PARTICIPANTS-{self.marker}"]
+        return []
 
     def queued(self, institution: str | None) -> bool:
         assert self.person is not None

@@ -20,6 +20,8 @@ OPEN_CASE = """mutation($r: ID!, $g: [String!]) { openCase(recipientId: $r,
   programme: CRISIS_HOUSEHOLD, goals: $g) { id version } }"""
 ADD_PARTICIPANT = """mutation($c: ID!, $i: ID!) { addCaseParticipant(caseId: $c,
   institutionId: $i, expectedVersion: 1) { version } }"""
+ADD_NOTE = """mutation($c: ID!, $t: String!, $a: NoteAudience!) { addCaseNote(caseId: $c, text: $t,
+  audience: $a) { id } }"""
 ADD_MEMBER = """mutation($c: ID!, $v: Int!, $i: ID!) { addConferenceMember(conferenceId: $c,
   expectedVersion: $v, institutionId: $i) { version } }"""
 # A person a report may name: known to Hanaro (registered by ins_owner01) or not.
@@ -286,7 +288,10 @@ class World:
         who = await self.person(lead, "5011025000")
         case = await self.ok(OPEN_CASE, {"r": who.id, "g": [f"GOAL-{marker}"]}, lead)
         who.cases.append(case["id"])
-        self.records.append(Record("case", case["id"], marker, who))
+        self.records.append(Record("case", case["id"], marker, who, parties=[lead]))
+        for audience in ("LEAD_ONLY", "PARTICIPANTS"):
+            text = f"{audience}-{marker}"
+            await self.ok(ADD_NOTE, {"c": case["id"], "t": text, "a": audience}, lead)
         if t["participant"] and t["participant"] != lead:
             await self.ok(ADD_PARTICIPANT, {"c": case["id"], "i": t["participant"]}, lead)
             who.grant(f"case {case['id']}", t["participant"], ALL)
