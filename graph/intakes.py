@@ -256,10 +256,11 @@ async def intakes_by_ids(graph: GraphEngine, ids: list[str], access: GraphAccess
     return [row["props"] for row in rows]
 
 
-# A recipient's intakes are its HISTORY (the 360° view): the check is the statement's own.
+# A recipient's intakes are its HISTORY (the 360° view), read under NEEDS like every intake:
+# the check is the statement's own.
 INTAKES_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
-{entitlement()} AND 'HISTORY' IN allowed
+{entitlement()} AND 'HISTORY' IN allowed AND 'NEEDS' IN allowed
 MATCH (p)-[:HAS_INTAKE]->(k:Intake)
 RETURN p.id AS recipientId, properties(k) AS props
 ORDER BY k.id DESC"""
@@ -268,5 +269,5 @@ ORDER BY k.id DESC"""
 async def intakes_of(
     graph: GraphEngine, recipient_ids: list[str], access: GraphAccess
 ) -> list[Row]:
-    """Only of recipients whose HISTORY the viewer may read."""
+    """Only of recipients whose HISTORY and NEEDS the viewer may read."""
     return await graph.run(INTAKES_OF, access.params({"ids": recipient_ids}))

@@ -3,6 +3,7 @@ check, every transition and refusal, hand-over and the escalation timer on a mov
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -235,3 +236,27 @@ async def test_an_outsider_gets_what_an_unknown_id_gets(api, tokens):
 
 
 TAKE_QUERY = """mutation($input: TakeIntakeInput!) { takeIntake(input: $input) { id } }"""
+
+
+async def test_the_360_view_lists_intakes_only_to_readers_of_needs(api, tokens):
+    """An intake holds what the person said and their basic needs survey: a consent to read
+    the person's HISTORY without their NEEDS shows no intake, through the 360° view as through
+    `intake(id)` (found by the intake visibility property test)."""
+    owner, partner = tokens["owner"], tokens["partner"]
+    rid = await new_recipient(api, owner)
+    intake = await take(api, owner, recipientId=rid)
+    share = {"recipientId": rid, "institutions": ["ins_partner01"],
+             "validUntil": "2099-01-01T00:00:00Z"}  # fmt: skip
+    consent = await api.ok(CONSENT, {"input": {**share, "scope": ["IDENTITY", "HISTORY"]}}, owner)
+    assert (await api.ok(GET, {"id": intake["id"]}, partner))["intake"] is None
+    seen = (await api.ok(RECIPIENT_VIEW, {"id": rid}, partner))["recipient"]
+    assert seen["name"] == "김순자" and seen["intakes"] is None
+    assert intake["situation"] not in json.dumps(seen, ensure_ascii=False)
+    await api.ok(REVOKE, {"id": consent["recordConsent"]["id"]}, owner)
+    await api.ok(CONSENT, {"input": {**share, "scope": ["HISTORY", "NEEDS"]}}, owner)
+    seen = (await api.ok(RECIPIENT_VIEW, {"id": rid}, partner))["recipient"]
+    assert [i["id"] for i in seen["intakes"]] == [intake["id"]]
+    assert (await api.ok(GET, {"id": intake["id"]}, partner))["intake"]["id"] == intake["id"]
+
+
+REVOKE = """mutation($id: ID!) { revokeConsent(id: $id) { status } }"""
