@@ -64,6 +64,12 @@ intakes = st.fixed_dictionaries(
         "consentObtained": st.lists(st.sampled_from(sorted(ALL)), unique=True),
         "path": st.sampled_from(["open", "picked", "planned", "closed", "handed", "handed_closed"]),
         "pickUpAtTake": st.booleans(),
+        # A consent the registrar gives a bystander institution afterwards.
+        "shareWith": st.none()
+        | st.tuples(
+            st.sampled_from([PARTNER, REGION_OFFICE, OTHER, CITY_HALL]),
+            st.sets(st.sampled_from(["IDENTITY", "NEEDS", "HISTORY"]), min_size=1),
+        ),
     }
 )
 applications = st.fixed_dictionaries(

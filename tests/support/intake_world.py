@@ -124,6 +124,8 @@ class World:
         who.intakes.append(iid)
         record = Record("intake", iid, marker, who, status=taken["status"], queue=[creator])
         self.records.append(record)
+        if s["shareWith"] is not None:
+            await self.consent(who, s["shareWith"][1], {s["shareWith"][0]})
         version, path = 1, s["path"]
         if path in {"picked", "closed"} and not picked:
             await self.ok(itk.PICK_UP, {"id": iid, "v": version}, creator)
