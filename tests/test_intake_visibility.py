@@ -286,6 +286,8 @@ async def test_intake_area_records_reach_exactly_their_readers(api):
     await world.person("ins_owner01", "5011025000", name=KNOWN["name"])
     for scenario in (one for each in drawn for one in each):
         await world.build(scenario)
+    for person, consent in world.revocations:
+        await world.revoke(person, consent)
     clock.advance(31 * 60_000)
     await api.runtime.escalation.run_once()
     world.escalated()

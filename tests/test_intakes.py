@@ -22,7 +22,14 @@ from tests.support.intakes import (
     new_person,
     take,
 )
-from tests.support.recipients import CONSENT, REGISTER, audit_events, new_recipient, person
+from tests.support.recipients import (
+    CONSENT,
+    REGISTER,
+    REVOKE,
+    audit_events,
+    new_recipient,
+    person,
+)
 from tests.support.referrals import CREATE as CREATE_REFERRAL
 from tests.support.referrals import Clock
 
@@ -257,6 +264,3 @@ async def test_the_360_view_lists_intakes_only_to_readers_of_needs(api, tokens):
     seen = (await api.ok(RECIPIENT_VIEW, {"id": rid}, partner))["recipient"]
     assert [i["id"] for i in seen["intakes"]] == [intake["id"]]
     assert (await api.ok(GET, {"id": intake["id"]}, partner))["intake"]["id"] == intake["id"]
-
-
-REVOKE = """mutation($id: ID!) { revokeConsent(id: $id) { status } }"""

@@ -64,6 +64,8 @@ intakes = st.fixed_dictionaries(
         "consentObtained": st.lists(st.sampled_from(sorted(ALL)), unique=True),
         "path": st.sampled_from(["open", "picked", "planned", "closed", "handed", "handed_closed"]),
         "pickUpAtTake": st.booleans(),
+        # The registrar revokes the creator's consent once every scenario has run.
+        "revoke": st.booleans(),
         # A consent the registrar gives a bystander institution afterwards.
         "shareWith": st.none()
         | st.tuples(
@@ -80,6 +82,7 @@ applications = st.fixed_dictionaries(
         "consent": st.none() | st.sets(st.sampled_from(["NEEDS", "HISTORY"])),
         "home": st.sampled_from(HOMES),
         "complete": st.booleans(),
+        "revoke": st.booleans(),
         "path": st.sampled_from(["received", "forwarded", "review", "granted", "refused"]),
     }
 )

@@ -13,7 +13,7 @@ from tests.support import conferences as cnf
 from tests.support import crisis_reports as crr
 from tests.support import intakes as itk
 from tests.support.intake_visibility import ALL, OFFICES, Person, Record
-from tests.support.recipients import CONSENT, new_recipient, person
+from tests.support.recipients import CONSENT, REVOKE, new_recipient, person
 
 UNKNOWN_RECIPIENT = "rcp_doesnotexist00"
 OPEN_CASE = """mutation($r: ID!, $g: [String!]) { openCase(recipientId: $r,
@@ -43,6 +43,7 @@ class World:
         self.records: list[Record] = []
         self.receipts: list[str] = []  # every reportCrisis response, as sent
         self.untracked: list[Person] = []  # people the checks leave alone (see `person`)
+        self.revocations: list[tuple[Person, str]] = []  # consents to revoke once all is built
 
     def token(self, institution: str, role: str = "CASEWORKER") -> str:
         return str(self.api.token(institution, role))
@@ -102,7 +103,7 @@ class World:
         picked = s["pickUpAtTake"] and s["path"] in {"picked", "closed"}
         fields = {"situation": f"SIT-{marker}", "urgency": "URGENT" if s["urgent"] else "ROUTINE",
                   "consentObtained": s["consentObtained"], "pickUp": picked}  # fmt: skip
-        registrar = s["registrar"] or creator
+        registrar, given = s["registrar"] or creator, None
         if s["registrar"] is None:
             new = Person("", uuid.uuid4().hex, creator, home)
             details = person(name=new.name, address=new.address, regionCode=home)
@@ -118,7 +119,7 @@ class World:
                 await self.unknown_alike(itk.TAKE, variables, who.id, creator)
                 return
             if registrar != creator:
-                await self.consent(who, {"IDENTITY", "NEEDS", *s["consent"]}, {creator})
+                given = await self.consent(who, {"IDENTITY", "NEEDS", *s["consent"]}, {creator})
             taken = await self.ok(itk.TAKE, variables, creator)
         iid = taken["id"]
         who.intakes.append(iid)
@@ -159,6 +160,13 @@ class World:
             "picked": "IN_PROGRESS",
         }.get(path, "OPEN")
         record.escalates = s["urgent"] and record.status == "OPEN"
+        if s["revoke"] and given is not None:
+            self.revocations.append((who, given))
+
+    async def revoke(self, who: Person, consent: str) -> None:
+        """Effective on the next request (docs/recipients.md)."""
+        await self.ok(REVOKE, {"id": consent}, who.registrar)
+        who.revoke(f"consent {consent}")
 
     def escalated(self) -> None:
         """What the escalation did (docs/intake.md): an URGENT intake nobody picked up joins
@@ -183,7 +191,9 @@ class World:
             await self.unknown_alike(apl.TAKE, variables, who.id, taker)
             return
         if registrar != taker:
-            await self.consent(who, {"IDENTITY", *s["consent"]}, {taker})
+            given = await self.consent(who, {"IDENTITY", *s["consent"]}, {taker})
+            if s["revoke"]:  # the taker still reads its application, no longer the person
+                self.revocations.append((who, given))
         taken = await self.ok(apl.TAKE, variables, taker)
         aid = taken["id"]
         record = Record("application", aid, marker, who, status="RECEIVED", parties=[taker])
