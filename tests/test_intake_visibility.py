@@ -7,9 +7,12 @@ runs them on the server, then walks every read path as each viewer and holds the
 the oracle of tests/support/intake_visibility.py (written from docs/intake.md and
 docs/recipients.md, not from graph.access):
 
-- lists, counts and pages hold exactly what the viewer may read;
+- lists (queue, reports, applications both ways, conferences, actions, recipients), their
+  counts and pages hold exactly what the viewer may read, in order;
 - a record the viewer may not read answers, byte for byte, as an unknown id does (queries,
-  `_entities`, the recipient 360° view, and a mutation naming it);
+  `_entities`, the recipient 360° view and `eligiblePrograms`, a mutation naming it); where
+  it may, each path shows what its rules give (a tabled case and its notes only to the
+  person's readers, the person only in the categories the viewer reads);
 - no response to a viewer holds a marker planted in a record it may not read, nor the
   reporter's contact when they did not agree to it being kept;
 - whoever reports, about whomever, gets the same receipt."""
@@ -51,17 +54,20 @@ ENTITIES = """query($r: [_Any!]!) {{ _entities(representations: $r) {{
   ... on {typename} {{ {fields} }} }} }}"""
 RECIPIENT = f"""query($id: ID!) {{ recipient(id: $id) {{ id name address
   intakes {{ {INTAKE} }} cases {{ {CASE} }} }} }}"""
+# Which programmes to apply for (the applications' first step): for the person's readers.
+ELIGIBLE = """query($id: ID!) { eligiblePrograms(recipientId: $id) { status program { id } } }"""
 UNKNOWN_RECIPIENT = "rcp_doesnotexist00"
-# Lists: root field, node fields, arguments.
+# Lists: root field, node fields, arguments, newest first (else oldest or id order first).
 LISTS = {
-    "intakeQueue": (INTAKE, ""),
-    "crisisReports": (REPORT_FIELDS, ""),
-    "applications": (APPLICATION, "side: TAKEN"),
-    "applications ": (APPLICATION, "side: FORWARDED_TO_US"),
-    "conferences": (CONFERENCE, ""),
-    "conferenceActions": (ACTION, ""),
-    "recipients": ("id name address intakes { id situation } cases { id goals }", ""),
-}
+    "intake queue": ("intakeQueue", INTAKE, "", False),
+    "crisis reports": ("crisisReports", REPORT_FIELDS, "", False),
+    "applications taken": ("applications", APPLICATION, "side: TAKEN", True),
+    "applications to decide": ("applications", APPLICATION, "side: FORWARDED_TO_US", True),
+    "conferences": ("conferences", CONFERENCE, "", False),
+    "conference actions": ("conferenceActions", ACTION, "", False),
+    "recipients": ("recipients", "id name address intakes { id situation } cases { id goals }",
+                   "", False),
+}  # fmt: skip
 # A mutation naming a record, for the outsiders (hidden and unknown ids must fail alike).
 MUTATIONS = {
     "intake": "mutation($id: ID!) { pickUpIntake(id: $id, expectedVersion: 1) { id } }",
@@ -74,10 +80,10 @@ MUTATIONS = {
 PAGE = 3
 
 
-async def walk(api: Any, field: str, token: str | None, bodies: list[str]) -> tuple[list[str], int]:
+async def walk(api: Any, name: str, token: str | None, bodies: list[str]) -> tuple[list[str], int]:
     """Every page of a list, `PAGE` at a time: the ids in order and the count."""
-    fields, args = LISTS[field]
-    query = f"""query($after: String) {{ {field.strip()}({args}{", " if args else ""}first: {PAGE},
+    root, fields, args, _ = LISTS[name]
+    query = f"""query($after: String) {{ {root}({args}{", " if args else ""}first: {PAGE},
       after: $after) {{ totalCount pageInfo {{ hasNextPage endCursor }}
       edges {{ node {{ {fields} }} }} }} }}"""
     ids: list[str] = []
@@ -86,8 +92,8 @@ async def walk(api: Any, field: str, token: str | None, bodies: list[str]) -> tu
         response = await api.raw(query, {"after": after}, token)
         bodies.append(response.text)
         body = response.json()
-        assert "errors" not in body, (field, body)
-        page = body["data"][field.strip()]
+        assert "errors" not in body, (name, body)
+        page = body["data"][root]
         total = page["totalCount"]
         ids += [edge["node"]["id"] for edge in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
@@ -102,14 +108,16 @@ def expected_lists(world: World, institution: str | None) -> dict[str, list[str]
         kinds.setdefault(record.kind, []).append(record)
     actions = [a for c in kinds.get("conference", []) for a in c.actions if a[1] == institution]
     return {
-        "intakeQueue": [r.id for r in kinds.get("intake", []) if r.queued(institution)],
-        "crisisReports": [r.id for r in kinds.get("report", []) if r.readable(institution)],
-        "applications": [r.id for r in kinds.get("application", []) if r.parties[0] == institution],
-        "applications ": [
+        "intake queue": [r.id for r in kinds.get("intake", []) if r.queued(institution)],
+        "crisis reports": [r.id for r in kinds.get("report", []) if r.readable(institution)],
+        "applications taken": [
+            r.id for r in kinds.get("application", []) if r.parties[0] == institution
+        ],
+        "applications to decide": [
             r.id for r in kinds.get("application", []) if r.parties[1:] == [institution]
         ],
         "conferences": [r.id for r in kinds.get("conference", []) if r.readable(institution)],
-        "conferenceActions": [a[0] for a in actions],
+        "conference actions": [a[0] for a in actions],
         "recipients": [p.id for p in world.people + world.untracked if p.allowed(institution)],
     }
 
@@ -140,9 +148,11 @@ class Viewer:
         return None if text == self.unknown[key] else json.loads(text)
 
     async def lists(self) -> None:
-        for field, wanted in expected_lists(self.world, self.institution).items():
-            ids, total = await walk(self.api, field, self.token, self.bodies)
-            assert sorted(ids) == sorted(wanted) and total == len(wanted), (self.name, field)
+        for name, wanted in expected_lists(self.world, self.institution).items():
+            ids, total = await walk(self.api, name, self.token, self.bodies)
+            # Ids begin with the (here fixed) time, so the order is the ids'.
+            assert ids == sorted(wanted, reverse=LISTS[name][3]), (self.name, name, ids)
+            assert total == len(wanted), (self.name, name)
 
     async def record(self, record: Record) -> None:
         root, fields, unknown, typename = SINGLE[record.kind]
@@ -225,6 +235,8 @@ class Viewer:
             allowed = person.allowed(self.institution)
             got = await self.answer(RECIPIENT, {"id": person.id}, {"id": UNKNOWN_RECIPIENT})
             assert (got is not None) == bool(allowed), (self.name, person)
+            programs = await self.answer(ELIGIBLE, {"id": person.id}, {"id": UNKNOWN_RECIPIENT})
+            assert (programs is not None) == bool(allowed), (self.name, person, programs)
             if got is None:
                 continue
             shown = got["data"]["recipient"]
