@@ -30,6 +30,7 @@ from tests.support.crisis_reports import FIELDS as REPORT_FIELDS
 from tests.support.intake_visibility import PROVINCE_OFFICE, VIEWERS, Record, scenarios
 from tests.support.intake_world import KNOWN, World
 from tests.support.intakes import add_offices
+from tests.support.recipients import audit_events
 from tests.support.referrals import Clock
 
 INTAKE = """id status situation escalated plan { goals } history { note }
@@ -293,7 +294,7 @@ async def test_intake_area_records_reach_exactly_their_readers(api):
 
     examples()  # hypothesis draws the scenarios; they run on the server below
     world = World(api)
-    await world.person("ins_owner01", "5011025000", name=KNOWN["name"])
+    known = await world.person("ins_owner01", "5011025000", name=KNOWN["name"])
     for scenario in (one for each in drawn for one in each):
         await world.build(scenario)
     for person, consent in world.revocations:
@@ -303,6 +304,8 @@ async def test_intake_area_records_reach_exactly_their_readers(api):
     world.escalated()
     # The reporter learns nothing: one receipt, whoever reported about whomever.
     assert len(set(world.receipts)) == 1, world.receipts
+    # … and nothing about the person a report names was read to make the receipt.
+    assert len(await audit_events(api, known.id)) == 1  # the registration
     for name in VIEWERS:
         viewer = Viewer(api, world, name)
         await viewer.lists()
