@@ -51,12 +51,10 @@ SINGLE = {
     "conference": ("conference", CONFERENCE, "cnf_00000000000000000000000", None),
     "case": (None, CASE, "cas_00000000000000000000000", "Case"),  # no root field
 }
-ENTITIES = """query($r: [_Any!]!) {{ _entities(representations: $r) {{
-  ... on {typename} {{ {fields} }} }} }}"""
+# The 360° view, and which programmes to apply for (the applications' first step).
 RECIPIENT = f"""query($id: ID!) {{ recipient(id: $id) {{ id name address
-  intakes {{ {INTAKE} }} cases {{ {CASE} }} }} }}"""
-# Which programmes to apply for (the applications' first step): for the person's readers.
-ELIGIBLE = """query($id: ID!) { eligiblePrograms(recipientId: $id) { status program { id } } }"""
+  intakes {{ {INTAKE} }} cases {{ {CASE} }} }}
+  eligiblePrograms(recipientId: $id) {{ status program {{ id }} }} }}"""
 UNKNOWN_RECIPIENT = "rcp_doesnotexist00"
 # Lists: root field, node fields, arguments, newest first (else oldest or id order first).
 LISTS = {
@@ -159,18 +157,25 @@ class Viewer:
     async def record(self, record: Record) -> None:
         root, fields, unknown, typename = SINGLE[record.kind]
         readable = record.readable(self.institution)
-        shown: list[dict[str, Any]] = []
+        # The record by id and as an entity, in one request: both answer as for an unknown id.
+        parts, params = [], []
         if root is not None:
-            query = f"query($id: ID!) {{ {root}(id: $id) {{ {fields} }} }}"
-            got = await self.answer(query, {"id": record.id}, {"id": unknown})
-            assert (got is not None) == readable, (self.name, record)
-            shown += [got["data"][root]] if got else []
+            parts.append(f"one: {root}(id: $id) {{ {fields} }}")
+            params.append("$id: ID!")
         if typename is not None:
-            reps = [{"__typename": typename, "id": record.id}]
-            query = ENTITIES.format(typename=typename, fields=fields)
-            got = await self.answer(query, {"r": reps}, {"r": [{**reps[0], "id": unknown}]})
-            assert (got is not None) == readable, (self.name, record)
-            shown += [got["data"]["_entities"][0]] if got else []
+            parts.append(
+                f"entity: _entities(representations: $r) {{ ... on {typename} {{ {fields} }} }}"
+            )
+            params.append("$r: [_Any!]!")
+        query = f"query({', '.join(params)}) {{ {' '.join(parts)} }}"
+
+        def variables(ident: str) -> dict[str, Any]:
+            return {"id": ident, "r": [{"__typename": typename, "id": ident}]}
+
+        got = await self.answer(query, variables(record.id), variables(unknown))
+        assert (got is not None) == readable, (self.name, record, got)
+        shown = [got["data"]["one"]] if got and root else []
+        shown += [got["data"]["entity"][0]] if got and typename else []
         for node in shown:
             assert node["id"] == record.id and record.marker in json.dumps(node), self.name
             if "status" in node and record.kind != "case":
@@ -237,23 +242,17 @@ class Viewer:
             allowed = person.allowed(self.institution)
             got = await self.answer(RECIPIENT, {"id": person.id}, {"id": UNKNOWN_RECIPIENT})
             assert (got is not None) == bool(allowed), (self.name, person)
-            programs = await self.answer(ELIGIBLE, {"id": person.id}, {"id": UNKNOWN_RECIPIENT})
-            assert (programs is not None) == bool(allowed), (self.name, person, programs)
             if got is None:
                 continue
-            shown = got["data"]["recipient"]
-            history = "HISTORY" in allowed
+            assert "errors" not in got and got["data"]["eligiblePrograms"], (self.name, got)
+            shown, history = got["data"]["recipient"], "HISTORY" in allowed
             assert shown["name"] == (person.name if "IDENTITY" in allowed else None), self.name
             # Intakes hold what the person said: read under NEEDS, listed with HISTORY.
             listed = history and "NEEDS" in allowed
             intakes = [i["id"] for i in shown["intakes"]] if listed else shown["intakes"]
             cases = [c["id"] for c in shown["cases"]] if history else shown["cases"]
-            assert intakes == (sorted(person.intakes, reverse=True) if listed else None), (
-                self.name,
-                person,
-                allowed,
-                shown,
-            )
+            wanted = sorted(person.intakes, reverse=True) if listed else None
+            assert intakes == wanted, (self.name, person, allowed, shown)
             assert cases == (sorted(person.cases) if history else None), self.name
             for case in shown["cases"] or []:
                 self.case_shown(case["id"], case)
