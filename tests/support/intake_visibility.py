@@ -34,8 +34,8 @@ OFFICES = {
 # Where a recipient may live (intakes and applications go to its 주민센터).
 HOMES = ["5011025000", "5011031000", "5013025000"]
 
-# name -> (institution, role); reads follow the institution, whatever the role.
-VIEWERS: dict[str, tuple[str, str] | None] = {
+# name -> (institution, roles…); reads follow the institution, whatever the roles.
+VIEWERS: dict[str, tuple[str, ...] | None] = {
     "anonymous": None,
     "creating caseworker": (OWNER, "CASEWORKER"),
     "other creator": (PARTNER, "CASEWORKER"),
@@ -44,7 +44,8 @@ VIEWERS: dict[str, tuple[str, str] | None] = {
     "city hall caseworker": (CITY_HALL, "CASEWORKER"),
     "한경면 office caseworker": (REGION_OFFICE, "CASEWORKER"),
     "unrelated caseworker elsewhere": (OTHER, "CASEWORKER"),
-    "platform admin": (PROVINCE, "PLATFORM_ADMIN"),
+    # A 도청 admin who is a platform admin too: every role, no relation to the records.
+    "platform admin": (PROVINCE, "PLATFORM_ADMIN", "ADMIN"),
 }
 # Who takes intakes and applications, registers recipients, leads cases.
 CREATORS = [OWNER, PARTNER, CENTRE]
