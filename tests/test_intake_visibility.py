@@ -282,7 +282,7 @@ async def test_intake_area_records_reach_exactly_their_readers(api):
     drawn: list[tuple[dict[str, Any], ...]] = []
 
     @settings(
-        max_examples=10,
+        max_examples=8,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
