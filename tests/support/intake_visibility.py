@@ -107,6 +107,7 @@ _tabled = st.fixed_dictionaries(
         "consentTo": st.sets(st.sampled_from([CENTRE, CITY_HALL, OWNER, PARTNER, REGION_OFFICE]),
                              min_size=1),
         "participant": st.none() | st.sampled_from([PARTNER, REGION_OFFICE, OTHER]),
+        "closed": st.booleans(),  # once tabled (or refused)
     }
 )  # fmt: skip
 conferences = st.fixed_dictionaries(

@@ -22,6 +22,10 @@ ADD_PARTICIPANT = """mutation($c: ID!, $i: ID!) { addCaseParticipant(caseId: $c,
   institutionId: $i, expectedVersion: 1) { version } }"""
 ADD_NOTE = """mutation($c: ID!, $t: String!, $a: NoteAudience!) { addCaseNote(caseId: $c, text: $t,
   audience: $a) { id } }"""
+CARE_PLAN = """mutation($c: ID!, $v: Int!) { updateCarePlan(caseId: $c, expectedVersion: $v,
+  carePlan: "주 2회 방문") { version } }"""
+CLOSE_CASE = """mutation($c: ID!, $v: Int!) { closeCase(caseId: $c, reason: "목표 달성",
+  expectedVersion: $v) { status } }"""
 ADD_MEMBER = """mutation($c: ID!, $v: Int!, $i: ID!) { addConferenceMember(conferenceId: $c,
   expectedVersion: $v, institutionId: $i) { version } }"""
 # A person a report may name: known to Hanaro (registered by ins_owner01) or not.
@@ -304,8 +308,10 @@ class World:
         for audience in ("LEAD_ONLY", "PARTICIPANTS"):
             text = f"{audience}-{marker}"
             await self.ok(ADD_NOTE, {"c": case["id"], "t": text, "a": audience}, lead)
+        version = case["version"]
         if t["participant"] and t["participant"] != lead:
-            await self.ok(ADD_PARTICIPANT, {"c": case["id"], "i": t["participant"]}, lead)
+            added = await self.ok(ADD_PARTICIPANT, {"c": case["id"], "i": t["participant"]}, lead)
+            version = added["version"]
             who.grant(f"case {case['id']}", t["participant"], ALL)
         basis: dict[str, Any] = {"legal": "사회보장급여법 제41조"} if t["basis"] == "legal" else {}
         if t["basis"] == "consent":
@@ -318,6 +324,10 @@ class World:
         else:
             await self.ok(cnf.TABLE, variables, lead)
             conference.tabled.append(case["id"])
+        if t["closed"]:  # closing ends the participants' access (docs/recipients.md)
+            planned = await self.ok(CARE_PLAN, {"c": case["id"], "v": version}, lead)
+            await self.ok(CLOSE_CASE, {"c": case["id"], "v": planned["version"]}, lead)
+            who.revoke(f"case {case['id']}")
 
     async def build(self, scenario: dict[str, Any]) -> None:
         await getattr(self, scenario["kind"])(scenario)
