@@ -28,6 +28,7 @@ __all__ = [
     "GraphAccess",
     "audited",
     "entitlement",
+    "intake_reader",
     "party",
     "shown_to_viewer",
 ]
@@ -67,6 +68,15 @@ WHERE size(allowed) > 0"""
 
 
 RECIPIENT_ALLOWED = entitlement()
+
+
+def intake_reader(*carry: str) -> str:
+    """Keeps intake `k` of recipient `p` (and the `carry` variables) only for the viewers
+    docs/intake.md gives it: read under NEEDS, by the institutions whose queue holds it and by
+    the recipient's HISTORY readers; for everyone else it does not exist, whatever they ask
+    (a read, a change, why a change was refused)."""
+    return f"""{entitlement("k", *carry)} AND 'NEEDS' IN allowed
+  AND ($viewerInst IN k.queue OR 'HISTORY' IN allowed)"""
 
 
 def party(*sides: str) -> str:

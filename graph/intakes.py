@@ -8,13 +8,15 @@ through grants in `referralGrants` ("<institution>|<category>|intake|<intake id>
 access check (`graph.access.entitlement`) already reads; closing the intake removes them.
 
 Every transition takes the intake's write lock before it reads its guards (Neo4j lost
-updates), checks actor, version and state, and writes its audit event in the same statement."""
+updates), checks that the viewer may read the intake (`graph.access.intake_reader`: so for a
+queue institution that may no longer read the person it does not exist), actor, version and
+state, and writes its audit event in the same statement."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from graph.access import GraphAccess, audited, entitlement
+from graph.access import GraphAccess, audited, entitlement, intake_reader
 from graph.engine import GraphEngine, Row, inline_properties
 
 __all__ = [
@@ -127,12 +129,13 @@ ACTORS = {
 
 
 def transition_statement(actor: str) -> str:
-    """Lock, guards, the change (`$changes`, history entry, grants added and removed), audit."""
+    """Lock, guards (the viewer may read the intake, and acts), the change (`$changes`,
+    history entry, grants added and removed), audit."""
     return f"""MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake {{id: $id}})
 SET k.lock = true, p.lock = true
 REMOVE k.lock, p.lock
-WITH p, k
-WHERE {ACTORS[actor]} AND k.version = $expectedVersion AND k.status IN $fromStatuses
+{intake_reader()}
+  AND {ACTORS[actor]} AND k.version = $expectedVersion AND k.status IN $fromStatuses
 SET k += $changes, k.version = k.version + 1, k.updatedAt = $now,
     k.history = k.history + [$entry],
     p.referralGrants = [g IN coalesce(p.referralGrants, []) WHERE NOT g ENDS WITH $dropSuffix]
@@ -154,14 +157,14 @@ async def transition_intake(
     return rows[0]["props"] if rows else None
 
 
-INTAKE_STATE = """MATCH (k:Intake {id: $id})
-WHERE $viewerInst IN k.queue OR k.takenBy = $viewerInst
+INTAKE_STATE = f"""MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake {{id: $id}})
+{intake_reader()}
 RETURN k.status AS status, k.version AS version, k.queue AS queue,
        k.pickedUpInst AS pickedUpInst"""
 
 
 async def intake_state(graph: GraphEngine, intake_id: str, access: GraphAccess) -> Row | None:
-    """The intake's state for institutions it concerns (to explain a refused change)."""
+    """The intake's state for the viewers who may read it (to explain a refused change)."""
     rows = await graph.run(INTAKE_STATE, access.params({"id": intake_id}))
     return rows[0] if rows else None
 
@@ -244,7 +247,7 @@ async def count_queue(graph: GraphEngine, statuses: list[str] | None, access: Gr
 # By id: for queue institutions and anyone reading the recipient's history, with NEEDS.
 INTAKES_BY_IDS = f"""UNWIND $ids AS wanted
 MATCH (p:Recipient)-[:HAS_INTAKE]->(k:Intake {{id: wanted}})
-{entitlement("k")} AND 'NEEDS' IN allowed AND ($viewerInst IN k.queue OR 'HISTORY' IN allowed)
+{intake_reader()}
 {_AUDIT}
 RETURN properties(k) AS props"""
 
@@ -256,10 +259,11 @@ async def intakes_by_ids(graph: GraphEngine, ids: list[str], access: GraphAccess
     return [row["props"] for row in rows]
 
 
-# A recipient's intakes are its HISTORY (the 360° view): the check is the statement's own.
+# A recipient's intakes are its HISTORY (the 360° view), read under NEEDS like every intake:
+# the check is the statement's own.
 INTAKES_OF = f"""MATCH (p:Recipient)
 WHERE p.id IN $ids
-{entitlement()} AND 'HISTORY' IN allowed
+{entitlement()} AND 'HISTORY' IN allowed AND 'NEEDS' IN allowed
 MATCH (p)-[:HAS_INTAKE]->(k:Intake)
 RETURN p.id AS recipientId, properties(k) AS props
 ORDER BY k.id DESC"""
@@ -268,5 +272,5 @@ ORDER BY k.id DESC"""
 async def intakes_of(
     graph: GraphEngine, recipient_ids: list[str], access: GraphAccess
 ) -> list[Row]:
-    """Only of recipients whose HISTORY the viewer may read."""
+    """Only of recipients whose HISTORY and NEEDS the viewer may read."""
     return await graph.run(INTAKES_OF, access.params({"ids": recipient_ids}))

@@ -37,6 +37,7 @@ __all__ = [
     "PLATFORM",
     "PROVIDER_STAFF",
     "READS",
+    "READS_INTAKES",
     "REFERRAL_PARTY",
     "REGIONAL",
     "REQUIREMENTS",
@@ -249,6 +250,15 @@ READS: dict[str, Requirement] = {
     )
     for category, what in _WHAT.items()
 }
+# An intake holds what the person said and their basic needs survey: read under NEEDS, and
+# listed in the 360° view with HISTORY (docs/intake.md).
+READS_INTAKES = Requirement(
+    "reads HISTORY and NEEDS",
+    _FORBIDDEN,
+    "Your institution's access to this recipient does not include both their history and "
+    "their needs, which their intakes hold.",
+    lambda viewer, allowed: reads(allowed, "HISTORY") and reads(allowed, "NEEDS"),
+)
 SHARING = Requirement(
     "shares only what it reads",
     _FORBIDDEN,
@@ -315,6 +325,6 @@ APPLICATION_PARTY = Requirement(
 REQUIREMENTS: tuple[Requirement, ...] = (
     STAFF, PLATFORM, RESOURCE_WRITER, ACTING, WORKING, SCAN_ADMIN, ORGANISER, OUTREACH,
     RESOURCE_MANAGER, PROVIDER_STAFF, REGIONAL, SCAN_AREA, ACCESS_LOG_READER, *READS.values(),
-    SHARING, MEMBER, CONSENT_HOLDER, CASE_LEAD, CASE_TEAM, CASE_TABLER, CONFERENCE_ORGANISER,
-    REFERRAL_PARTY, INTAKE_QUEUE, INTAKE_HOLDER, APPLICATION_PARTY,
+    READS_INTAKES, SHARING, MEMBER, CONSENT_HOLDER, CASE_LEAD, CASE_TEAM, CASE_TABLER,
+    CONFERENCE_ORGANISER, REFERRAL_PARTY, INTAKE_QUEUE, INTAKE_HOLDER, APPLICATION_PARTY,
 )  # fmt: skip

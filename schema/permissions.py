@@ -33,6 +33,7 @@ __all__ = [
     "MemberOfRecipient",
     "OrganisesConferences",
     "ReadsHistory",
+    "ReadsIntakes",
     "ReadsNeeds",
     "Requires",
     "RunsMembershipScans",
@@ -130,11 +131,20 @@ class ReadsHistory(Requires):
         return (source.allowed,)
 
 
+class ReadsIntakes(Requires):
+    """On a `Recipient`: the viewer's access includes HISTORY and NEEDS (its intakes)."""
+
+    requirement = access.READS_INTAKES
+
+    def facts(self, source: Any) -> tuple[Any, ...]:
+        return (source.allowed,)
+
+
 _CLASSES: dict[Requirement, type[Requires]] = {
     c.requirement: c
     for c in (SignedIn, ManagesResources, DoesCasework, WorksCrisisReports,
               RunsMembershipScans, OrganisesConferences, StaffOfProvider, MemberOfRecipient,
-              ReadsNeeds, ReadsHistory)
+              ReadsNeeds, ReadsHistory, ReadsIntakes)
 }  # fmt: skip
 
 

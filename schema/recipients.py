@@ -20,7 +20,7 @@ from resolvers.access import reads
 from resolvers.context import RequestContext
 from schema.cases import Case
 from schema.institutions import Institution
-from schema.permissions import MemberOfRecipient, ReadsHistory, ReadsNeeds, quiet
+from schema.permissions import MemberOfRecipient, ReadsHistory, ReadsIntakes, ReadsNeeds, quiet
 from schema.recipient_records import (
     AssessedNeed,
     Assessment,
@@ -212,8 +212,8 @@ class Recipient:
         return [Referral.from_record(r) for r in found]
 
     @strawberry.field(
-        description="First contacts with their plans, newest first (HISTORY).",
-        extensions=[quiet(ReadsHistory)],
+        description="First contacts with their plans, newest first (HISTORY and NEEDS).",
+        extensions=[quiet(ReadsIntakes)],
     )
     async def intakes(
         self, info: Info[RequestContext, None]

@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 
-from tests.support.applications import FIELDS, FORWARD, REVIEW, TAKE, taken
+from tests.support.applications import DECIDE, FIELDS, FORWARD, REVIEW, TAKE, taken
 from tests.support.intakes import CENTRE, add_offices
 from tests.support.recipients import audit_events, new_recipient
 
 DOCUMENTS = f"""mutation($id: ID!, $v: Int!, $d: [String!]!) {{
   updateApplicationDocuments(id: $id, expectedVersion: $v, documents: $d) {{ {FIELDS} }} }}"""
-DECIDE = f"""mutation($id: ID!, $v: Int!, $d: ApplicationDecision!, $reason: String) {{
-  decideApplication(id: $id, expectedVersion: $v, decision: $d, reason: $reason,
-                    start: "2026-12-01") {{ {FIELDS} }} }}"""
 GET = f"""query($id: ID!) {{ application(id: $id) {{ {FIELDS} recipient {{ name }} }} }}"""
 LIST = f"""query($side: ApplicationSide!) {{ applications(side: $side) {{ totalCount
   edges {{ node {{ {FIELDS} }} }} }} }}"""

@@ -10,16 +10,20 @@ from typing import Any
 import pytest
 
 from resolvers.crisis_report_limiter import ReportLimiter
-from tests.support.crisis_reports import FIELDS, LIST, REPORT, VISIT, report, reported
+from tests.support.crisis_reports import (
+    ASSESS,
+    CLOSE,
+    FIELDS,
+    LIST,
+    REPORT,
+    VISIT,
+    report,
+    reported,
+)
 from tests.support.intakes import CENTRE, CITY_HALL, add_offices
 from tests.support.recipients import audit_events, new_recipient
 
 GET = f"""query($id: ID!) {{ crisisReport(id: $id) {{ {FIELDS} }} }}"""
-ASSESS = f"""mutation($id: ID!, $v: Int!) {{ recordCrisisAssessment(id: $id, expectedVersion: $v,
-  needs: ["DAILY_LIVING_MEALS"], note: "결식 위험") {{ {FIELDS} }} }}"""
-CLOSE = f"""mutation($id: ID!, $v: Int!, $o: CrisisReportOutcome!, $reason: String, $i: ID) {{
-  closeCrisisReport(id: $id, expectedVersion: $v, outcome: $o, reason: $reason,
-                    intakeId: $i) {{ {FIELDS} }} }}"""
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ check, every transition and refusal, hand-over and the escalation timer on a mov
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -21,7 +22,14 @@ from tests.support.intakes import (
     new_person,
     take,
 )
-from tests.support.recipients import CONSENT, REGISTER, audit_events, new_recipient, person
+from tests.support.recipients import (
+    CONSENT,
+    REGISTER,
+    REVOKE,
+    audit_events,
+    new_recipient,
+    person,
+)
 from tests.support.referrals import CREATE as CREATE_REFERRAL
 from tests.support.referrals import Clock
 
@@ -235,3 +243,50 @@ async def test_an_outsider_gets_what_an_unknown_id_gets(api, tokens):
 
 
 TAKE_QUERY = """mutation($input: TakeIntakeInput!) { takeIntake(input: $input) { id } }"""
+
+
+async def test_the_360_view_lists_intakes_only_to_readers_of_needs(api, tokens):
+    """An intake holds what the person said and their basic needs survey: a consent to read
+    the person's HISTORY without their NEEDS shows no intake, through the 360° view as through
+    `intake(id)` (found by the intake visibility property test)."""
+    owner, partner = tokens["owner"], tokens["partner"]
+    rid = await new_recipient(api, owner)
+    intake = await take(api, owner, recipientId=rid)
+    share = {"recipientId": rid, "institutions": ["ins_partner01"],
+             "validUntil": "2099-01-01T00:00:00Z"}  # fmt: skip
+    consent = await api.ok(CONSENT, {"input": {**share, "scope": ["IDENTITY", "HISTORY"]}}, owner)
+    assert (await api.ok(GET, {"id": intake["id"]}, partner))["intake"] is None
+    seen = (await api.ok(RECIPIENT_VIEW, {"id": rid}, partner))["recipient"]
+    assert seen["name"] == "김순자" and seen["intakes"] is None
+    assert intake["situation"] not in json.dumps(seen, ensure_ascii=False)
+    await api.ok(REVOKE, {"id": consent["recordConsent"]["id"]}, owner)
+    await api.ok(CONSENT, {"input": {**share, "scope": ["HISTORY", "NEEDS"]}}, owner)
+    seen = (await api.ok(RECIPIENT_VIEW, {"id": rid}, partner))["recipient"]
+    assert [i["id"] for i in seen["intakes"]] == [intake["id"]]
+    assert (await api.ok(GET, {"id": intake["id"]}, partner))["intake"]["id"] == intake["id"]
+
+
+async def test_a_queue_institution_that_may_no_longer_read_the_person_cannot_act(api, tokens):
+    """A revoked consent ends the taker's access on the next request: the intake it took
+    answers its changes as an unknown id does, and nothing is written or shown (the changes
+    used to go through and answer with the situation and the needs survey)."""
+    owner, partner = tokens["owner"], tokens["partner"]
+    rid = await new_recipient(api, partner)
+    share = {"recipientId": rid, "scope": ["IDENTITY", "NEEDS"],
+             "institutions": ["ins_owner01"], "validUntil": "2099-01-01T00:00:00Z"}  # fmt: skip
+    consent = (await api.ok(CONSENT, {"input": share}, partner))["recordConsent"]["id"]
+    intake = await take(api, owner, recipientId=rid)
+    await api.ok(REVOKE, {"id": consent}, partner)
+    unknown = "itk_00000000000000000000000"
+    plan = {"plan": {"goals": ["끼니 해결"], "items": []}}
+    for mutation, extra in ((PICK_UP, {}), (PLAN, plan), (HAND_OVER, {})):
+        hidden = await api(mutation, {"id": intake["id"], "v": 1, **extra}, owner)
+        missing = await api(mutation, {"id": unknown, "v": 1, **extra}, owner)
+        assert hidden["data"] is None and hidden["errors"][0]["extensions"] == {
+            "code": "NOT_FOUND"
+        }  # fmt: skip
+        assert json.dumps(hidden).replace(intake["id"], unknown) == json.dumps(missing)
+    rows = await api.runtime.backends.graph.run(
+        "MATCH (k:Intake) RETURN k.version AS v, k.status AS s"
+    )
+    assert rows == [{"v": 1, "s": "OPEN"}]

@@ -17,6 +17,10 @@ FORWARD = f"""mutation($id: ID!, $v: Int!) {{ forwardApplication(id: $id, expect
 REVIEW = f"""mutation($id: ID!, $v: Int!) {{ startApplicationReview(id: $id, expectedVersion: $v) {{
   {FIELDS} }} }}"""
 
+DECIDE = f"""mutation($id: ID!, $v: Int!, $d: ApplicationDecision!, $reason: String) {{
+  decideApplication(id: $id, expectedVersion: $v, decision: $d, reason: $reason,
+                    start: "2026-12-01") {{ {FIELDS} }} }}"""
+
 
 async def taken(api: Any, token: str, rid: str, documents: list[str]) -> dict[str, Any]:
     variables = {"input": {"recipientId": rid, "programId": "prg_emergency",

@@ -16,6 +16,12 @@ LIST = f"""{{ crisisReports {{ totalCount edges {{ node {{ {FIELDS} }} }} }} }}"
 VISIT = f"""mutation($id: ID!, $v: Int!) {{ recordCrisisVisit(id: $id, expectedVersion: $v,
   note: "방문: 냉장고 비어 있음") {{ {FIELDS} }} }}"""
 
+ASSESS = f"""mutation($id: ID!, $v: Int!) {{ recordCrisisAssessment(id: $id, expectedVersion: $v,
+  needs: ["DAILY_LIVING_MEALS"], note: "결식 위험") {{ {FIELDS} }} }}"""
+CLOSE = f"""mutation($id: ID!, $v: Int!, $o: CrisisReportOutcome!, $reason: String, $i: ID) {{
+  closeCrisisReport(id: $id, expectedVersion: $v, outcome: $o, reason: $reason,
+                    intakeId: $i) {{ {FIELDS} }} }}"""
+
 
 def report(**overrides: Any) -> dict[str, Any]:
     base = {

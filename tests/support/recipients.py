@@ -22,6 +22,8 @@ VIEW = """query($id: ID!) { recipient(id: $id) {
 CONSENT = """mutation($input: RecordConsentInput!) {
   recordConsent(input: $input) { id scope status } }"""
 
+REVOKE = """mutation($id: ID!) { revokeConsent(id: $id) { status } }"""
+
 OPEN_CASE = """mutation($r: ID!, $p: Programme!) {
   openCase(recipientId: $r, programme: $p, goals: ["주거 안정"]) { id status version } }"""
 
