@@ -74,6 +74,8 @@ class RequestContext:
         self.connection_params: dict[str, Any] | None = None
         # The client's address (per-address limits of public mutations); set by the app.
         self.client_address = ""
+        # The HTTP response being built (None on a websocket); set by the app.
+        self.http_response: Any = None
 
     @property
     def access(self) -> GraphAccess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
@@ -25,6 +26,7 @@ from schema.intakes import IntakeMutation, IntakeQuery
 from schema.limits import query_limits_rule
 from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
+from schema.persisted_queries import DocumentCache, PersistedQueries, TrustedDocuments
 from schema.recipient_operations import RecipientMutation, RecipientQuery
 from schema.referral_events import ReferralSubscription
 from schema.referral_stats import ReferralStatsQuery
@@ -119,9 +121,16 @@ def _default_page_sizes(schema: strawberry.federation.Schema) -> dict[str, int]:
 
 
 def build_schema(
-    *, max_depth: int = 10, max_cost: int = 5000, max_page_size: int = 100
+    *,
+    max_depth: int = 10,
+    max_cost: int = 5000,
+    max_page_size: int = 100,
+    apq_cache_size: int = 0,
+    trusted_documents: Mapping[str, str] | None = None,
 ) -> HanaroSchema:
-    """Configuration mistakes surface here, at start, not per request."""
+    """Configuration mistakes surface here, at start, not per request. `apq_cache_size`: the
+    automatic persisted queries kept (0: APQ off); `trusted_documents`: hash -> document,
+    the only documents that run when given."""
     base = strawberry.federation.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version="2.7"
     )
@@ -131,6 +140,8 @@ def build_schema(
         max_aliases_rule(30),
     ]
     sensitive = sensitive_input_names(base._schema)
+    apq = DocumentCache(apq_cache_size)  # one per schema: every request of the process
+    trusted = TrustedDocuments(trusted_documents) if trusted_documents is not None else None
     return HanaroSchema(
         query=Query,
         mutation=Mutation,
@@ -139,6 +150,7 @@ def build_schema(
         config=StrawberryConfig(),
         extensions=[
             lambda: ErrorShaping(sensitive=sensitive),
+            lambda: PersistedQueries(cache=apq, trusted=trusted),
             TextInputs,
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=5000),

@@ -96,6 +96,12 @@ class Settings:
     intake_escalation_minutes: int = 30
     # Public crisis reports accepted per client address and hour.
     crisis_reports_per_hour: int = 10
+    # Automatic persisted queries: how many hash -> document entries each process keeps (LRU);
+    # 0 turns APQ off (PERSISTED_QUERY_NOT_SUPPORTED).
+    apq_cache_size: int = 1000
+    # Trusted documents: a persisted-documents manifest (JSON, sha256 hash -> document); when
+    # set, only its documents run (and introspection, `_service`).
+    trusted_documents: Path | None = None
 
     @property
     def graph_kind(self) -> str:
@@ -189,6 +195,10 @@ class Settings:
             crisis_reports_per_hour=_int(
                 env, "HANARO_CRISIS_REPORTS_PER_HOUR", cls.crisis_reports_per_hour, 1, 10_000
             ),
+            apq_cache_size=_int(env, "HANARO_APQ_CACHE_SIZE", cls.apq_cache_size, 0, 1_000_000),
+            trusted_documents=Path(env["HANARO_TRUSTED_DOCUMENTS"])
+            if env.get("HANARO_TRUSTED_DOCUMENTS")
+            else None,
         )
         settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
         if settings.engines not in ENGINE_SETS:
