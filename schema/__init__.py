@@ -150,11 +150,12 @@ def build_schema(
         config=StrawberryConfig(),
         extensions=[
             lambda: ErrorShaping(sensitive=sensitive),
-            lambda: PersistedQueries(cache=apq, trusted=trusted),
             TextInputs,
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: ParsedOnce(maxsize=CACHED_DOCUMENTS),
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            # After ValidationCache: it reads the validation errors before they are checked.
+            lambda: PersistedQueries(cache=apq, trusted=trusted),
         ],
     )

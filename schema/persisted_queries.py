@@ -88,30 +88,54 @@ def _error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
+def _refusal() -> GraphQLError:
+    return _error(
+        "This server runs only its trusted documents (HANARO_TRUSTED_DOCUMENTS): send an "
+        "operation of the manifest, by extensions.persistedQuery.sha256Hash or as its text. "
+        "Introspection and _service are always allowed.",
+        "PERSISTED_QUERY_NOT_ALLOWED",
+    )
+
+
 class PersistedQueries(SchemaExtension):
-    """Runs before parsing: resolves a hash to its text, checks a text against its hash, and
-    in trusted mode refuses any other document (HTTP, GET and websocket alike)."""
+    """Before parsing, resolves a hash to its text and checks a text against its hash; after
+    validation keeps the text, or in trusted mode refuses any document outside the manifest
+    (HTTP, GET and websocket alike)."""
 
     def __init__(self, *, cache: DocumentCache, trusted: TrustedDocuments | None) -> None:
         self.cache = cache
         self.trusted = trusted
-        self._register: str | None = None
+        self._register: str | None = None  # the hash to keep the text under once valid
+        self._from_manifest = False  # the text came from the manifest by its hash
 
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        extensions = context.operation_extensions or {}
+        """Only HTTP requests carry `extensions` (Strawberry's websocket handler drops them),
+        so the errors raised here always have an HTTP response to go out with."""
+        extensions = self.execution_context.operation_extensions or {}
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
         if persisted is not None:
             self._persisted(persisted)
-        elif self.trusted is not None and context.query:
-            self._check_trusted(context.query)
         yield
 
     def on_validate(self) -> Iterator[None]:
+        """Runs after the validation cache has set the document's errors (the extension comes
+        after it) and before Strawberry checks them."""
+        self._after_validation()
         yield
-        # Kept only once it validates, as Apollo Server does: junk does not evict good texts.
+
+    def _after_validation(self) -> None:
         context = self.execution_context
-        if self._register and context.query and not context.pre_execution_errors:
+        if context.pre_execution_errors is None:  # fail closed: nothing is checked yet
+            raise RuntimeError("PersistedQueries must come after ValidationCache (build_schema)")
+        if context.pre_execution_errors or not context.query:
+            return
+        if self.trusted is not None and not self._from_manifest:
+            # A refusal as a validation error: the websocket path has no handler for an
+            # exception raised by an extension, and nothing of the document runs.
+            if not self.trusted.allows(context.query):
+                context.pre_execution_errors = [_refusal()]
+        elif self._register:
+            # Kept only once it validates, as Apollo Server does: junk does not evict texts.
             self.cache.put(self._register, context.query)
 
     def _persisted(self, persisted: object) -> None:
@@ -139,10 +163,7 @@ class PersistedQueries(SchemaExtension):
                     "the query text sent with it, byte for byte.",
                     "BAD_REQUEST",
                 )
-            if self.trusted is not None:
-                self._check_trusted(context.query)
-            else:
-                self._register = digest
+            self._register = digest
             return
         if self.trusted is not None:
             text = self.trusted.by_hash.get(digest)
@@ -153,6 +174,7 @@ class PersistedQueries(SchemaExtension):
                     "manifest.",
                     "PERSISTED_QUERY_NOT_ALLOWED",
                 )
+            self._from_manifest = True
         elif self.cache.max_entries <= 0:
             raise _error(
                 "PersistedQueryNotSupported: automatic persisted queries are off "
@@ -165,16 +187,6 @@ class PersistedQueries(SchemaExtension):
                 self._http(200, cache_control=NO_CACHE)
                 raise _error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
         context.query = text
-
-    def _check_trusted(self, text: str) -> None:
-        assert self.trusted is not None
-        if not self.trusted.allows(text):
-            raise _error(
-                "This server runs only its trusted documents (HANARO_TRUSTED_DOCUMENTS): send "
-                "an operation of the manifest, by extensions.persistedQuery.sha256Hash or as "
-                "its text. Introspection and _service are always allowed.",
-                "PERSISTED_QUERY_NOT_ALLOWED",
-            )
 
     def _http(self, status: int, cache_control: str | None = None) -> None:
         """Apollo's status for the error (400: a malformed request; 200: not found, which a

@@ -5,13 +5,17 @@ same text sees."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from websockets.asyncio.client import connect
 
 from schema.persisted_queries import document_hash
+from tests.support.live import live_server
+from tests.support.referral_events import PROTOCOL
 from tests.support.resources import register
 
 VIEWER = "query Viewer { viewer { anonymous } }"
@@ -180,3 +184,27 @@ class TestTrustedDocuments:
         assert schema["data"]["__schema"]["queryType"]["name"] == "Query"
         mixed = (await post(api, {"query": "{ __typename needs { code } }"})).json()
         assert mixed["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
+
+    async def test_a_socket_runs_only_manifest_subscriptions(self, api):
+        """The websocket has no `extensions`: its texts are checked, and refused ones end
+        with the error before anything is subscribed."""
+        events = api.runtime.services.referral_events
+        token = api.token("ins_owner01", "CASEWORKER")
+        async with (
+            live_server(api.runtime) as address,
+            connect(f"ws://{address}/graphql", subprotocols=PROTOCOL) as ws,
+        ):
+            init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+            await ws.send(json.dumps(init))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
+            ad_hoc = {"query": "subscription { referralEvents { kind status } }"}
+            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": ad_hoc}))
+            refused = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert refused["type"] == "error", refused
+            assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
+            assert events.subscriber_count == 0
+            trusted = {"query": "subscription Events {\n  referralEvents {\n    kind\n  }\n}"}
+            await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": trusted}))
+            async with asyncio.timeout(5):
+                while events.subscriber_count < 1:
+                    await asyncio.sleep(0.01)
