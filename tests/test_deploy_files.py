@@ -5,7 +5,11 @@ health check asks /readyz, and the compose replicas reach the engines it defines
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -13,6 +17,7 @@ import pytest
 
 from server.cli import _parser
 from server.settings import Settings
+from tests.support.cli import free_port
 from tests.support.deploy_files import (
     COMPOSE,
     DOCKERFILE,
@@ -156,3 +161,35 @@ def test_compose_runs_two_replicas_on_neo4j_5_and_opensearch_2_19():
 def test_operations_explain_the_file(path: Path):
     operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     assert str(path.relative_to(ROOT)) in operations
+
+
+def test_the_image_command_serves_and_its_health_check_tells_ready_from_down(tmp_path):
+    """The image's CMD with its ENV (but on 127.0.0.1 and a free port, embedded engines in a
+    scratch /data): the HEALTHCHECK command, run by a shell as the engine would, passes while
+    it serves and fails once it has stopped."""
+    (cmd,) = stages()[-1].all("CMD")
+    (check,) = stages()[-1].all("HEALTHCHECK")
+    probe = check.arguments.split(" CMD ", 1)[1]
+    port = str(free_port())
+    env = {
+        **os.environ,
+        **image_environment(),
+        "HANARO_HOST": "127.0.0.1",
+        "HANARO_PORT": port,
+        "HANARO_DATA_DIR": str(tmp_path),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    program, *arguments = exec_form(cmd.arguments)
+    server = subprocess.Popen(
+        [program, *arguments], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while subprocess.run(["sh", "-c", probe], env=env, capture_output=True).returncode:
+            assert server.poll() is None, "hanaro serve exited"
+            assert time.monotonic() < deadline, "never ready"
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert subprocess.run(["sh", "-c", probe], env=env, capture_output=True).returncode != 0
