@@ -31,13 +31,36 @@ __all__ = ["canonical", "meta_only"]
 META_FIELDS = frozenset({"__schema", "__type", "__typename", "_service"})
 
 
-@lru_cache(maxsize=256)
+# Texts up to this length are remembered (a client sends the same few again and again);
+# longer ones are worked out each time, so the caches stay small whatever strangers send.
+CACHED_TEXT_CHARS = 16_384
+# As the schema's MaxTokensLimiter: a longer document never runs anyway.
+MAX_TOKENS = 5000
+
+
 def canonical(text: str) -> str | None:
     """`text` parsed, with unaliased `__typename` selections left out, selections, arguments,
     variables, object fields and definitions sorted, printed; None when it does not parse."""
+    return _canonical_cached(text) if len(text) <= CACHED_TEXT_CHARS else _canonical(text)
+
+
+def meta_only(text: str) -> bool:
+    """Every operation of `text` asks only for introspection or `_service` at its root (what
+    GraphiQL, Rover and a router ask before anything else); fragments spread at the root
+    count as data."""
+    return _meta_only_cached(text) if len(text) <= CACHED_TEXT_CHARS else _meta_only(text)
+
+
+def _parsed(text: str) -> DocumentNode | None:
     try:
-        document = parse(text, no_location=True)
+        return parse(text, no_location=True, max_tokens=MAX_TOKENS)
     except GraphQLError:
+        return None
+
+
+def _canonical(text: str) -> str | None:
+    document = _parsed(text)
+    if document is None:
         return None
     definitions = []
     for definition in document.definitions:
@@ -83,14 +106,9 @@ def _sorted_value(value: ValueNode) -> ValueNode:
     return value
 
 
-@lru_cache(maxsize=256)
-def meta_only(text: str) -> bool:
-    """Every operation of `text` asks only for introspection or `_service` at its root (what
-    GraphiQL, Rover and a router ask before anything else); fragments spread at the root
-    count as data."""
-    try:
-        document: DocumentNode = parse(text, no_location=True)
-    except GraphQLError:
+def _meta_only(text: str) -> bool:
+    document = _parsed(text)
+    if document is None:
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     return bool(operations) and all(
@@ -98,3 +116,7 @@ def meta_only(text: str) -> bool:
         for operation in operations
         for selection in operation.selection_set.selections
     )
+
+
+_canonical_cached = lru_cache(maxsize=256)(_canonical)
+_meta_only_cached = lru_cache(maxsize=256)(_meta_only)

@@ -101,3 +101,13 @@ async def test_trusted_mode_refuses_before_anything_runs():
     assert refused.errors[0].extensions["code"] == "PERSISTED_QUERY_NOT_ALLOWED"
     ran = await schema.execute(VIEWER)
     assert ran.errors[0].extensions["code"] != "PERSISTED_QUERY_NOT_ALLOWED"
+
+
+def test_long_texts_are_not_remembered_and_token_floods_do_not_parse():
+    from schema import document_canon
+
+    before = document_canon._canonical_cached.cache_info().currsize
+    padded = VIEWER + " " * (document_canon.CACHED_TEXT_CHARS + 1)
+    assert canonical(padded) == canonical(VIEWER)
+    assert document_canon._canonical_cached.cache_info().currsize <= before + 1  # VIEWER only
+    assert canonical("{ " + "a " * (document_canon.MAX_TOKENS + 1) + "}") is None
