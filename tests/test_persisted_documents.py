@@ -111,3 +111,20 @@ def test_long_texts_are_not_remembered_and_token_floods_do_not_parse():
     assert canonical(padded) == canonical(VIEWER)
     assert document_canon._canonical_cached.cache_info().currsize <= before + 1  # VIEWER only
     assert canonical("{ " + "a " * (document_canon.MAX_TOKENS + 1) + "}") is None
+
+
+def test_serve_with_a_wrong_manifest_exits_with_one_line_before_any_engine(tmp_path):
+    from tests.support.cli import engine_processes, run
+
+    missing = tmp_path / "persisted-documents.json"
+    result = run(
+        "serve",
+        "--data-dir",
+        str(tmp_path / "data"),
+        env={"HANARO_TRUSTED_DOCUMENTS": str(missing)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"hanaro: HANARO_TRUSTED_DOCUMENTS={missing}: cannot read it (No such file or directory)"
+    ]
+    assert not engine_processes(tmp_path / "data")
