@@ -142,6 +142,21 @@ class TestApqOff:
         assert error["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
 
 
+class TestSmallCache:
+    @pytest.fixture
+    def settings(self, settings):
+        return replace(settings, apq_cache_size=1)
+
+    async def test_the_least_recently_used_text_goes_first(self, api):
+        first, second = "query A { needs { code } }", "query B { regions { code } }"
+        for text in (first, second):
+            await post(api, {"query": text, "extensions": persisted(text)})
+        gone = (await post(api, {"extensions": persisted(first)})).json()["errors"][0]
+        assert gone["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        kept = (await post(api, {"extensions": persisted(second)})).json()
+        assert "errors" not in kept and kept["data"]["regions"]
+
+
 TRUSTED = [VIEWER, RESOURCE, "subscription Events { referralEvents { kind } }"]
 
 
