@@ -77,6 +77,8 @@ class RequestContext:
         self.client_address = ""
         # What the request's log line and metrics say (HTTP requests; set by the app).
         self.record: RequestRecord | None = None
+        # The HTTP response being built (None on a websocket); set by the app.
+        self.http_response: Any = None
 
     @property
     def access(self) -> GraphAccess:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
@@ -27,6 +28,7 @@ from schema.limits import query_limits_rule
 from schema.membership import MembershipMutation, MembershipQuery
 from schema.needs import NeedQuery
 from schema.observation import OperationFacts
+from schema.persisted_queries import DocumentCache, PersistedQueries, TrustedDocuments
 from schema.recipient_operations import RecipientMutation, RecipientQuery
 from schema.referral_events import ReferralSubscription
 from schema.referral_stats import ReferralStatsQuery
@@ -127,9 +129,13 @@ def build_schema(
     max_cost: int = 5000,
     max_page_size: int = 100,
     tracer_provider: TracerProvider | None = None,
+    apq_cache_size: int = 0,
+    trusted_documents: Mapping[str, str] | None = None,
 ) -> HanaroSchema:
     """Configuration mistakes surface here, at start, not per request. `tracer_provider`:
-    spans for each operation and resolver (tracing on)."""
+    spans for each operation and resolver (tracing on). `apq_cache_size`: the automatic
+    persisted queries kept (0: APQ off); `trusted_documents`: hash -> document, the only
+    documents that run when given."""
     base = strawberry.federation.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, federation_version="2.7"
     )
@@ -143,6 +149,8 @@ def build_schema(
     observing: list[Any] = [OperationFacts]
     if tracer_provider is not None:
         observing.append(lambda: GraphQLTracing(tracer_provider=tracer_provider))
+    apq = DocumentCache(apq_cache_size)  # one per schema: every request of the process
+    trusted = TrustedDocuments(trusted_documents) if trusted_documents is not None else None
     return HanaroSchema(
         query=Query,
         mutation=Mutation,
@@ -157,5 +165,7 @@ def build_schema(
             lambda: MaxTokensLimiter(max_token_count=5000),
             lambda: ParsedOnce(maxsize=CACHED_DOCUMENTS),
             lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            # After ValidationCache: it reads the validation errors before they are checked.
+            lambda: PersistedQueries(cache=apq, trusted=trusted),
         ],
     )

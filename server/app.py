@@ -28,6 +28,7 @@ from server.observation import RECORD, RequestObservation, new_request_id
 from server.rate_limit import RateLimiter
 from server.request_body import RequestBodyGuard, error_body
 from server.runtime import Runtime
+from server.trusted_documents import load_manifest
 from server.webapp import graphiql_page, webapp_routes
 
 __all__ = ["create_app"]
@@ -42,11 +43,14 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
 
     def __init__(self, runtime: Runtime, **kwargs: Any) -> None:
         settings = runtime.settings
+        trusted = settings.trusted_documents
         schema = build_schema(
             max_depth=settings.max_query_depth,
             max_cost=settings.max_query_cost,
             max_page_size=settings.max_page_size,
             tracer_provider=runtime.telemetry.tracer_provider,
+            apq_cache_size=settings.apq_cache_size,
+            trusted_documents=load_manifest(trusted) if trusted is not None else None,
         )
         super().__init__(schema, **kwargs)
         self.runtime = runtime
@@ -57,7 +61,16 @@ class HanaroGraphQL(GraphQL[RequestContext, None]):
         client = getattr(request, "client", None)
         context.client_address = client.host if client else ""
         context.record = request.scope.get("state", {}).get(RECORD)
+        # Persisted queries set the HTTP status and Cache-Control of their errors on it.
+        context.http_response = response if isinstance(response, Response) else None
         return context
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """Not for a GET that carries a persisted query's hash (`extensions`) instead of
+        `query`: that one runs, whatever the Accept header says."""
+        if request.query_params.get("extensions"):
+            return False
+        return super().should_render_graphql_ide(request)
 
     async def on_ws_connect(self, context: RequestContext) -> UnsetType | dict[str, object] | None:
         """`{"Authorization": "Bearer …"}` in `connection_init` wins over the upgrade header."""

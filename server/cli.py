@@ -39,7 +39,10 @@ async def _serve(settings: Settings, *, demo: bool, reset: bool) -> None:
     from demo.load import load_demo
     from server.app import create_app
     from server.runtime import running
+    from server.trusted_documents import load_manifest
 
+    if settings.trusted_documents is not None:
+        load_manifest(settings.trusted_documents)  # a wrong manifest stops us before the engines
     backends = await open_backends(settings)
     try:
         if demo:

@@ -113,6 +113,12 @@ class Settings:
     tracing: bool = False
     otlp_endpoint: str | None = None
     trace_sample_ratio: float = 1.0
+    # Automatic persisted queries: how many hash -> document entries each process keeps (LRU);
+    # 0 turns APQ off (PERSISTED_QUERY_NOT_SUPPORTED).
+    apq_cache_size: int = 1000
+    # Trusted documents: a persisted-documents manifest (JSON, sha256 hash -> document); when
+    # set, only its documents run (and introspection, `_service`).
+    trusted_documents: Path | None = None
 
     @property
     def graph_kind(self) -> str:
@@ -211,6 +217,10 @@ class Settings:
             shutdown_grace_seconds=_int(
                 env, "HANARO_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds, 0, 600
             ),
+            apq_cache_size=_int(env, "HANARO_APQ_CACHE_SIZE", cls.apq_cache_size, 0, 1_000_000),
+            trusted_documents=Path(env["HANARO_TRUSTED_DOCUMENTS"])
+            if env.get("HANARO_TRUSTED_DOCUMENTS")
+            else None,
         )
         otlp_endpoint = env.get("HANARO_OTLP_ENDPOINT") or None
         tracing = _choice(env, "HANARO_TRACING", "on" if otlp_endpoint else "off", ("on", "off"))
