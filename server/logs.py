@@ -12,7 +12,7 @@ import logging
 import time
 from typing import Any
 
-__all__ = ["FIELDS", "JsonFormatter", "configure_logging"]
+__all__ = ["FIELDS", "JsonFormatter", "configure_logging", "quiet_clients"]
 
 # The attribute of a log record that carries structured fields (`extra={FIELDS: {...}}`).
 FIELDS = "hanaro_fields"
@@ -20,6 +20,9 @@ _QUIET = {
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "elastic_transport": logging.CRITICAL,
+    # The Neo4j driver's DEBUG lines quote every statement with its parameters (names,
+    # national-id hashes): never in Hanaro's log, whatever level the root logger is set to.
+    "neo4j": logging.WARNING,
 }
 
 
@@ -50,5 +53,10 @@ def configure_logging(log_format: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    quiet_clients()
+
+
+def quiet_clients() -> None:
+    """The engine clients log only their warnings and errors (see the module's note)."""
     for name, level in _QUIET.items():
         logging.getLogger(name).setLevel(level)

@@ -26,6 +26,7 @@ from tests.support.visibility import SET_VISIBILITY
 from vocabulary.access import CATEGORIES
 
 PARENTS = 3
+SHARED_LOADER_SPLITS = 2
 ENROLL = """mutation($input: RecordEnrollmentInput!) { recordEnrollment(input: $input) { id } }"""
 NOTE = """mutation($c: ID!) { addCaseNote(caseId: $c, text: "방문 상담") { id } }"""
 
@@ -126,7 +127,14 @@ async def test_a_list_loads_the_children_of_all_its_parents_in_one_round_trip(ap
     several, parents = await listed(PARENTS)
     assert len(single) == 1 and len(parents) == PARENTS
     assert all(filled(p) for p in parents), parents
-    assert several == one, f"{field}: {one} round trips for one parent, {several} for several"
+    # The same loaders whatever the number of parents (an N+1 would add a round trip per
+    # parent and child field: PARENTS - 1 times ten here). One shared loader may take two
+    # batches instead of one: `Institution` is fed by the assessments', cases' and referrals'
+    # loaders, whose statements can come back in different event-loop turns on a networked
+    # engine (seen on Neo4j: 13 for one parent, 12 for three), so equality is not promised.
+    assert abs(several - one) <= SHARED_LOADER_SPLITS, (
+        f"{field}: {one} round trips for one parent, {several} for several"
+    )
 
 
 async def context(api: Any, institution: str, role: str = "CASEWORKER") -> RequestContext:

@@ -98,8 +98,9 @@ async def test_a_failing_statement_keeps_its_message_out(api, tokens, spans):
     graph = api.runtime.backends.graph
     with pytest.raises(Exception):  # noqa: B017 - whichever the engine raises
         await graph.run("RETURN $x AS broken ORDER BY", {"x": NATIONAL_ID})
-    [span] = spans.get_finished_spans()
-    assert span.name == "other" and not span.status.is_ok
+    # Background jobs trace statements of their own (named for their graph/ functions).
+    [span] = [s for s in spans.get_finished_spans() if s.name == "other"]
+    assert not span.status.is_ok
     assert NATIONAL_ID not in everything_said(span)
 
 

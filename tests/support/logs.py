@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from server.logs import JsonFormatter
+from server.logs import JsonFormatter, quiet_clients
 
 
 class Captured:
@@ -30,7 +30,9 @@ class Captured:
 
 @contextlib.contextmanager
 def captured_logs(level: int = logging.INFO) -> Iterator[Captured]:
-    """Root handlers writing JSON and text, as `HANARO_LOG_FORMAT` would, at `level`."""
+    """Root handlers writing JSON and text, as `HANARO_LOG_FORMAT` would, at `level`, with
+    the engine clients as quiet as the server makes them."""
+    quiet_clients()
     captured = Captured()
     as_json = logging.StreamHandler(captured.json)
     as_json.setFormatter(JsonFormatter())
