@@ -13,15 +13,6 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 __all__ = ["selected_names", "selected_under"]
 
 
-def _names(selections: Iterable[Any]) -> Iterable[str]:
-    for item in selections:
-        if isinstance(item, SelectedField):
-            yield item.name
-            yield from _names(item.selections)
-        elif isinstance(item, FragmentSpread | InlineFragment):
-            yield from _names(item.selections)
-
-
 def _fields(selections: Iterable[Any]) -> Iterable[SelectedField]:
     """The fields of one selection set, fragments flattened."""
     for item in selections:
@@ -40,6 +31,12 @@ def selected_under(info: Info[Any, Any], child: str) -> set[str]:
         if field.name == child
         for grandchild in _fields(field.selections)
     }
+
+
+def _names(selections: Iterable[Any]) -> Iterable[str]:
+    for field in _fields(selections):
+        yield field.name
+        yield from _names(field.selections)
 
 
 def selected_names(info: Info[Any, Any]) -> set[str]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from graph.referrals import referrals_changed_since
 from resolvers.context import Services
 from resolvers.referral_events import ReferralEvent
+from resolvers.stamps import iso_at
 from server.periodic import PeriodicTask
 
 __all__ = ["LOOK_BACK_MS", "ReferralFollower"]
@@ -26,11 +27,6 @@ log = logging.getLogger("hanaro.referrals")
 
 LOOK_BACK_MS = 5_000
 PAGE = 1_000
-
-
-def _iso(ms: int) -> str:
-    moment = datetime.fromtimestamp(ms / 1000, tz=UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _ms(iso: str) -> int:
@@ -51,7 +47,7 @@ class ReferralFollower:
         events.forget_before(time.monotonic() - 2 * LOOK_BACK_MS / 1000)
         if not events.subscriber_count:
             return 0
-        since = _iso(self.services.clock() - LOOK_BACK_MS)
+        since = iso_at(self.services.clock() - LOOK_BACK_MS)
         published = 0
         for row in await referrals_changed_since(self.services.graph, since, PAGE):
             if events.published(row["id"], row["version"]):

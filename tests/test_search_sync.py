@@ -150,15 +150,21 @@ async def test_applying_a_resource_again_or_late_changes_nothing(api):
     assert await pending_changes(runtime.backends.graph, 10) == []
 
 
+async def registered_while_the_sync_is_stopped(api) -> tuple[dict, list, str]:
+    """A new resource, its pending marker as a pass would read it (seq 1), and the token."""
+    await api.runtime.sync.stop()
+    token = api.token("ins_owner01", "REGISTRANT")
+    created = (await api.ok(REGISTER, {"input": resource_input()}, token))["registerResource"]
+    read = await pending_changes(api.runtime.backends.graph, 10)
+    assert [(c["entityId"], c["seq"]) for c in read] == [(created["id"], 1)]
+    return created, read, token
+
+
 async def test_a_write_during_a_pass_stays_pending(api):
     """The pass read the marker before the write: clearing it must not drop the write."""
     runtime = api.runtime
     graph = runtime.backends.graph
-    await runtime.sync.stop()
-    token = api.token("ins_owner01", "REGISTRANT")
-    created = (await api.ok(REGISTER, {"input": resource_input()}, token))["registerResource"]
-    read = await pending_changes(graph, 10)
-    assert [(c["entityId"], c["seq"]) for c in read] == [(created["id"], 1)]
+    created, read, token = await registered_while_the_sync_is_stopped(api)
     await api.ok(UPDATE, {"id": created["id"], "v": 1, "input": {"name": "v2"}}, token)
     await mark_applied(graph, read)
     still = await pending_changes(graph, 10)
@@ -232,11 +238,7 @@ async def test_a_clear_waiting_on_a_writes_lock_sees_its_seq(api):
     graph = runtime.backends.graph
     from neo4j import AsyncGraphDatabase
 
-    await runtime.sync.stop()
-    token = api.token("ins_owner01", "REGISTRANT")
-    created = (await api.ok(REGISTER, {"input": resource_input()}, token))["registerResource"]
-    read = await pending_changes(graph, 10)
-    assert [(c["entityId"], c["seq"]) for c in read] == [(created["id"], 1)]
+    created, read, _ = await registered_while_the_sync_is_stopped(api)
     driver = AsyncGraphDatabase.driver(graph.address, auth=None)
     try:
         async with driver.session(database=runtime.settings.neo4j_database) as session:
