@@ -58,9 +58,6 @@ class ReferralEvents:
         # older than the follower's look-back are dropped (`forget_before`).
         self._published: dict[tuple[str, int], float] = {}
 
-    def published(self, referral_id: str, version: int) -> bool:
-        return (referral_id, version) in self._published
-
     def forget_before(self, moment: float) -> None:
         """Drop the record of changes published before `moment` (time.monotonic())."""
         for key in [k for k, at in self._published.items() if at < moment]:
@@ -71,12 +68,13 @@ class ReferralEvents:
         """Subscriptions live now (`/metrics`)."""
         return len(self._subscriptions)
 
-    def publish(self, event: ReferralEvent) -> None:
+    def publish(self, event: ReferralEvent) -> bool:
         """Queues the event for its institutions' subscribers, once per referral version
-        (the follower may read a change back before the writer publishes it)."""
+        (the follower may read a change back before the writer publishes it); False when
+        this version was published already."""
         key = (event.referral_id, event.version)
         if key in self._published:
-            return
+            return False
         self._published[key] = time.monotonic()
         for subscription in list(self._subscriptions):
             if subscription.institution_id not in event.institutions:
@@ -88,6 +86,7 @@ class ReferralEvents:
             except asyncio.QueueFull:
                 subscription.overflowed = True
                 log.warning("referral events: a subscriber of %s fell behind", event.institutions)
+        return True
 
     @contextlib.contextmanager
     def subscribe(

@@ -331,12 +331,8 @@ def _print_schema(output: str | None) -> None:
         sys.stdout.write(sdl)
 
 
-class _Terminated(SystemExit):
-    pass
-
-
 def _terminated(signum: int, frame: object) -> None:
-    raise _Terminated(0)
+    raise SystemExit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

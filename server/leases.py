@@ -46,10 +46,6 @@ class Lease:
         self._held_until = 0.0  # monotonic time our lease ends, as far as we know
         self._retry_at = 0.0  # not held: when to ask again (a poke must not ask every time)
 
-    @property
-    def held(self) -> bool:
-        return self._clock() < self._held_until
-
     async def hold(self) -> bool:
         """Whether this process may run the job now; asks the graph only to renew (half the
         lease used) or, not holding it, at most once per `ttl / 4`."""

@@ -50,9 +50,7 @@ class ReferralFollower:
         since = iso_at(self.services.clock() - LOOK_BACK_MS)
         published = 0
         for row in await referrals_changed_since(self.services.graph, since, PAGE):
-            if events.published(row["id"], row["version"]):
-                continue
-            events.publish(
+            published += events.publish(
                 ReferralEvent(
                     kind="CREATED" if row["version"] == 1 else "CHANGED",
                     referral_id=row["id"],
@@ -62,7 +60,6 @@ class ReferralFollower:
                     at_ms=_ms(row["updatedAt"]),
                 )
             )
-            published += 1
         return published
 
     def start(self) -> None:
