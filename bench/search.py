@@ -19,6 +19,7 @@ from bench.measure import api_client, percentiles, staff_token
 from graph.engine import round_trips
 from search.audiences import CONTROLLED_FIELDS, Searcher, withheld
 from search.query import Near, Person, ResourceSearch, search_body
+from search.thesaurus import Thesaurus
 from server.runtime import Runtime
 
 __all__ = [
@@ -67,7 +68,9 @@ SEARCH = """query($input: ResourceSearchInput!) { searchResources(input: $input)
   totalCount facets { needs { code count } } } }"""
 
 
-def engine_search(criteria: dict[str, Any], home: tuple[float, float]) -> ResourceSearch:
+def engine_search(
+    criteria: dict[str, Any], home: tuple[float, float], thesaurus: Thesaurus
+) -> ResourceSearch:
     """The `ResourceSearch` the resolver builds for these GraphQL criteria."""
     near = criteria.get("near")
     person = criteria.get("person")
@@ -82,6 +85,7 @@ def engine_search(criteria: dict[str, Any], home: tuple[float, float]) -> Resour
         has_capacity=criteria.get("hasCapacity"),
         size=FETCH,
         facets=frozenset({"needs"}),  # the facets the benchmark's query selects
+        expansions=thesaurus.expand(criteria["text"]) if criteria.get("text") else [],
     )
 
 
@@ -139,9 +143,12 @@ async def run_search(
         region_codes=tuple(runtime.services.regions.ancestors(centre["regionCode"])),
     )
     home = (centre["lat"], centre["lon"])
-    nori = runtime.services.search_nori
+    services = runtime.services
     bodies = {
-        kind: [search_body(engine_search(c, home), who, nori=nori) for c in variants]
+        kind: [
+            search_body(engine_search(c, home, services.thesaurus), who, services.search_text)
+            for c in variants
+        ]
         for kind, variants in QUERIES.items()
     }
     open_bodies = {kind: [without_audiences(b, who) for b in bs] for kind, bs in bodies.items()}

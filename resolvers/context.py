@@ -18,6 +18,8 @@ from resolvers.programs import ProgramCatalog
 from resolvers.referral_events import ReferralEvents
 from resolvers.regions import RegionCatalog
 from resolvers.stamps import now_ms
+from search.query import TextAnalysis
+from search.thesaurus import Thesaurus
 from telemetry.requests import RequestRecord
 from vocabulary.access import Viewer
 
@@ -40,7 +42,9 @@ class Services:
     needs: NeedCatalog
     regions: RegionCatalog
     limits: Limits = field(default_factory=Limits)
-    search_nori: bool = False  # the index has `nori` subfields to query
+    # How query text meets the index, and what the thesaurus adds to it.
+    search_text: TextAnalysis = field(default_factory=TextAnalysis)
+    thesaurus: Thesaurus = field(default_factory=Thesaurus)
     # Key of the keyed hash of national identifiers (never stored in the clear).
     identity_key: bytes = b""
     programs: ProgramCatalog = field(default_factory=ProgramCatalog)

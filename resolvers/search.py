@@ -24,6 +24,7 @@ from search.documents import with_ancestors
 from search.engine import SearchTimeout, SearchUnavailable
 from search.query import FACETS, MAX_TEXT_LENGTH, Near, Person, ResourceSearch
 from search.resources import SearchHit, search_resources
+from search.thesaurus import Expansion
 
 __all__ = ["MAX_NEEDS", "MAX_RADIUS_KM", "SearchPage", "search"]
 
@@ -162,6 +163,7 @@ def _request(ctx: RequestContext, data: dict[str, Any], *, facets: frozenset[str
         size=first + 1 + _SLACK if first else 0,
         offset=offset,
         facets=facets,
+        expansions=services.thesaurus.expand(text) if text else [],
     )
     return _Request(search=search, first=first)
 
@@ -196,6 +198,17 @@ class _Check:
             for name, (_, governed_by) in _TEXT_FIELDS.items()
             if f"text:{name}" in hit.matched and governed_by not in withheld
         ]
+
+    def expansions(self, hit: SearchHit, fields: list[str]) -> list[Expansion]:
+        """The thesaurus meanings the hit matched in `fields` (those the viewer may see)."""
+        used: dict[int, None] = {}
+        for name in sorted(hit.matched):
+            kind, _, rest = name.partition(":")
+            field_name, _, position = rest.rpartition(":")
+            if kind == "via" and field_name in fields and position.isdigit():
+                used[int(position)] = None
+        found = self.search.expansions
+        return [found[i] for i in sorted(used) if i < len(found)]
 
     def still_matches(self, hit: SearchHit, record: dict[str, Any]) -> bool:
         search = self.search
@@ -245,7 +258,7 @@ async def search(
             ctx.services.search_alias,
             request.search,
             who,
-            nori=ctx.services.search_nori,
+            ctx.services.search_text,
         )
     except SearchTimeout as exc:
         raise HanaroError(
@@ -310,6 +323,7 @@ def _hit(check: _Check, hit: SearchHit, record: dict[str, Any], next_offset: int
             [_TEXT_FIELDS[name][0] for name in text_fields],
             fit,
             missing,
+            check.expansions(hit, text_fields),
         ),
     }
 

@@ -5,11 +5,12 @@ ranking. Made from the presented record only, so they never speak of a withheld 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from resolvers.programs import FACT_WORDS
 from search.query import Person, ResourceSearch
+from search.thesaurus import Expansion
 
 __all__ = ["distance_km", "eligibility_fit", "reasons"]
 
@@ -78,6 +79,7 @@ def reasons(
     text_fields: list[str],
     fit: str,
     missing: list[str],
+    expansions: Sequence[Expansion] = (),
 ) -> list[dict[str, str]]:
     """Why the hit is here and where it stands, in the order of the ranking. `catalog`: the
     needs by code; `text_fields`: the GraphQL names of the fields the words matched."""
@@ -123,6 +125,12 @@ def reasons(
             "TEXT",
             f"The words match its {' and '.join(_FIELD_WORDS[n][1] for n in names)}.",
             f"검색어가 {', '.join(_FIELD_WORDS[n][0] for n in names)}에 나옵니다.",
+        )
+    if expansions:
+        add(
+            "RELATED_TERM",
+            "Matched " + "; ".join(f"{e.means} through {e.word}" for e in expansions) + ".",
+            "관련어로 찾았습니다: " + ", ".join(f"{e.word} → {e.means}" for e in expansions) + ".",
         )
     if search.has_capacity:
         available = record["capacity"]["available"]

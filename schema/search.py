@@ -88,6 +88,9 @@ class MatchReasonCode(Enum):
     ELIGIBILITY_WITHHELD = "ELIGIBILITY_WITHHELD"
     DISTANCE = "DISTANCE"
     TEXT = "TEXT"
+    RELATED_TERM = strawberry.enum_value(
+        "RELATED_TERM", description="Found through the thesaurus (e.g. 식사 through 끼니)."
+    )
     CAPACITY = "CAPACITY"
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from search.analysis import analyse_many
 from search.audiences import AUDIENCE_NAMES, audience_tokens, withheld_from
 
 __all__ = ["DOCUMENT_FORMAT", "Vocabulary", "resource_document", "with_ancestors"]
@@ -14,7 +15,7 @@ __all__ = ["DOCUMENT_FORMAT", "Vocabulary", "resource_document", "with_ancestors
 # The shape of the documents, kept in the mapping's `_meta` so that `search.index.ensure_index`
 # can tell an index written by an older version: the audience checks exclude what
 # `withheldFrom` names, so a document without it would be withheld from no one.
-DOCUMENT_FORMAT = 2
+DOCUMENT_FORMAT = 3  # 3: `morph.*` (analysed Korean terms)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,15 @@ def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict
     see_listing = audience_tokens(
         visibility["listing"], record["providerId"], record["regions"], visibility["partners"]
     )
+    need_terms = " ".join(
+        term for code in record["needs"] for term in vocabulary.need_terms.get(code, [])
+    )
+    texts = {
+        "name": record["name"],
+        "description": record.get("description"),
+        "eligibilityNotes": eligibility.get("notes"),
+        "needTerms": need_terms,
+    }
     return {
         "id": record["id"],
         "name": record["name"],
@@ -69,9 +79,8 @@ def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict
         "providerKind": record.get("providerKind"),
         "needs": record["needs"],
         "needsWithAncestors": with_ancestors(record["needs"], vocabulary.need_parents),
-        "needTerms": " ".join(
-            term for code in record["needs"] for term in vocabulary.need_terms.get(code, [])
-        ),
+        "needTerms": need_terms,
+        "morph": dict(zip(texts, analyse_many(list(texts.values())), strict=True)),
         "regions": record["regions"],
         "regionsWithAncestors": with_ancestors(record["regions"], vocabulary.region_parents),
         "minAge": eligibility.get("minAge"),

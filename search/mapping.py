@@ -1,8 +1,10 @@
 """The resource index's settings and mapping (`index_body`).
 
-Korean text is analysed with a 2-gram `ngram` tokenizer so that "도시락배달" matches
-"도시락 배달" (on osmem the `cjk` analyser did not, see DESIGN.md); with
-`HANARO_SEARCH_NORI` a `nori` subfield is added where the cluster has `analysis-nori`."""
+Korean text is indexed twice: as character bigrams (a 2-gram `ngram` tokenizer, so that
+"도시락배달" matches "도시락 배달"; on osmem the `cjk` analyser did not, see DESIGN.md) and,
+under `morph.*`, as the terms of the Kiwi morphological analyser (`search.analysis`), made
+in Python so every engine indexes the same. With `HANARO_SEARCH_NORI` a `nori` subfield is
+added where the cluster has `analysis-nori`."""
 
 from __future__ import annotations
 
@@ -32,6 +34,14 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
         return {"type": "text", "analyzer": "hanaro_bigram", "fields": fields}
 
     properties: dict[str, Any] = {name: text_field() for name in (*TEXT_FIELDS, "needTerms")}
+    # The same texts as analysed terms (`search.analysis`), split on the spaces between them.
+    properties["morph"] = {
+        "type": "object",
+        "properties": {
+            name: {"type": "text", "analyzer": "hanaro_terms"}
+            for name in (*TEXT_FIELDS, "needTerms")
+        },
+    }
     properties.update(
         {
             "id": {"type": "keyword"},
@@ -82,8 +92,12 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
                     for name, size in (("hanaro_bigram", 2), ("hanaro_unigram", 1))
                 },
                 "analyzer": {
-                    name: {"type": "custom", "tokenizer": name, "filter": ["lowercase"]}
-                    for name in ("hanaro_bigram", "hanaro_unigram")
+                    name: {"type": "custom", "tokenizer": tokenizer, "filter": ["lowercase"]}
+                    for name, tokenizer in (
+                        ("hanaro_bigram", "hanaro_bigram"),
+                        ("hanaro_unigram", "hanaro_unigram"),
+                        ("hanaro_terms", "whitespace"),
+                    )
                 },
             }
         },

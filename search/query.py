@@ -8,14 +8,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from search.analysis import analyse
 from search.audiences import Searcher, withheld
 from search.mapping import TEXT_FIELDS
+from search.thesaurus import Expansion
 
 # Facet name -> the indexed field it counts, and how many buckets it returns.
 FACETS = {"needs": "needs", "kinds": "kind", "sectors": "providerSector", "regions": "regions"}
 FACET_SIZES = {"needs": 100, "kinds": 20, "sectors": 10, "regions": 100}
 
 __all__ = [
+    "DEFAULT_ANALYSIS",
     "DISTANCE_RINGS",
     "DISTANCE_STEP",
     "ELIGIBLE_STEP",
@@ -25,6 +28,7 @@ __all__ = [
     "Near",
     "Person",
     "ResourceSearch",
+    "TextAnalysis",
     "query_terms",
     "required_count",
     "search_body",
@@ -52,9 +56,20 @@ _ENGLISH_STOP = frozenset(
 # bigrams, exact words on top) sorts weak matches last. Requiring more (50-60%) dropped nDCG@10
 # from 0.87 to 0.80, because spaceless compounds make bigrams no document has.
 KOREAN_SHARE = 0.0
+# Share of a query's analysed Korean terms (`search.analysis`) a field must hold.
+MORPH_SHARE = 0.0
 ENGLISH_SHARE = 0.34
 WORD_BOOST = 1.0
 FIELD_BOOST = {"name": 1.0, "description": 1.0, "eligibilityNotes": 0.5, "needTerms": 1.5}
+# A thesaurus meaning counts for less than the query's own words.
+EXPANSION_BOOST = 0.5
+# Typo tolerance: Korean terms of at least this many syllables may differ by one syllable,
+# English words follow `ENGLISH_FUZZINESS` (none below 5 letters, one edit below 8, two
+# from 8); the first letter must match. Shorter words match exactly, so a two-syllable query
+# counts only what holds that word ("우울" does not also count 우유, 우산).
+FUZZY_MIN_SYLLABLES = 3
+ENGLISH_FUZZINESS = "AUTO:5,8"
+FUZZY_BOOST = 0.3
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 # Text fields and the controlled field whose audience governs them (None: the listing).
 _TEXT_GOVERNED_BY = {
@@ -82,6 +97,18 @@ class Near:
     radius_km: float
 
 
+@dataclass(frozen=True)
+class TextAnalysis:
+    """How query text meets the index: `korean` one of `search.analysis.KOREAN_MODES`;
+    `nori` adds the `.nori` subfields where the cluster has `analysis-nori`."""
+
+    korean: str = "both"
+    nori: bool = False
+
+
+DEFAULT_ANALYSIS = TextAnalysis()
+
+
 @dataclass
 class ResourceSearch:
     needs: list[str] = field(default_factory=list)
@@ -98,6 +125,9 @@ class ResourceSearch:
     size: int = 20
     offset: int = 0
     facets: frozenset[str] = frozenset(FACETS)  # the facets to count (names of FACETS)
+    # What the thesaurus adds to `text`; hits report each one that matched as
+    # "via:<field>:<position>".
+    expansions: list[Expansion] = field(default_factory=list)
 
 
 def query_terms(text: str) -> tuple[list[str], list[str], list[str]]:
@@ -125,28 +155,93 @@ def required_count(terms: int, share: float) -> int:
     return min(terms, max(1, math.ceil(terms * share)))
 
 
-def _text_query(text: str, who: Searcher, nori: bool) -> tuple[dict[str, Any], list[str]]:
+def _fuzzy_term(field_name: str, term: str) -> dict[str, Any]:
+    """The term, or (long Korean terms) the term with one syllable wrong, scored lower."""
+    exact = {"term": {field_name: term}}
+    if len(term) < FUZZY_MIN_SYLLABLES or not _HANGUL.search(term):
+        return exact
+    fuzzy = {
+        "fuzzy": {
+            field_name: {"value": term, "fuzziness": 1, "prefix_length": 1, "boost": FUZZY_BOOST}
+        }
+    }
+    return {"bool": {"should": [exact, fuzzy], "minimum_should_match": 1}}
+
+
+def _korean(name: str, text: str, analysis: TextAnalysis) -> list[dict[str, Any]]:
+    """Ways the field may match the Korean of `text`: enough of its bigrams and one-syllable
+    words, and/or enough of its analysed terms (`analysis.korean`)."""
+    bigrams, syllables, _ = query_terms(text)
+    ways: list[dict[str, Any]] = []
+    if analysis.korean in ("bigram", "both") and (bigrams or syllables):
+        grams = [{"term": {name: gram}} for gram in bigrams]
+        grams += [{"term": {f"{name}.uni": s}} for s in syllables]
+        needed = required_count(len(grams), KOREAN_SHARE)
+        ways.append({"bool": {"should": grams, "minimum_should_match": needed}})
+    terms = analyse(text)
+    if analysis.korean in ("morph", "both") and terms:
+        morph = [_fuzzy_term(f"morph.{name}", term) for term in terms]
+        needed = required_count(len(morph), MORPH_SHARE)
+        ways.append({"bool": {"should": morph, "minimum_should_match": needed}})
+    if analysis.nori and (bigrams or syllables):
+        ways.append({"match": {f"{name}.nori": {"query": text}}})
+    return ways
+
+
+def _meaning(name: str, meaning: str, analysis: TextAnalysis) -> dict[str, Any] | None:
+    """A thesaurus meaning in the field: all of its words (it names one thing)."""
+    bigrams, syllables, english = query_terms(meaning)
+    terms = analyse(meaning)
+    if terms and analysis.korean != "bigram":
+        return {"bool": {"filter": [{"term": {f"morph.{name}": t}} for t in terms]}}
+    if bigrams or syllables:
+        grams = [{"term": {name: g}} for g in bigrams]
+        grams += [{"term": {f"{name}.uni": s}} for s in syllables]
+        return {"bool": {"filter": grams}}
+    if english:
+        return {"match": {f"{name}.en": {"query": " ".join(english), "operator": "and"}}}
+    return None
+
+
+def _highlights(text: str, expansions: list[Expansion]) -> dict[str, dict[str, Any]]:
+    """Highlight requests for the shown text fields: the query's and the meanings' bigrams,
+    syllables and English words, whichever way the field matched (a field matched through
+    `morph.*` is highlighted on its own text)."""
+    words = " ".join([text, *(e.means for e in expansions)])
+    bigrams, syllables, english = query_terms(words)
+    options = {"number_of_fragments": 3, "fragment_size": 120}
+    fields: dict[str, dict[str, Any]] = {}
+    for name in TEXT_FIELDS:
+        parts = {
+            name: [{"term": {name: g}} for g in bigrams],
+            f"{name}.uni": [{"term": {f"{name}.uni": s}} for s in syllables],
+            f"{name}.en": (
+                [{"match": {f"{name}.en": {"query": " ".join(english)}}}] if english else []
+            ),
+        }
+        for field_name, should in parts.items():
+            if should:
+                fields[field_name] = {**options, "highlight_query": {"bool": {"should": should}}}
+    return fields
+
+
+def _text_query(
+    search: ResourceSearch, who: Searcher, analysis: TextAnalysis
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """One clause per text field, each allowed to match only where the viewer may see that
     field; terms are matched as plain words (no query syntax).
 
-    A field matches on enough of the query's Korean bigrams and one-syllable words (so
-    spaces and particles do not matter) or of its English words (stemmed); exact whole words
-    add to the score."""
-    bigrams, syllables, english = query_terms(text)
-    korean_needed = required_count(len(bigrams) + len(syllables), KOREAN_SHARE)
+    A field matches on its Korean (`_korean`), on enough of the query's English words
+    (stemmed, with typo tolerance), or on a thesaurus meaning (named "via:<field>:<i>" so
+    the hit can say which); exact whole words add to the score."""
+    text = search.text or ""
+    _, _, english = query_terms(text)
     english_needed = required_count(len(english), ENGLISH_SHARE)
     clauses: list[dict[str, Any]] = []
-    highlight: list[str] = []
     for name, governed_by in _TEXT_GOVERNED_BY.items():
         # Need terms are keyword lists: any one of them is a match.
         keywords = name == "needTerms"
-        required: list[dict[str, Any]] = []
-        if bigrams or syllables:
-            korean = [{"term": {name: gram}} for gram in bigrams]
-            korean += [{"term": {f"{name}.uni": s}} for s in syllables]
-            required.append({"bool": {"should": korean, "minimum_should_match": korean_needed}})
-            if nori:
-                required.append({"match": {f"{name}.nori": {"query": text}}})
+        required = _korean(name, text, analysis)
         if english:
             required.append(
                 {
@@ -154,10 +249,17 @@ def _text_query(text: str, who: Searcher, nori: bool) -> tuple[dict[str, Any], l
                         f"{name}.en": {
                             "query": " ".join(english),
                             "minimum_should_match": 1 if keywords else english_needed,
+                            "fuzziness": ENGLISH_FUZZINESS,
+                            "prefix_length": 1,
                         }
                     }
                 }
             )
+        for position, expansion in enumerate(search.expansions):
+            meaning = _meaning(name, expansion.means, analysis)
+            if meaning is not None:
+                named = {"_name": f"via:{name}:{position}", "boost": EXPANSION_BOOST}
+                required.append({"bool": {"must": [meaning], **named}})
         if not required:
             continue
         part: dict[str, Any] = {
@@ -168,11 +270,11 @@ def _text_query(text: str, who: Searcher, nori: bool) -> tuple[dict[str, Any], l
         if governed_by is not None:
             part["must_not"] = [withheld(governed_by, who)]
         clauses.append({"bool": {**part, "_name": f"text:{name}"}})
-        if name in TEXT_FIELDS:
-            highlight += [name, f"{name}.en", f"{name}.uni"]
     if not clauses:  # punctuation only: nothing can match
-        return {"bool": {"must_not": [{"match_all": {}}]}}, []
-    return {"bool": {"should": clauses, "minimum_should_match": 1}}, highlight
+        return {"bool": {"must_not": [{"match_all": {}}]}}, {}
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}, _highlights(
+        text, search.expansions
+    )
 
 
 def _boost(query: dict[str, Any], boost: float, name: str | None = None) -> dict[str, Any]:
@@ -229,7 +331,9 @@ def _person_clauses(person: Person, who: Searcher) -> tuple[list[dict[str, Any]]
     return exclusions, fits
 
 
-def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) -> dict[str, Any]:
+def search_body(
+    search: ResourceSearch, who: Searcher, analysis: TextAnalysis = DEFAULT_ANALYSIS
+) -> dict[str, Any]:
     """The whole search request: filters (all behind the viewer's audiences), the ranking
     bands, highlights and facets."""
     filters: list[dict[str, Any]] = [{"terms": {"status": search.statuses}}]
@@ -244,7 +348,7 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
     must: list[dict[str, Any]] = []
     must_not: list[dict[str, Any]] = [withheld("listing", who)]
     should: list[dict[str, Any]] = []
-    highlight_fields: list[str] = []
+    highlight_fields: dict[str, dict[str, Any]] = {}
 
     if search.needs:
         filters.append({"terms": {"needsWithAncestors": search.needs}})
@@ -253,7 +357,7 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
             for code in search.needs
         ]
     if search.text:
-        text_query, highlight_fields = _text_query(search.text, who, nori)
+        text_query, highlight_fields = _text_query(search, who, analysis)
         must.append(text_query)
     if search.near is not None:
         near = search.near
@@ -303,11 +407,7 @@ def search_body(search: ResourceSearch, who: Searcher, *, nori: bool = False) ->
             for name, field_name in counted.items()
         }
     if highlight_fields:
-        body["highlight"] = {
-            "fields": {
-                name: {"number_of_fragments": 3, "fragment_size": 120} for name in highlight_fields
-            }
-        }
+        body["highlight"] = {"fields": highlight_fields}
     if search.offset:
         body["from"] = search.offset
     return body

@@ -11,7 +11,7 @@ from elasticsearch import ApiError, AsyncElasticsearch
 
 from search.audiences import Searcher
 from search.engine import SearchTimeout, SearchUnavailable
-from search.query import FACETS, ResourceSearch, search_body
+from search.query import DEFAULT_ANALYSIS, FACETS, ResourceSearch, TextAnalysis, search_body
 
 __all__ = ["SearchHit", "SearchResult", "search_resources"]
 
@@ -37,13 +37,12 @@ async def search_resources(
     alias: str,
     search: ResourceSearch,
     who: Searcher,
-    *,
-    nori: bool = False,
+    analysis: TextAnalysis = DEFAULT_ANALYSIS,
 ) -> SearchResult:
     """Raises `SearchUnavailable` when the engine cannot answer (down, timed out, index
     missing); a request the engine rejects as malformed is a bug and propagates."""
     try:
-        response = await client.search(index=alias, body=search_body(search, who, nori=nori))
+        response = await client.search(index=alias, body=search_body(search, who, analysis))
     except ConnectionTimeout as exc:
         raise SearchTimeout(str(exc)) from exc
     except (TransportError, OSError) as exc:
@@ -71,7 +70,7 @@ async def search_resources(
 
 
 def _merge_highlights(raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
-    """Subfields (`name.en`, `name.nori`) report under their field, without repeats."""
+    """Subfields (`name.en`, `name.uni`) report under their field, without repeats."""
     merged: dict[str, list[str]] = {}
     for key, fragments in raw.items():
         bucket = merged.setdefault(key.split(".", 1)[0], [])

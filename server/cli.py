@@ -16,6 +16,7 @@ from pathlib import Path
 import uvicorn
 
 from graph.programs import RuleFileError
+from search.thesaurus import DEFAULT_THESAURUS, Thesaurus, ThesaurusError
 from server.auth import issue_token, load_secret
 from server.engines import StartupError, open_backends
 from server.logs import configure_logging
@@ -313,6 +314,17 @@ def _parser() -> argparse.ArgumentParser:
         "fetch",
         help="fetch the local engines' jars with Maven (once) and compile their launchers",
     )
+    thesaurus = commands.add_parser(
+        "thesaurus", help="the search thesaurus: `hanaro thesaurus check [FILE]`"
+    )
+    thesaurus_commands = thesaurus.add_subparsers(dest="action", required=True)
+    check = thesaurus_commands.add_parser(
+        "check", help="validate a thesaurus file and show what sample queries expand to"
+    )
+    check.add_argument(
+        "file", nargs="?", help="default: HANARO_SEARCH_THESAURUS, else the bundled one"
+    )
+    check.add_argument("--query", action="append", default=[], help="a query to expand")
     schema = commands.add_parser(
         "schema", help="print the federation subgraph SDL (what `_service { sdl }` returns)"
     )
@@ -329,6 +341,17 @@ def _print_schema(output: str | None) -> None:
         Path(output).write_text(sdl, encoding="utf-8")
     else:
         sys.stdout.write(sdl)
+
+
+def _check_thesaurus(settings: Settings, file: str | None, queries: list[str]) -> None:
+    """Raises ThesaurusError naming the bad entry; no engine is needed."""
+    path = Path(file) if file else settings.search_thesaurus or DEFAULT_THESAURUS
+    thesaurus = Thesaurus.load(path)
+    print(f"{path}: {len(thesaurus.entries)} entries, valid")
+    for query in queries:
+        found = thesaurus.expand(query)
+        meanings = ", ".join(f"{e.word} → {e.means}" for e in found) or "nothing"
+        print(f"  {query!r}: {meanings}")
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -379,6 +402,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_hsds_import(settings, args))
         if args.command == "hsds":
             return asyncio.run(_hsds_export(settings, Path(args.dir)))
+        if args.command == "thesaurus":
+            _check_thesaurus(settings, args.file, args.query)
+            return 0
         if args.command == "reindex":
             asyncio.run(_reindex(settings))
             return 0
@@ -393,7 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _serve(settings, demo=args.command == "demo", reset=getattr(args, "reset", False))
         )
         return 0
-    except (StartupError, SettingsError, RuleFileError) as exc:
+    except (StartupError, SettingsError, RuleFileError, ThesaurusError) as exc:
         print(f"hanaro: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -23,6 +23,8 @@ from search.documents import Vocabulary
 from search.engine import ObservedSearchClient
 from search.index import ensure_index
 from search.mapping import index_body
+from search.query import TextAnalysis
+from search.thesaurus import DEFAULT_THESAURUS, Thesaurus
 from server.auth import TokenVerifier, load_identity_key, load_secret
 from server.engines import Backends
 from server.intake_escalation import IntakeEscalation
@@ -139,7 +141,8 @@ async def _running(
         needs=needs,
         regions=regions,
         limits=Limits(settings.max_page_size, settings.max_string_length),
-        search_nori=settings.search_nori,
+        search_text=TextAnalysis(settings.search_korean, settings.search_nori),
+        thesaurus=Thesaurus.load(settings.search_thesaurus or DEFAULT_THESAURUS),
         identity_key=load_identity_key(settings),
         programs=await ProgramCatalog.load(backends.graph, regions),
         referral_expiry_days=settings.referral_expiry_days,

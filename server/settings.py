@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from search.analysis import KOREAN_MODES
+
 __all__ = ["DISTRIBUTIONS", "ENGINE_SETS", "LOG_FORMATS", "Settings", "SettingsError"]
 
 ENGINE_SETS = ("embedded", "local")
@@ -70,6 +72,10 @@ class Settings:
     search_distribution: str = "auto"
     search_index: str = "hanaro-resources"
     search_nori: bool = False
+    # How Korean query words meet the index (search.analysis.KOREAN_MODES), and the thesaurus
+    # file (None: the bundled search/thesaurus.json).
+    search_korean: str = "both"
+    search_thesaurus: Path | None = None
     # Authentication.
     jwt_secret: str | None = None
     identity_secret: str | None = None
@@ -170,6 +176,10 @@ class Settings:
             ),
             search_index=env.get("HANARO_SEARCH_INDEX", cls.search_index),
             search_nori=env.get("HANARO_SEARCH_NORI", "").lower() in {"1", "true", "yes"},
+            search_korean=_choice(env, "HANARO_SEARCH_KOREAN", cls.search_korean, KOREAN_MODES),
+            search_thesaurus=(
+                Path(env["HANARO_SEARCH_THESAURUS"]) if env.get("HANARO_SEARCH_THESAURUS") else None
+            ),
             jwt_secret=env.get("HANARO_JWT_SECRET") or None,
             identity_secret=env.get("HANARO_IDENTITY_SECRET") or None,
             jwt_jwks_url=env.get("HANARO_JWT_JWKS_URL") or None,

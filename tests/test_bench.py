@@ -17,6 +17,7 @@ from bench.measure import busy_seconds
 from bench.search import QUERIES, engine_search, without_audiences
 from search.audiences import Searcher
 from search.query import search_body
+from search.thesaurus import Thesaurus
 
 SMALL = Scale(institutions=120, resources=800, recipients=700)
 ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3)
@@ -203,7 +204,7 @@ def test_without_audiences_removes_every_audience_clause():
     who = Searcher(staff=True, institution_id="ins_bench", region_codes=("50110", "50"))
     for variants in QUERIES.values():
         for criteria in variants:
-            body = search_body(engine_search(criteria, (33.39, 126.28)), who)
+            body = search_body(engine_search(criteria, (33.39, 126.28), Thesaurus.load()), who)
             assert "withheldFrom" in json.dumps(body)
             stripped = json.dumps(without_audiences(body, who))
             for column in ("withheldFrom", '"seeListing"', '"see.', "ins_bench"):

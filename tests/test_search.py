@@ -160,11 +160,13 @@ async def test_ranking_needs_then_eligibility_then_distance_then_text(api, owner
     assert third["eligibility"] == "UNKNOWN"
     assert third["missingFacts"] == ["incomePercent"]
     assert third["distanceKm"] == pytest.approx(0.29, abs=0.05)
+    # 반찬 is in the thesaurus (-> 식사, the label of its need, in the need terms).
     assert [r["code"] for r in third["reasons"]] == [
         "NEEDS",
         "ELIGIBILITY_UNKNOWN",
         "DISTANCE",
         "TEXT",
+        "RELATED_TERM",
     ]
 
 

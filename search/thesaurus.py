@@ -1,0 +1,143 @@
+"""The welfare thesaurus: everyday and situation words -> the words services are described
+with ("끼니" -> "식사", "can't pay rent" -> "housing"), applied at query time on every engine.
+
+Data, not code: `search/thesaurus.json` by default, or the file `HANARO_SEARCH_THESAURUS`
+names, so an administrator edits it without a release; `hanaro thesaurus check FILE`
+validates a file before it is deployed, and a server refuses to start on an invalid one (the
+message names the entry). An entry fires when all the terms of one of its `words` occur in
+the query (after the same analysis as the index: "전기가 끊길 것 같아요" holds "전기 끊기다"),
+and each of its `means` is then searched as well, below the query's own words."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from search.analysis import analyse
+
+__all__ = [
+    "DEFAULT_THESAURUS",
+    "MAX_EXPANSIONS",
+    "Expansion",
+    "Thesaurus",
+    "ThesaurusError",
+    "english_words",
+]
+
+DEFAULT_THESAURUS = Path(__file__).resolve().parent / "thesaurus.json"
+MAX_ENTRIES = 5_000
+MAX_WORD_LENGTH = 40
+# Expansions one query may add: each is a clause per text field.
+MAX_EXPANSIONS = 12
+_WORD = re.compile(r"[^\W_]+")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+class ThesaurusError(ValueError):
+    """An invalid thesaurus file; the message names the entry and what to fix."""
+
+
+def english_words(text: str) -> tuple[str, ...]:
+    """Lowercased Latin words with a plural `s` taken off: enough for the thesaurus to see
+    "bills" in a query as "bill" (the engine's `english` analyser stems the rest)."""
+    words = []
+    for word in _WORD.findall(text.lower()):
+        if _HANGUL.search(word) or not word.isascii():
+            continue
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return tuple(words)
+
+
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(analyse(text)) | frozenset(english_words(text))
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """`word` (as written in the thesaurus) was found in the query; `means` is searched too."""
+
+    word: str
+    means: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    words: tuple[tuple[str, frozenset[str]], ...]  # as written, and its terms
+    means: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    entries: tuple[_Entry, ...] = ()
+    source: str = "(empty)"
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_THESAURUS) -> Thesaurus:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ThesaurusError(f"{path}: cannot read it as JSON ({exc})") from exc
+        return cls.parse(data, str(path))
+
+    @classmethod
+    def parse(cls, data: Any, source: str) -> Thesaurus:
+        """Validates everything before anything is used: a bad entry is an error naming it."""
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            raise ThesaurusError(f'{source}: expected an object with an "entries" list')
+        rows = data["entries"]
+        if len(rows) > MAX_ENTRIES:
+            raise ThesaurusError(f"{source}: {len(rows)} entries; at most {MAX_ENTRIES}")
+        entries = [_entry(row, f"{source}: entry {i + 1}") for i, row in enumerate(rows)]
+        return cls(tuple(entries), source)
+
+    def expand(self, text: str) -> list[Expansion]:
+        """What the query's words mean besides themselves, each meaning once, the first
+        `MAX_EXPANSIONS` in file order; a meaning the query already says is not added."""
+        query = _terms(text)
+        found: dict[str, Expansion] = {}
+        for entry in self.entries:
+            word = next((w for w, terms in entry.words if terms <= query), None)
+            if word is None:
+                continue
+            for meaning in entry.means:
+                if meaning not in found and not _terms(meaning) <= query:
+                    found[meaning] = Expansion(word, meaning)
+        return list(found.values())[:MAX_EXPANSIONS]
+
+
+def _strings(row: dict[str, Any], key: str, where: str) -> list[str]:
+    values = row.get(key)
+    if not isinstance(values, list) or not values:
+        raise ThesaurusError(f'{where}: "{key}" must be a non-empty list of words')
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise ThesaurusError(f'{where}: "{key}" holds {value!r}; each must be a word')
+        if len(value) > MAX_WORD_LENGTH:
+            raise ThesaurusError(
+                f'{where}: "{key}" word {value[:20]!r}… is longer than {MAX_WORD_LENGTH}'
+            )
+        if not _terms(value):
+            raise ThesaurusError(
+                f'{where}: "{key}" word {value!r} has no searchable term (only punctuation); '
+                "write the content word"
+            )
+    return [v.strip() for v in values]
+
+
+def _entry(row: Any, where: str) -> _Entry:
+    if not isinstance(row, dict):
+        raise ThesaurusError(f'{where}: expected an object with "words" and "means"')
+    unknown = set(row) - {"words", "means", "note"}
+    if unknown:
+        raise ThesaurusError(f"{where}: unknown key(s) {sorted(unknown)}; use words, means, note")
+    words = _strings(row, "words", where)
+    means = _strings(row, "means", where)
+    same = set(words) & set(means)
+    if same:
+        raise ThesaurusError(f"{where}: {sorted(same)} both in words and means")
+    return _Entry(tuple((w, _terms(w)) for w in words), tuple(means))
