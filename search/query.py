@@ -41,6 +41,9 @@ __all__ = [
 NEED_STEP = 40_000.0
 ELIGIBLE_STEP = 20_000.0
 DISTANCE_STEP = 1_000.0
+# With words to match, closeness is a bonus inside the text band instead of a band above it:
+# a resource that is what the words ask for ranks above a nearer one that only shares a word.
+DISTANCE_TEXT_STEP = 1.0
 # Rings (km) for the distance band: a resource inside more rings ranks higher.
 DISTANCE_RINGS = (0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 50)
 MAX_TEXT_LENGTH = 200
@@ -57,12 +60,12 @@ _ENGLISH_STOP = frozenset(
 # from 0.87 to 0.80, because spaceless compounds make bigrams no document has.
 KOREAN_SHARE = 0.0
 # Share of a query's analysed Korean terms (`search.analysis`) a field must hold.
-MORPH_SHARE = 0.0
-ENGLISH_SHARE = 0.34
+MORPH_SHARE = 0.3
+ENGLISH_SHARE = 0.0
 WORD_BOOST = 1.0
-FIELD_BOOST = {"name": 1.0, "description": 1.0, "eligibilityNotes": 0.5, "needTerms": 1.5}
+FIELD_BOOST = {"name": 1.0, "description": 1.0, "eligibilityNotes": 0.5, "needTerms": 3.0}
 # A thesaurus meaning counts for less than the query's own words.
-EXPANSION_BOOST = 0.5
+EXPANSION_BOOST = 0.35
 # Typo tolerance: Korean terms of at least this many syllables may differ by one syllable,
 # English words follow `ENGLISH_FUZZINESS` (none below 5 letters, one edit below 8, two
 # from 8); the first letter must match. Shorter words match exactly, so a two-syllable query
@@ -70,6 +73,8 @@ EXPANSION_BOOST = 0.5
 FUZZY_MIN_SYLLABLES = 3
 ENGLISH_FUZZINESS = "AUTO:5,8"
 FUZZY_BOOST = 0.3
+# One-syllable Korean terms are often parts of other words; they count for less.
+SHORT_TERM_BOOST = 0.3
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 # Text fields and the controlled field whose audience governs them (None: the listing).
 _TEXT_GOVERNED_BY = {
@@ -157,7 +162,9 @@ def required_count(terms: int, share: float) -> int:
 
 def _fuzzy_term(field_name: str, term: str) -> dict[str, Any]:
     """The term, or (long Korean terms) the term with one syllable wrong, scored lower."""
-    exact = {"term": {field_name: term}}
+    exact: dict[str, Any] = {"term": {field_name: term}}
+    if len(term) == 1:  # one syllable: 비 (rain) is also the 비 of 교육비
+        exact = {"term": {field_name: {"value": term, "boost": SHORT_TERM_BOOST}}}
     if len(term) < FUZZY_MIN_SYLLABLES or not _HANGUL.search(term):
         return exact
     fuzzy = {
@@ -175,7 +182,9 @@ def _korean(name: str, text: str, analysis: TextAnalysis) -> list[dict[str, Any]
     ways: list[dict[str, Any]] = []
     if analysis.korean in ("bigram", "both") and (bigrams or syllables):
         grams = [{"term": {name: gram}} for gram in bigrams]
-        grams += [{"term": {f"{name}.uni": s}} for s in syllables]
+        grams += [
+            {"term": {f"{name}.uni": {"value": s, "boost": SHORT_TERM_BOOST}}} for s in syllables
+        ]
         needed = required_count(len(grams), KOREAN_SHARE)
         ways.append({"bool": {"should": grams, "minimum_should_match": needed}})
     terms = analyse(text)
@@ -193,11 +202,11 @@ def _meaning(name: str, meaning: str, analysis: TextAnalysis) -> dict[str, Any] 
     bigrams, syllables, english = query_terms(meaning)
     terms = analyse(meaning)
     if terms and analysis.korean != "bigram":
-        return {"bool": {"filter": [{"term": {f"morph.{name}": t}} for t in terms]}}
+        return {"bool": {"must": [{"term": {f"morph.{name}": t}} for t in terms]}}
     if bigrams or syllables:
         grams = [{"term": {name: g}} for g in bigrams]
         grams += [{"term": {f"{name}.uni": s}} for s in syllables]
-        return {"bool": {"filter": grams}}
+        return {"bool": {"must": grams}}
     if english:
         return {"match": {f"{name}.en": {"query": " ".join(english), "operator": "and"}}}
     return None
@@ -366,7 +375,8 @@ def search_body(
     if search.origin is not None:
         lat, lon = search.origin
         # The address audience is checked once around the rings, not once per ring.
-        rings = [_boost(_geo_within(lat, lon, km), DISTANCE_STEP) for km in DISTANCE_RINGS]
+        step = DISTANCE_TEXT_STEP if search.text else DISTANCE_STEP
+        rings = [_boost(_geo_within(lat, lon, km), step) for km in DISTANCE_RINGS]
         should.append(
             {
                 "bool": {
