@@ -79,6 +79,9 @@ def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict
         "providerKind": record.get("providerKind"),
         "needs": record["needs"],
         "needsWithAncestors": with_ancestors(record["needs"], vocabulary.need_parents),
+        # The first need is the resource's main one (what it is for; the others it helps with).
+        "primaryNeeds": with_ancestors(record["needs"][:1], vocabulary.need_parents),
+        "needCount": len(record["needs"]),
         "needTerms": need_terms,
         "morph": dict(zip(texts, analyse_many(list(texts.values())), strict=True)),
         "regions": record["regions"],

@@ -53,6 +53,8 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
             "providerKind": {"type": "keyword"},
             "needs": {"type": "keyword"},
             "needsWithAncestors": {"type": "keyword"},
+            "primaryNeeds": {"type": "keyword"},
+            "needCount": {"type": "integer"},
             "regions": {"type": "keyword"},
             "regionsWithAncestors": {"type": "keyword"},
             "minAge": {"type": "integer"},

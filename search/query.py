@@ -64,6 +64,10 @@ MORPH_SHARE = 0.3
 ENGLISH_SHARE = 0.0
 WORD_BOOST = 1.0
 FIELD_BOOST = {"name": 1.0, "description": 1.0, "eligibilityNotes": 0.5, "needTerms": 3.0}
+# Inside the need band (text-sized bonuses): the asked need is the resource's first (main)
+# need; the resource lists at most one or two needs.
+PRIMARY_NEED_BONUS = 1.0
+FOCUS_BONUS = 0.5
 # A thesaurus meaning counts for less than the query's own words.
 EXPANSION_BOOST = 0.35
 # Typo tolerance: Korean terms of at least this many syllables may differ by one syllable,
@@ -364,6 +368,15 @@ def search_body(
         should += [
             _boost({"term": {"needsWithAncestors": code}}, NEED_STEP, f"need:{code}")
             for code in search.needs
+        ]
+        # Within the band: a resource mainly for an asked need, and a focused one (few
+        # needs), before one that lists it among many.
+        if PRIMARY_NEED_BONUS:
+            should.append(_boost({"terms": {"primaryNeeds": search.needs}}, PRIMARY_NEED_BONUS))
+        should += [
+            _boost({"range": {"needCount": {"lte": count}}}, FOCUS_BONUS)
+            for count in (1, 2)
+            if FOCUS_BONUS
         ]
     if search.text:
         text_query, highlight_fields = _text_query(search, who, analysis)
