@@ -415,6 +415,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # signal again under the handler found here; exiting through the `finally` blocks
         # gives job leases up and stops engine children, which the default (die) would not.
         signal.signal(signal.SIGTERM, _terminated)
+        # An invalid thesaurus stops the start before any engine is started.
+        Thesaurus.load(settings.search_thesaurus or DEFAULT_THESAURUS)
         asyncio.run(
             _serve(settings, demo=args.command == "demo", reset=getattr(args, "reset", False))
         )
