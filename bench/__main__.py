@@ -26,6 +26,7 @@ from bench.reads import run_reads
 from bench.recipients import run_recipients
 from bench.replicas import run_replicas
 from bench.search import run_search
+from bench.suggestions import run_suggest
 from server.engines import open_backends
 from server.runtime import Runtime, running
 from server.settings import Settings
@@ -34,18 +35,20 @@ from server.settings import Settings
 @dataclass(frozen=True)
 class Rounds:
     """Timed repetitions per scale: reads, search rounds (few at medium: the embedded search
-    engine takes a second or more per query there), 360° views, referrals per client setting."""
+    engine takes a second or more per query there), 360° views, referrals per client setting,
+    suggestion prefixes."""
 
     reads: int
     search: int
     view_360: int
     referrals: int
+    suggest: int
 
 
 ROUNDS = {
-    "tiny": Rounds(reads=20, search=5, view_360=20, referrals=20),
-    "small": Rounds(reads=300, search=30, view_360=100, referrals=100),
-    "medium": Rounds(reads=300, search=10, view_360=200, referrals=200),
+    "tiny": Rounds(reads=20, search=5, view_360=20, referrals=20, suggest=40),
+    "small": Rounds(reads=300, search=30, view_360=100, referrals=100, suggest=300),
+    "medium": Rounds(reads=300, search=10, view_360=200, referrals=200, suggest=300),
 }
 Progress = Callable[[str], None]
 Scenario = Callable[[Runtime, Synthetic, Rounds, Progress], Awaitable[dict[str, Any]]]
@@ -54,6 +57,9 @@ SCENARIOS: dict[str, Scenario] = {
     "reads": lambda rt, data, n, progress: run_reads(rt, data, repeat=n.reads, progress=progress),
     "search": lambda rt, data, n, progress: run_search(
         rt, data, repeat=n.search, progress=progress
+    ),
+    "suggest": lambda rt, data, n, progress: run_suggest(
+        rt, data, repeat=n.suggest, progress=progress
     ),
     "recipients": lambda rt, data, n, progress: run_recipients(
         rt, data, repeat=n.view_360, referrals=n.referrals, progress=progress

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +27,16 @@ from search.engine import SearchTimeout, SearchUnavailable
 from search.query import FACETS, MAX_TEXT_LENGTH, Near, Person, ResourceSearch
 from search.resources import SearchHit, search_resources
 from search.thesaurus import Expansion
+from vocabulary.access import Viewer
 
-__all__ = ["MAX_NEEDS", "MAX_RADIUS_KM", "SearchPage", "search"]
+__all__ = [
+    "MAX_NEEDS",
+    "MAX_RADIUS_KM",
+    "SearchPage",
+    "search",
+    "search_errors",
+    "searcher",
+]
 
 MAX_NEEDS = 10
 FACET_NAMES = frozenset(FACETS)
@@ -168,6 +178,33 @@ def _request(ctx: RequestContext, data: dict[str, Any], *, facets: frozenset[str
     return _Request(search=search, first=first)
 
 
+def searcher(viewer: Viewer) -> Searcher:
+    """The viewer in the terms of the index's audience clauses."""
+    return Searcher(
+        staff=not viewer.anonymous,
+        institution_id=viewer.institution_id,
+        region_codes=viewer.regional_codes,
+    )
+
+
+@contextlib.contextmanager
+def search_errors() -> Iterator[None]:
+    """An engine that cannot answer becomes the error clients get: TIMEOUT or UNAVAILABLE."""
+    try:
+        yield
+    except SearchTimeout as exc:
+        raise HanaroError(
+            ErrorCode.TIMEOUT,
+            "The search took longer than the server allows; narrow it (fewer words, filters, "
+            "a smaller page) or try again.",
+        ) from exc
+    except SearchUnavailable as exc:
+        raise HanaroError(
+            ErrorCode.UNAVAILABLE,
+            "Search is unavailable right now; try again shortly. Other queries keep working.",
+        ) from exc
+
+
 def _values(items: list[Any] | None) -> list[str] | None:
     return None if items is None else [getattr(i, "value", i) for i in items]
 
@@ -247,30 +284,14 @@ async def search(
     aggregation over every match)."""
     request = _request(ctx, data, facets=facets)
     viewer = ctx.viewer
-    who = Searcher(
-        staff=not viewer.anonymous,
-        institution_id=viewer.institution_id,
-        region_codes=viewer.regional_codes,
-    )
-    try:
+    with search_errors():
         result = await search_resources(
             ctx.services.search,
             ctx.services.search_alias,
             request.search,
-            who,
+            searcher(viewer),
             ctx.services.search_text,
         )
-    except SearchTimeout as exc:
-        raise HanaroError(
-            ErrorCode.TIMEOUT,
-            "The search took longer than the server allows; narrow it (fewer words, filters, "
-            "a smaller page) or try again.",
-        ) from exc
-    except SearchUnavailable as exc:
-        raise HanaroError(
-            ErrorCode.UNAVAILABLE,
-            "Search is unavailable right now; try again shortly. Other queries keep working.",
-        ) from exc
     loaded = await ctx.loaders.resources_by_id.load_many([hit.id for hit in result.hits])
     check = _Check(ctx, request)
     kept: list[dict[str, Any]] = []

@@ -37,6 +37,7 @@ from schema.regions import RegionQuery
 from schema.resource_operations import ResourceMutation, ResourceQuery
 from schema.search import SearchQuery
 from schema.sensitive import sensitive_input_names
+from schema.suggestions import SuggestionQuery
 from schema.tracing import GraphQLTracing
 from schema.viewer import ViewerQuery
 
@@ -48,6 +49,7 @@ class Query(
     ViewerQuery,
     ResourceQuery,
     SearchQuery,
+    SuggestionQuery,
     RecipientQuery,
     MembershipQuery,
     ReferralQuery,

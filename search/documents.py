@@ -9,13 +9,21 @@ from typing import Any
 
 from search.analysis import analyse_many
 from search.audiences import AUDIENCE_NAMES, audience_tokens, withheld_from
+from vocabulary.suggestions import word_starts
 
-__all__ = ["DOCUMENT_FORMAT", "Vocabulary", "resource_document", "with_ancestors"]
+__all__ = [
+    "DOCUMENT_FORMAT",
+    "Vocabulary",
+    "name_keys",
+    "resource_document",
+    "with_ancestors",
+]
 
 # The shape of the documents, kept in the mapping's `_meta` so that `search.index.ensure_index`
 # can tell an index written by an older version: the audience checks exclude what
 # `withheldFrom` names, so a document without it would be withheld from no one.
-DOCUMENT_FORMAT = 3  # 3: `morph.*` (analysed Korean terms)
+# 3: `morph.*` (analysed Korean terms); 4: the name fields of suggestions (`name_keys`).
+DOCUMENT_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,18 @@ def with_ancestors(codes: Iterable[str], parents: Mapping[str, str | None]) -> l
             seen[current] = None
             current = parents.get(current)
     return list(seen)
+
+
+def name_keys(name: str) -> dict[str, Any]:
+    """What suggestions match and rank a name by (`search.suggestions`): the name lower-cased,
+    the rest of it from each word start on (a keyword prefix query then matches words, as
+    `vocabulary.suggestions` defines them) and its length."""
+    key = name.lower()
+    return {
+        "nameKey": key,
+        "nameStarts": [key[k:] for k in word_starts(key)],
+        "nameLength": len(key),
+    }
 
 
 def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
@@ -70,6 +90,7 @@ def resource_document(record: Mapping[str, Any], vocabulary: Vocabulary) -> dict
         "id": record["id"],
         "name": record["name"],
         "nameSort": record["name"],
+        **name_keys(record["name"]),
         "description": record.get("description"),
         "eligibilityNotes": eligibility.get("notes"),
         "kind": record["kind"],

@@ -15,7 +15,13 @@ from typing import Any, Literal
 
 import httpx
 from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import HttpHeaders, HttpxAsyncHttpNode, ObjectApiResponse, TransportError
+from elastic_transport import (
+    ConnectionTimeout,
+    HttpHeaders,
+    HttpxAsyncHttpNode,
+    ObjectApiResponse,
+    TransportError,
+)
 from elasticsearch import ApiError, AsyncElasticsearch
 
 from telemetry.calls import NO_OBSERVER, CallObserver
@@ -30,6 +36,7 @@ __all__ = [
     "detect_distribution",
     "make_search_client",
     "ping_search",
+    "run_search",
 ]
 
 Distribution = Literal["elasticsearch", "opensearch"]
@@ -140,6 +147,24 @@ async def detect_distribution(url: str, api_key: str | None = None) -> Distribut
     except (httpx.HTTPError, ValueError) as exc:
         raise SearchUnavailable(f"no search engine answers at {url}: {exc}") from exc
     return "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
+
+
+async def run_search(
+    client: AsyncElasticsearch, index: str, body: dict[str, Any]
+) -> ObjectApiResponse[Any]:
+    """One search request. Raises `SearchUnavailable` when the engine cannot answer (down,
+    timed out: `SearchTimeout`, index missing); a request the engine rejects as malformed is
+    a bug and propagates."""
+    try:
+        return await client.search(index=index, body=body)
+    except ConnectionTimeout as exc:
+        raise SearchTimeout(str(exc)) from exc
+    except (TransportError, OSError) as exc:
+        raise SearchUnavailable(str(exc)) from exc
+    except ApiError as exc:
+        if exc.meta.status == 404 or exc.meta.status >= 500:
+            raise SearchUnavailable(str(exc)) from exc
+        raise
 
 
 async def ping_search(client: AsyncElasticsearch) -> None:

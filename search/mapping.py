@@ -46,6 +46,10 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
         {
             "id": {"type": "keyword"},
             "nameSort": {"type": "keyword"},
+            # Suggestions (search/suggestions.py): plain keywords made by `name_keys`.
+            "nameKey": {"type": "keyword"},
+            "nameStarts": {"type": "keyword"},
+            "nameLength": {"type": "integer"},
             "kind": {"type": "keyword"},
             "status": {"type": "keyword"},
             "providerId": {"type": "keyword"},

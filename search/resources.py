@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from elastic_transport import ConnectionTimeout, TransportError
-from elasticsearch import ApiError, AsyncElasticsearch
+from elasticsearch import AsyncElasticsearch
 
 from search.audiences import Searcher
-from search.engine import SearchTimeout, SearchUnavailable
+from search.engine import run_search
 from search.query import DEFAULT_ANALYSIS, FACETS, ResourceSearch, TextAnalysis, search_body
 
 __all__ = ["SearchHit", "SearchResult", "search_resources"]
@@ -39,18 +38,8 @@ async def search_resources(
     who: Searcher,
     analysis: TextAnalysis = DEFAULT_ANALYSIS,
 ) -> SearchResult:
-    """Raises `SearchUnavailable` when the engine cannot answer (down, timed out, index
-    missing); a request the engine rejects as malformed is a bug and propagates."""
-    try:
-        response = await client.search(index=alias, body=search_body(search, who, analysis))
-    except ConnectionTimeout as exc:
-        raise SearchTimeout(str(exc)) from exc
-    except (TransportError, OSError) as exc:
-        raise SearchUnavailable(str(exc)) from exc
-    except ApiError as exc:
-        if exc.meta.status == 404 or exc.meta.status >= 500:
-            raise SearchUnavailable(str(exc)) from exc
-        raise
+    """Raises `SearchUnavailable` when the engine cannot answer (`search.engine.run_search`)."""
+    response = await run_search(client, alias, search_body(search, who, analysis))
     hits = [
         SearchHit(
             id=hit["_id"],

@@ -30,11 +30,11 @@ from tests.support.resources import register
 from tests.support.texts import assert_sentence
 from vocabulary.access import Viewer
 
-# The root fields anyone may use: the directory (resources, search, institutions and the
-# catalogues), who the token says I am, federation, and reporting a person in crisis.
+# The root fields anyone may use: the directory (resources, search, suggestions, institutions
+# and the catalogues), who the token says I am, federation, and reporting a person in crisis.
 PUBLIC_ROOTS = {
     "Query": {"_entities", "_service", "viewer", "resource", "resources", "searchResources",
-              "programs", "institution", "institutions", "needs", "regions"},
+              "suggest", "programs", "institution", "institutions", "needs", "regions"},
     "Mutation": {"reportCrisis"},
     "Subscription": set(),
 }  # fmt: skip
@@ -75,6 +75,7 @@ PUBLIC_FIELDS = {
     "ResourceSearchResult": "hits totalCount facets pageInfo",
     "SearchFacets": "needs kinds sectors regions",
     "SectorFacet": "value count",
+    "Suggestion": "kind id label labelEn",
     "Viewer": "anonymous subject roles institution",
     "_Service": "sdl",
 }

@@ -20,7 +20,7 @@ from search.query import search_body
 from search.thesaurus import Thesaurus
 
 SMALL = Scale(institutions=120, resources=800, recipients=700)
-ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3)
+ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3, suggest=3)
 
 
 def _timing(value: dict[str, float]) -> bool:
@@ -157,6 +157,12 @@ async def test_every_scenario_runs_on_generated_data(runtime):
     assert search["graphql_unavailable"] == dict.fromkeys(QUERIES, 0)
     assert search["graphql_all"]["n"] == 2 * len(QUERIES) and _timing(search["graphql_all"])
     assert math.isfinite(search["search_visibility_overhead_p50_percent"])
+
+    suggest = results["suggest"]
+    assert suggest["graphql_all"]["n"] == 3 and _timing(suggest["graphql_all"])
+    assert 1 <= suggest["graph_round_trips_max"] <= 2 and suggest["suggestions_mean"] > 0
+    for part in ("engine_index", "graph_institutions", "graph_recheck"):
+        assert suggest[part]["n"] == 3 and _timing(suggest[part]), part
 
     people = results["recipients"]
     assert people["scan_per_s"] > 0 and people["scan_recommendations"] > 0

@@ -3,9 +3,10 @@ reaches anyone outside its audience by any query path.
 
 The property test generates resources with random settings (at registration, or set later on
 resources that enrollments and referrals already point at) and checks every response byte of
-every list, search, single, entity and nested path (institution, enrollment and referral ->
-resource) against an oracle written here, independent of `graph.access` and of the index's
-audience query; search scores and distances may follow an address only where it is shown."""
+every list, search, suggestion, single, entity and nested path (institution, enrollment and
+referral -> resource) against an oracle written here, independent of `graph.access` and of the
+index's audience query; search scores and distances may follow an address only where it is
+shown."""
 
 from __future__ import annotations
 
@@ -132,6 +133,36 @@ async def check_search_paths(
         {"person": {"age": 0}}, [s for s in visible if not admits(viewer, s, "eligibility")], "age"
     )
     assert all(h["eligibility"] == "WITHHELD" for h in person), name
+    return bodies
+
+
+SUGGEST = """query($prefix: String!) { suggest(prefix: $prefix, first: 20) { kind id label } }"""
+
+
+async def check_suggestions(
+    api: Any, token: str | None, visible: list[dict[str, Any]], name: str
+) -> list[str]:
+    """suggest: for each prefix of the names (NAME-<marker>), exactly the listed resources
+    whose name begins with it (all are active), by longer prefixes where a page would not
+    hold them all. Returns the response bodies, for the hidden-name scan."""
+    bodies: list[str] = []
+
+    async def walk(prefix: str) -> None:
+        wanted = sorted(
+            s["id"] for s in visible if f"name-{s['marker']}".startswith(prefix.lower())
+        )
+        if len(wanted) >= 20:
+            for digit in "0123456789abcdef":
+                await walk(prefix + digit)
+            return
+        body = await api(SUGGEST, {"prefix": prefix}, token)
+        assert "errors" not in body, body
+        bodies.append(json.dumps(body, ensure_ascii=False))
+        found = sorted(i["id"] for i in body["data"]["suggest"] if i["kind"] == "RESOURCE")
+        assert found == wanted, (name, prefix)
+
+    for digit in "0123456789abcdef":
+        await walk(f"NAME-{digit}")
     return bodies
 
 
@@ -304,6 +335,7 @@ async def test_hidden_values_and_records_reach_no_one(api):
                 after = page["pageInfo"]["endCursor"]
             assert sorted(listed_ids) == sorted(s["id"] for s in visible), name
         bodies += await check_search_paths(api, token, viewer, visible, name)
+        bodies += await check_suggestions(api, token, visible, name)
         # Nested paths: enrollment.resource and referral.resource, for the staff whose
         # institution holds the recipient or the referral.
         linked: dict[str, dict[str, Any] | None] = {}
