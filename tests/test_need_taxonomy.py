@@ -1,4 +1,6 @@
-"""The need taxonomy's seed (graph/seed/needs.json): the codes stored data names stay valid."""
+"""The need taxonomy (graph/seed/needs.json): the codes stored data names stay valid, each
+keyword points to one need, and the needs added by the review (issue 22) are served by the
+`needs` query and find the demo resources tagged with them, by their code and their parent's."""
 
 from __future__ import annotations
 
@@ -6,10 +8,19 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
+from bench.relevance import load_corpus
+from demo.dataset import build_demo_dataset
 from graph.needs import load_need_seed
 
 FROZEN = Path(__file__).resolve().parent / "needs" / "frozen_codes.json"
+
+
+def added_needs() -> list[dict[str, Any]]:
+    """The seed's needs that the frozen copy does not hold: those the review added."""
+    frozen = json.loads(FROZEN.read_text(encoding="utf-8"))["parents"]
+    return [row for row in load_need_seed() if row["code"] not in frozen]
 
 
 def test_no_frozen_code_is_removed_renamed_or_moved():
@@ -59,3 +70,51 @@ def test_each_keyword_points_to_one_need():
     assert shared == {}
     labelled = {k: sorted(labels[k] | v) for k, v in owners.items() if labels.get(k, v) != v}
     assert labelled == {}
+
+
+TREE = """{ needs { code children { code labelKo labelEn parent { code }
+    children { code labelKo labelEn parent { code } } } } }"""
+SEARCH = """query($input: ResourceSearchInput!) {
+  searchResources(input: $input) { totalCount hits { resource { id } matchedNeeds { code } } } }"""
+
+
+async def test_the_needs_query_serves_the_added_needs_under_their_parents(api):
+    served: dict[str, dict[str, Any]] = {}
+    for domain in (await api.ok(TREE))["needs"]:
+        for need in domain["children"]:
+            served[need["code"]] = {k: v for k, v in need.items() if k != "children"}
+            served.update((n["code"], n) for n in need["children"])
+    added = added_needs()
+    assert len(added) >= 22
+    assert {row["code"]: served.get(row["code"]) for row in added} == {
+        row["code"]: {
+            "code": row["code"],
+            "labelKo": row["labelKo"],
+            "labelEn": row["labelEn"],
+            "parent": {"code": row["parent"]},
+        }
+        for row in added
+    }
+
+
+async def test_an_added_need_and_its_parent_find_the_demo_resources_tagged_with_it(api):
+    """The demo tags resources with the added needs where they offer the service (치매 on
+    dementia screening): a search by the code finds exactly those, and one by the parent
+    (a filter takes every narrower need) still finds them."""
+    await load_corpus(api.runtime)
+    active = [r for r in build_demo_dataset().resources if r["status"] == "ACTIVE"]
+    searched = 0
+    for row in added_needs():
+        tagged = {r["id"]: r["providerId"] for r in active if row["code"] in r["needs"]}
+        if not tagged:
+            continue
+        found = await api.ok(SEARCH, {"input": {"needs": [row["code"]], "first": 100}})
+        hits = found["searchResources"]["hits"]
+        assert {h["resource"]["id"] for h in hits} == set(tagged), row["code"]
+        assert all(h["matchedNeeds"] == [{"code": row["code"]}] for h in hits), row["code"]
+        by_parent = {"needs": [row["parent"]], "institutions": sorted(set(tagged.values()))}
+        found = await api.ok(SEARCH, {"input": {**by_parent, "first": 100}})
+        assert found["searchResources"]["totalCount"] <= 100
+        assert set(tagged) <= {h["resource"]["id"] for h in found["searchResources"]["hits"]}
+        searched += 1
+    assert searched >= 10
