@@ -31,9 +31,14 @@ def build_demo_dataset(seed: int = 20191) -> DemoDataset:
     """Build the Jeju demo institutions and resources; the same seed gives the same data."""
     rng = random.Random(seed)
     parents: dict[str, str | None] = {item["code"]: item["parent"] for item in load_need_seed()}
-    unknown = [code for tpl in TEMPLATES for code in tpl.needs if code not in parents]
+    used = [code for tpl in TEMPLATES for code in tpl.needs]
+    used += [code for tpl in TEMPLATES for codes in tpl.extra_needs.values() for code in codes]
+    unknown = [code for code in used if code not in parents]
     if unknown:
         raise ValueError(f"demo templates use need codes missing from needs.json: {unknown}")
+    providers = [kind for tpl in TEMPLATES for kind in tpl.extra_needs if kind != "*"]
+    if set(providers) - set(KIND_CODES.values()):
+        raise ValueError(f"demo templates' extraNeeds name unknown kinds: {providers}")
     geo = Geo(load_region_seed())
 
     institutions, extras = build_institutions(rng, geo)

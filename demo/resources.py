@@ -6,7 +6,8 @@ place, internal notes) with the served regions around its 읍면동."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from demo.files import frozen, read
@@ -55,10 +56,21 @@ class Template:
     schedules: tuple[str | None, ...] = ("평일 09:00-18:00",)
     en_rate: float = 0.08
     family: bool = False  # serves carers or families rather than the person themselves
+    # Needs every resource of the template gets besides the drawn ones, by provider kind code
+    # ("*": every provider): added after the draw, they take no random number, so the needs
+    # the taxonomy gains leave every other value of the demo as it was (the judged relevance
+    # set, tests/relevance, was made on it).
+    extra_needs: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
 
 # JSON key -> field; a key left out of a template keeps the field's default.
-_TEMPLATE_KEYS = {"nameEn": "name_en", "textEn": "text_en", "capacity": "cap", "enRate": "en_rate"}
+_TEMPLATE_KEYS = {
+    "nameEn": "name_en",
+    "textEn": "text_en",
+    "capacity": "cap",
+    "enRate": "en_rate",
+    "extraNeeds": "extra_needs",
+}
 _ELIGIBILITY_KEYS = {"minAge": "min_age", "maxAge": "max_age"}
 
 
@@ -158,6 +170,12 @@ def _needs(rng: random.Random, tpl: Template, parents: dict[str, str | None]) ->
     return chosen
 
 
+def _with_extra_needs(drawn: list[str], tpl: Template, kind: str) -> list[str]:
+    """The drawn needs, then the template's extra needs for this kind of provider."""
+    extra = [*tpl.extra_needs.get("*", ()), *tpl.extra_needs.get(KIND_CODES[kind], ())]
+    return [*drawn, *(code for code in extra if code not in drawn)]
+
+
 def _served_regions(rng: random.Random, kind: str, emd: dict[str, Any], geo: Geo) -> list[str]:
     own, sigungu = emd["code"], emd["parent"]
     local = [own, *rng.sample(geo.neighbours[own], rng.randint(0, 3))]
@@ -253,7 +271,7 @@ def build_resource(
         "description": " ".join(sentences),
         "kind": res_kind,
         "status": status,
-        "needs": _needs(rng, tpl, parents),
+        "needs": _with_extra_needs(_needs(rng, tpl, parents), tpl, kind),
         "regions": regions,
         "eligibility": elig,
         "capacity": _capacity(rng, tpl, status),

@@ -3,6 +3,8 @@ ancestor need and region code and the visibility settings it must apply."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,15 @@ class Vocabulary:
     need_parents: Mapping[str, str | None]
     region_parents: Mapping[str, str | None]
     need_terms: Mapping[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of everything documents take from the taxonomies, kept in the mapping's
+        `_meta` beside the document format: a seed that changes a need's words or a parent
+        changes it, and `server.runtime` rebuilds the index at the next start."""
+        content = [self.need_parents, self.region_parents, self.need_terms]
+        text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def with_ancestors(codes: Iterable[str], parents: Mapping[str, str | None]) -> list[str]:

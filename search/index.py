@@ -16,11 +16,12 @@ __all__ = ["apply_documents", "ensure_index", "rebuild_index"]
 log = logging.getLogger("hanaro.search")
 
 
-async def ensure_index(client: AsyncElasticsearch, alias: str, body: dict[str, Any]) -> str:
-    """Make sure `alias` points at an index of `body`'s mapping `_meta` (its document format);
-    create a fresh one when it does not. An index of another format is replaced by an empty
-    one and deleted: its documents may lack what searches check (the audience markers), and
-    an empty index finds less, never more, until `hanaro reindex` fills it."""
+async def ensure_index(client: AsyncElasticsearch, alias: str, body: dict[str, Any]) -> str | None:
+    """The index `alias` points at when its mapping's `_meta` is `body`'s (the document format
+    and the taxonomy vocabulary its documents were written with); a new empty one when there
+    is none. None when the index was written another way: its documents may lack what
+    searches check (the audience markers) or carry a need's old words, so the caller rebuilds
+    it from the graph (`rebuild_index`), which swaps the alias only when the new one is full."""
     try:
         old = list((await client.indices.get_alias(name=alias)).body)
     except NotFoundError:
@@ -28,14 +29,16 @@ async def ensure_index(client: AsyncElasticsearch, alias: str, body: dict[str, A
     if old:
         mappings = (await client.indices.get_mapping(index=old)).body
         wanted = body["mappings"].get("_meta")
-        if all(m["mappings"].get("_meta") == wanted for m in mappings.values()):
+        found = [m["mappings"].get("_meta") for m in mappings.values()]
+        if all(meta == wanted for meta in found):
             return old[0]
         log.warning(
-            "search index %s has another document format than %s: replaced by an empty "
-            "index until `hanaro reindex`",
+            "search index %s was written as %s, not %s: to be rebuilt from the graph",
             ", ".join(old),
+            found,
             wanted,
         )
+        return None
     name = f"{alias}-{time.time_ns()}"
     await client.indices.create(index=name, body=body)
     await _move_alias(client, alias, old, name)

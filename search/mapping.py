@@ -20,7 +20,11 @@ __all__ = ["TEXT_FIELDS", "index_body"]
 TEXT_FIELDS = ("name", "description", "eligibilityNotes")
 
 
-def index_body(*, nori: bool = False) -> dict[str, Any]:
+def index_body(vocabulary: str, *, nori: bool = False) -> dict[str, Any]:
+    """Settings and mapping; `_meta` names the document format and the `vocabulary`
+    (`Vocabulary.fingerprint`) the documents are written with, so that a start can tell an
+    index written another way (`search.index.ensure_index`)."""
+
     def text_field() -> dict[str, Any]:
         fields: dict[str, Any] = {
             "en": {"type": "text", "analyzer": "english"},
@@ -107,5 +111,8 @@ def index_body(*, nori: bool = False) -> dict[str, Any]:
                 },
             }
         },
-        "mappings": {"_meta": {"documentFormat": DOCUMENT_FORMAT}, "properties": properties},
+        "mappings": {
+            "_meta": {"documentFormat": DOCUMENT_FORMAT, "vocabulary": vocabulary},
+            "properties": properties,
+        },
     }

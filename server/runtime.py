@@ -110,6 +110,22 @@ async def running(
         telemetry.shutdown()
 
 
+async def _index_to_rebuild(
+    backends: Backends, sync: SearchSync, rebuild_index: bool | None
+) -> bool:
+    """Whether this start rebuilds the index from the graph: always on an embedded (in-memory)
+    search engine, and when the index was written with another document format or taxonomy
+    vocabulary (a seed that changed a need's words: the documents carry them in `needTerms`).
+    `rebuild_index` False (the batch commands) leaves such an index for the next server start
+    or `hanaro reindex`; True always rebuilds."""
+    settings = backends.settings
+    if rebuild_index or (rebuild_index is None and settings.embedded_search):
+        return True
+    body = index_body(sync.vocabulary.fingerprint, nori=settings.search_nori)
+    current = await ensure_index(backends.search, settings.search_index, body)
+    return current is None and rebuild_index is None
+
+
 def _observe_engines(backends: Backends, observer: CallObserver) -> CallObserver:
     """Hand the engine clients `observer`; returns the one they had (a second runtime on the
     same backends, as in tests, gives the first one's back when it stops)."""
@@ -160,13 +176,9 @@ async def _running(
         lease=leases.lease("search-sync"),
     )
     services.notify_write = sync.poke
-    if settings.embedded_search if rebuild_index is None else rebuild_index:
+    if await _index_to_rebuild(backends, sync, rebuild_index):
         _, count = await rebuild_from_graph(sync, nori=settings.search_nori)
         log.info("search index rebuilt from the graph: %d resources", count)
-    else:
-        await ensure_index(
-            backends.search, settings.search_index, index_body(nori=settings.search_nori)
-        )
     secret = load_secret(settings)
     runtime = Runtime(
         settings=settings,

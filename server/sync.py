@@ -151,4 +151,5 @@ async def rebuild_from_graph(sync: SearchSync, *, nori: bool = False) -> tuple[s
             yield sync.documents(await resources_for_index(sync.graph, ids, sync.access))
             after = ids[-1]
 
-    return await rebuild_index(sync.search, sync.alias, batches(), index_body(nori=nori))
+    body = index_body(sync.vocabulary.fingerprint, nori=nori)
+    return await rebuild_index(sync.search, sync.alias, batches(), body)

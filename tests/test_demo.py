@@ -3,6 +3,7 @@ the bulk paths."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -38,6 +39,35 @@ def test_dataset_only_uses_known_codes_and_jeju_coordinates():
         assert resource["providerId"] in institutions
         assert 33.0 <= resource["address"]["lat"] <= 34.1
         assert 126.0 <= resource["address"]["lon"] <= 127.1
+
+
+# The judged relevance set (tests/relevance) was made on the demo resources as drawn: every
+# field, the drawn needs included. Needs the taxonomy gained later are added per template
+# (`extraNeeds`, no random number drawn) and left out of the digest.
+CORPUS_DIGEST = "893ec766c77d59ffc10196c26666832e2d13770bb9a497792705ddf1b62cc325"
+
+
+def test_the_corpus_is_the_one_the_relevance_set_was_judged_on():
+    frozen = json.loads((Path(__file__).parent / "needs" / "frozen_codes.json").read_text())
+    rows = [
+        {**r, "needs": [code for code in r["needs"] if code in frozen["parents"]]}
+        for r in build_demo_dataset().resources
+    ]
+    text = json.dumps(rows, ensure_ascii=False, sort_keys=True)
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == CORPUS_DIGEST
+
+
+def test_template_needs_are_added_where_the_template_offers_them():
+    """Dementia screening gets 치매, and 46's job counselling gets 장애인고용 only where a
+    장애인복지관 offers it."""
+    data = build_demo_dataset()
+    kinds = {i["id"]: i["kind"] for i in data.institutions}
+    dementia = [r for r in data.resources if "HEALTH_DEMENTIA" in r["needs"]]
+    assert dementia and all("치매" in r["name"] or "Dementia" in r["name"] for r in dementia)
+    jobs = [r for r in data.resources if "EMPLOYMENT_DISABILITY" in r["needs"]]
+    assert jobs and {kinds[r["providerId"]] for r in jobs} == {"DISABILITY_WELFARE_CENTER"}
+    for resource in data.resources:
+        assert len(set(resource["needs"])) == len(resource["needs"])
 
 
 def test_demo_roles_name_real_institutions():

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from graph.needs import load_need_seed
 from hsds.ids import NEEDS_TAXONOMY_ID, derived_uuid, need_term_id
 from tests.support.hsds import check_one, check_page, check_root
 from tests.support.resources import register
@@ -133,7 +134,8 @@ async def test_paging(api, client):
     organizations = await get(client, "/hsds/organizations?per_page=3&page=2")
     assert organizations["total_items"] == 4 and organizations["size"] == 1
     terms = await get(client, "/hsds/taxonomy_terms?per_page=50&page=2")
-    assert terms["total_items"] == 56 and terms["size"] == 6
+    count = len(load_need_seed())
+    assert terms["total_items"] == count and terms["size"] == min(50, count - 50)
 
 
 async def test_filters(api, client, runtime):

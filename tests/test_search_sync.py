@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
+import httpx
 import pytest
 
 from bench.generate import Scale, Synthetic
 from bench.loading import load
+from graph import migrations
 from graph.access import GraphAccess
 from graph.migrations import migrate
+from graph.needs import load_need_seed
 from graph.outbox import mark_applied, pending_changes
 from graph.resources import upsert_resources
-from search.documents import with_ancestors
+from search.documents import DOCUMENT_FORMAT, Vocabulary, with_ancestors
 from search.engine import make_search_client
 from search.index import ensure_index
 from search.mapping import index_body
+from server.app import create_app
 from server.runtime import running
 from server.sync import rebuild_from_graph
-from tests.support.resources import REGISTER, UPDATE, resource_input
-from tests.support.search import settled
+from tests.support.api import Api
+from tests.support.resources import REGISTER, UPDATE, register, resource_input
+from tests.support.search import ids, plain, search, settled
 
 
 async def indexed(runtime, resource_id: str) -> dict | None:
@@ -199,23 +205,79 @@ def test_with_ancestors():
     assert with_ancestors(["c", "d"], parents) == ["c", "b", "a", "d"]
 
 
-async def test_an_index_of_an_older_document_format_is_replaced_by_an_empty_one(backends):
-    """Documents written before `withheldFrom` existed would be withheld from no one: an index
-    without the current format in its `_meta` is replaced (finding less, never more) until
-    `hanaro reindex`; an index of the current format is kept."""
+def test_the_vocabulary_fingerprint_changes_with_a_need_word_or_a_parent():
+    words = {"b": ["밥", "meal"]}
+    vocabulary = Vocabulary({"a": None, "b": "a"}, {"50": None}, words)
+    same = Vocabulary({"b": "a", "a": None}, {"50": None}, {"b": ["밥", "meal"]})
+    assert vocabulary.fingerprint == same.fingerprint
+    for changed in (
+        Vocabulary({"a": None, "b": "a"}, {"50": None}, {"b": ["밥", "lunch"]}),
+        Vocabulary({"a": None, "b": None}, {"50": None}, words),
+        Vocabulary({"a": None, "b": "a", "c": "a"}, {"50": None}, words),
+        Vocabulary({"a": None, "b": "a"}, {"50": None, "50110": "50"}, words),
+    ):
+        assert changed.fingerprint != vocabulary.fingerprint
+
+
+async def test_an_index_written_another_way_is_kept_until_it_is_rebuilt(backends):
+    """An index whose `_meta` is not the current one — an older document format (documents
+    without `withheldFrom` would be withheld from no one) or another taxonomy vocabulary — is
+    reported, not used, and left in place until the start's rebuild swaps the alias (searches
+    meanwhile find what they found before); an index of the current `_meta` is kept."""
     client, alias = backends.search, f"{backends.settings.search_index}-format"
-    body = index_body()
+    body = index_body("new-words")
     old = f"{alias}-1"
-    await client.indices.create(
-        index=old, body={**body, "mappings": {"properties": body["mappings"]["properties"]}}
-    )
+    older = {**body["mappings"], "_meta": {"documentFormat": DOCUMENT_FORMAT}}
+    await client.indices.create(index=old, body={**body, "mappings": older})
     await client.index(index=old, id="r", document={"id": "r", "seeListing": ["x"]}, refresh=True)
     await client.indices.put_alias(index=old, name=alias)
-    name = await ensure_index(client, alias, body)
-    assert name != old and not await client.indices.exists(index=old)
-    assert (await client.count(index=alias))["count"] == 0
+    assert await ensure_index(client, alias, body) is None
+    assert await ensure_index(client, alias, index_body("old-words")) is None
+    assert (await client.count(index=alias))["count"] == 1
+    await client.indices.delete(index=old)
+    name = await ensure_index(client, alias, body)  # none: a new empty one
+    assert name is not None and name != old
     assert await ensure_index(client, alias, body) == name
     await client.indices.delete(index=name)
+
+
+async def test_changed_need_words_reach_the_index_at_the_next_start(api, backends, monkeypatch):
+    """The seed is MERGEd at every start, and each document carries its needs' words
+    (`needTerms`): a start with a seed that changed them rebuilds an index written with the
+    old ones, so a search for the new word finds the resource and the dropped word no longer
+    does. A start with the same taxonomy keeps a persistent index (the embedded one is
+    rebuilt at every start anyway)."""
+    owner = api.token("ins_owner01", "REGISTRANT")
+    lunch = await register(api, owner, **plain(name="점심 나눔", needs=["DAILY_LIVING_MEALS"]))
+    await settled(api.runtime)
+    assert lunch["id"] in ids(await search(api, None, text="경로식당"))
+    assert lunch["id"] not in ids(await search(api, None, text="할망밥상"))
+
+    client, alias = backends.search, backends.settings.search_index
+    before = list((await client.indices.get_alias(name=alias)).body)
+    async with running(backends):
+        kept = list((await client.indices.get_alias(name=alias)).body)
+        assert (kept == before) != backends.settings.embedded_search
+
+    def reviewed_seed() -> list[dict[str, Any]]:
+        rows = load_need_seed()
+        for row in rows:
+            if row["code"] == "DAILY_LIVING_MEALS":
+                row["keywords"] = [k for k in row["keywords"] if k != "경로식당"] + ["할망밥상"]
+        return rows
+
+    monkeypatch.setattr(migrations, "load_need_seed", reviewed_seed)
+    async with running(backends) as restarted:
+        transport = httpx.ASGITransport(app=create_app(restarted))
+        async with httpx.AsyncClient(transport=transport, base_url="http://hanaro.test") as http:
+            again = Api(http, restarted)
+            assert lunch["id"] in ids(await search(again, None, text="할망밥상"))
+            assert lunch["id"] not in ids(await search(again, None, text="경로식당"))
+        mapping = (await client.indices.get_mapping(index=alias)).body
+        metas = [m["mappings"]["_meta"] for m in mapping.values()]
+        assert metas == [
+            {"documentFormat": DOCUMENT_FORMAT, "vocabulary": restarted.sync.vocabulary.fingerprint}
+        ]
 
 
 async def test_bulk_writes_while_the_loop_applies_leave_the_outbox_readable(runtime):

@@ -38,10 +38,11 @@ def _referable_resource(site: Site, sender: str) -> dict[str, Any]:
 
 
 async def _tick_need(page: Any, code: str) -> None:
-    """Open the need's domain in the needs tree and tick the need."""
+    """Open the need's domain in the needs tree and tick the need (at any depth)."""
     needs = {row["code"]: row for row in load_need_seed()}
-    need = needs[code]
-    domain = needs[need["parent"]] if need.get("parent") else need
+    need = domain = needs[code]
+    while domain.get("parent"):
+        domain = needs[domain["parent"]]
     await page.locator("summary", has_text=domain["labelKo"]).first.click()
     label = need["labelKo"] if need.get("parent") else f"{need['labelKo']} 전체"
     await page.get_by_role("checkbox", name=label, exact=True).check()
@@ -110,3 +111,20 @@ async def test_referral_from_search_to_live_acceptance(site: Site, browser: Any)
         assert await receiver.evaluate("window.__sameDocument === true")
         assert await caseworker.evaluate("window.__sameDocument === true")
     assert site.outside == []
+
+
+async def test_a_need_below_a_sub_need_is_offered_and_found(site: Site, browser: Any) -> None:
+    """장애인활동지원 sits under 신변처리 (a third level): the needs tree lists it under its
+    parent, and ticking it finds the demo resources tagged with it."""
+    code = "DAILY_LIVING_PERSONAL_CARE_DISABILITY"
+    tagged = [r for r in site.data.resources if code in r["needs"] and r["status"] == "ACTIVE"]
+    assert tagged
+    _, _, sender, _ = site.demo_user("CASEWORKER")
+    async with context(browser, site) as caseworker_ctx:
+        caseworker = await caseworker_ctx.new_page()
+        await sign_in_as_demo(caseworker, site.institution_name(sender))
+        await _tick_need(caseworker, code)
+        await caseworker.get_by_role("button", name="검색", exact=True).click()
+        for resource in tagged:
+            link = caseworker.get_by_role("link", name=resource["name"], exact=True)
+            await expect(link.first).to_be_visible()

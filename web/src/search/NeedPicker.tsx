@@ -1,5 +1,6 @@
 // The needs taxonomy as nested checkboxes: each domain (e.g. 일상생활) opens to its narrower
-// needs. Native <details> and checkboxes, so it works by keyboard and screen reader.
+// needs, and a need with narrower ones of its own (신변처리 → 장기요양) lists them under it.
+// Native <details> and checkboxes, so it works by keyboard and screen reader.
 import { useI18n } from "../i18n";
 
 export interface NeedNode {
@@ -18,18 +19,30 @@ interface Props {
   error?: string | null;
 }
 
+// A node's code and those of every node below it.
+const codesUnder = (node: NeedNode): string[] => [node.code, ...(node.children ?? []).flatMap(codesUnder)];
+
 export function NeedPicker({ legend, hint, tree, selected, onChange, error }: Props) {
   const { lang } = useI18n();
   const name = (n: NeedNode) => (lang === "ko" ? n.labelKo : n.labelEn);
   const toggle = (code: string) =>
     onChange(selected.includes(code) ? selected.filter((c) => c !== code) : [...selected, code]);
+  const item = (need: NeedNode) => (
+    <li key={need.code}>
+      <label>
+        <input type="checkbox" name="need" value={need.code} checked={selected.includes(need.code)} onChange={() => toggle(need.code)} />
+        {name(need)}
+      </label>
+      {need.children?.length ? <ul className="checks">{need.children.map(item)}</ul> : null}
+    </li>
+  );
   return (
     <fieldset className={`need-picker${error ? " field-error" : ""}`}>
       <legend>{legend}</legend>
       {hint && <p className="hint">{hint}</p>}
       {error && <p className="error-text">{error}</p>}
       {tree.map((domain) => {
-        const inDomain = [domain.code, ...(domain.children ?? []).map((c) => c.code)];
+        const inDomain = codesUnder(domain);
         const count = inDomain.filter((c) => selected.includes(c)).length;
         return (
           <details key={domain.code} open={count > 0 || undefined}>
@@ -44,14 +57,7 @@ export function NeedPicker({ legend, hint, tree, selected, onChange, error }: Pr
                   {name(domain)} {lang === "ko" ? "전체" : "(all)"}
                 </label>
               </li>
-              {(domain.children ?? []).map((need) => (
-                <li key={need.code}>
-                  <label>
-                    <input type="checkbox" name="need" value={need.code} checked={selected.includes(need.code)} onChange={() => toggle(need.code)} />
-                    {name(need)}
-                  </label>
-                </li>
-              ))}
+              {(domain.children ?? []).map(item)}
             </ul>
           </details>
         );

@@ -10,6 +10,11 @@ export const SearchOptionsQuery = graphql(`
         code
         labelKo
         labelEn
+        children {
+          code
+          labelKo
+          labelEn
+        }
       }
     }
     regions {
