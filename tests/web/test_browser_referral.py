@@ -10,6 +10,7 @@ from typing import Any
 from playwright.async_api import expect
 
 from graph.needs import load_need_seed
+from tests.support.search import settled
 from tests.web.pages import Site, context, pages_until, sign_in_as_demo, sign_in_with_token
 
 
@@ -120,6 +121,7 @@ async def test_a_need_below_a_sub_need_is_offered_and_found(site: Site, browser:
     tagged = [r for r in site.data.resources if code in r["needs"] and r["status"] == "ACTIVE"]
     assert tagged
     _, _, sender, _ = site.demo_user("CASEWORKER")
+    await settled(site.runtime, timeout=60)  # the demo, loaded into a persistent index, is synced
     async with context(browser, site) as caseworker_ctx:
         caseworker = await caseworker_ctx.new_page()
         await sign_in_as_demo(caseworker, site.institution_name(sender))
