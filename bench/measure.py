@@ -16,9 +16,11 @@ from typing import Any
 
 import httpx
 
+from bench.generate import Synthetic
 from server.app import create_app
 from server.auth import issue_token
 from server.runtime import Runtime
+from vocabulary.access import Viewer
 
 __all__ = [
     "api_client",
@@ -94,6 +96,19 @@ async def api_client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app(runtime))
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         yield client
+
+
+def centre_caseworker(runtime: Runtime, synthetic: Synthetic) -> tuple[Viewer, str]:
+    """The caseworker of the first 주민센터 the scenarios read as: the viewer (for the
+    engine-only measures) and its token (for GraphQL)."""
+    centre = next(i for i in synthetic.institutions if i["kind"] == "COMMUNITY_CENTER")
+    viewer = Viewer(
+        subject="bench",
+        institution_id=centre["id"],
+        roles=frozenset({"CASEWORKER"}),
+        region_codes=tuple(runtime.services.regions.ancestors(centre["regionCode"])),
+    )
+    return viewer, staff_token(runtime, centre["id"])
 
 
 def staff_token(runtime: Runtime, institution_id: str, role: str = "CASEWORKER") -> str:

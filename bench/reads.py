@@ -16,10 +16,10 @@ from bench.generate import Synthetic
 from bench.measure import (
     api_client,
     busy_seconds,
+    centre_caseworker,
     engine_time,
     graphql_ok,
     percentiles,
-    staff_token,
 )
 from graph.access import RESOURCE_LISTED, GraphAccess
 from graph.engine import round_trips
@@ -27,7 +27,6 @@ from graph.resource_records import filter_params
 from graph.resources import LIST_RESOURCES, first_window, list_resources
 from resolvers.resources import present
 from server.runtime import Runtime
-from vocabulary.access import Viewer
 
 __all__ = ["run_reads"]
 
@@ -53,14 +52,7 @@ async def run_reads(
     runtime: Runtime, synthetic: Synthetic, *, repeat: int, progress: Callable[[str], None]
 ) -> dict[str, Any]:
     graph = runtime.backends.graph
-    centre = next(i for i in synthetic.institutions if i["kind"] == "COMMUNITY_CENTER")
-    viewer = Viewer(
-        subject="bench",
-        institution_id=centre["id"],
-        roles=frozenset({"CASEWORKER"}),
-        region_codes=tuple(runtime.services.regions.ancestors(centre["regionCode"])),
-    )
-    token = staff_token(runtime, centre["id"])
+    viewer, token = centre_caseworker(runtime, synthetic)
     rng = random.Random(5)
     count = synthetic.scale.resources
     ids = [synthetic.resource_id(rng.randrange(count)) for _ in range(repeat)]

@@ -14,14 +14,13 @@ from functools import partial
 from typing import Any
 
 from bench.generate import Synthetic
-from bench.measure import api_client, graphql_ok, percentiles, staff_token
+from bench.measure import api_client, centre_caseworker, graphql_ok, percentiles
 from graph.access import GraphAccess
 from graph.engine import round_trips
 from graph.suggestions import institutions_by_prefix, listed_active_names
 from resolvers.search import searcher
 from search.suggestions import suggest_body
 from server.runtime import Runtime
-from vocabulary.access import Viewer
 from vocabulary.suggestions import Prefix, parse_prefix, word_starts
 
 __all__ = ["draw_prefixes", "run_suggest"]
@@ -80,14 +79,7 @@ async def run_suggest(
     the same prefixes for each part alone."""
     rng = random.Random(f"{synthetic.seed}:suggest")
     prefixes = draw_prefixes(await _labels(runtime, synthetic, rng), repeat, rng)
-    centre = next(i for i in synthetic.institutions if i["kind"] == "COMMUNITY_CENTER")
-    viewer = Viewer(
-        subject="bench",
-        institution_id=centre["id"],
-        roles=frozenset({"CASEWORKER"}),
-        region_codes=tuple(runtime.services.regions.ancestors(centre["regionCode"])),
-    )
-    token = staff_token(runtime, centre["id"])
+    viewer, token = centre_caseworker(runtime, synthetic)
     client, alias = runtime.backends.search, runtime.services.search_alias
     graph = runtime.backends.graph
     results: dict[str, Any] = {"resources": synthetic.scale.resources, "prefixes": len(prefixes)}

@@ -77,6 +77,6 @@ def analyse(text: str) -> tuple[str, ...]:
 
 
 def analyse_many(texts: Sequence[str | None]) -> list[str]:
-    """Each text's terms joined by spaces (the `morph.*` field values), analysed in one
-    batch where not cached."""
+    """Each text's terms joined by spaces (the `morph.*` field values); a text seen before
+    comes from `analyse`'s cache."""
     return [" ".join(analyse(text)) if text else "" for text in texts]
