@@ -4,12 +4,14 @@ The institution directory is public: every viewer may list institutions."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graph.engine import GraphEngine, Row, load_rows
 
 __all__ = [
     "count_institutions",
+    "institution_map",
     "institutions_by_ids",
     "list_institutions",
     "public_offices_for",
@@ -23,6 +25,14 @@ INSTITUTION_COLUMNS = """i.id AS id, i.name AS name, i.nameEn AS nameEn, i.secto
        i.lat AS lat, i.lon AS lon, i.version AS version, i.createdAt AS createdAt,
        i.updatedAt AS updatedAt, i.description AS description, i.hsdsId AS hsdsId,
        i.hsdsLocation AS hsdsLocation, i.jurisdictionCode AS jurisdictionCode"""
+
+
+def institution_map(var: str) -> str:
+    """`INSTITUTION_COLUMNS` as one map of the institution `var`, for statements that return
+    an institution beside other rows (a resource's provider, read in the resource's trip)."""
+    pairs = re.findall(r"i\.(\w+) AS (\w+)", INSTITUTION_COLUMNS)
+    return "{" + ", ".join(f"{name}: {var}.{prop}" for prop, name in pairs) + "}"
+
 
 INSTITUTIONS_BY_IDS = f"""UNWIND $ids AS wanted
 MATCH (i:Institution {{id: wanted}})

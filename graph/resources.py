@@ -12,6 +12,7 @@ from typing import Any
 
 from graph.access import RESOURCE_LISTED, GraphAccess
 from graph.engine import GraphEngine, Row
+from graph.institutions import institution_map
 from graph.resource_records import (
     CONTROLLED_FIELDS,
     RESOURCE_FILTER,
@@ -33,11 +34,23 @@ __all__ = [
     "upsert_resources",
 ]
 
-_RESOURCE_RETURN = "RETURN properties(r) AS props"
+# Each resource comes with its provider (the public institution directory's row), read in the
+# same trip: nearly every reader of a resource shows who provides it.
+_PROVIDER = "OPTIONAL MATCH (p:Institution)-[:PROVIDES]->(r)"
+_RESOURCE_RETURN = f"""{_PROVIDER}
+RETURN properties(r) AS props, {institution_map("p")} AS provider"""
 
 
 def _records(rows: list[Row]) -> list[dict[str, Any]]:
-    return [from_properties(row["props"]) for row in rows]
+    """Records with their provider's row under `"provider"` (None when it has none), for the
+    resolvers to take out and prime their institution loader with."""
+    records = []
+    for row in rows:
+        record = from_properties(row["props"])
+        provider = row.get("provider")
+        record["provider"] = provider if provider and provider.get("id") else None
+        records.append(record)
+    return records
 
 
 RESOURCES_BY_IDS = f"""UNWIND $ids AS wanted
@@ -62,7 +75,9 @@ LIST_RESOURCES = f"""MATCH (r:Resource)
 WHERE r.id > $after AND {RESOURCE_FILTER}
 WITH r ORDER BY r.id LIMIT $window
 WITH r, {RESOURCE_LISTED} AS listed
-RETURN r.id AS id, CASE WHEN listed THEN properties(r) ELSE null END AS props
+{_PROVIDER}
+RETURN r.id AS id, CASE WHEN listed THEN properties(r) ELSE null END AS props,
+    CASE WHEN listed THEN {institution_map("p")} ELSE null END AS provider
 ORDER BY id"""
 
 # Offset pages (HSDS page numbers): rows to skip are listed rows, so the check comes first.
@@ -101,13 +116,13 @@ async def list_resources(
     if skip:
         params |= {"skip": skip, "pageSize": limit}
         return _records(await graph.run(LIST_RESOURCES_AT_OFFSET, params))
-    shown: list[dict[str, Any]] = []
+    shown: list[Row] = []
     window = first_window(limit)
     while True:
         rows = await graph.run(LIST_RESOURCES, {**params, "window": window})
-        shown += [row["props"] for row in rows if row["props"] is not None]
+        shown += [row for row in rows if row["props"] is not None]
         if len(shown) >= limit or len(rows) < window:
-            return [from_properties(props) for props in shown[:limit]]
+            return _records(shown[:limit])
         params["after"] = rows[-1]["id"]
         window *= 4
 

@@ -28,6 +28,7 @@ from resolvers import enrollments as resolve_enrollments
 from resolvers import intakes as resolve_intakes
 from resolvers import recipients as resolve_recipients
 from resolvers import referrals as resolve_referrals
+from resolvers import resources as resolve_resources
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -105,7 +106,9 @@ class ResourcesByIdLoader(_Loader[str, Row | None]):
     Callers still `present` the record (fields shown to narrower audiences)."""
 
     async def read(self, ids: list[str]) -> list[Row | None]:
-        return _each(ids, await resources_by_ids(self.ctx.graph, self.ctx.access, list(ids)))
+        found = await resources_by_ids(self.ctx.graph, self.ctx.access, list(ids))
+        resolve_resources.prime_providers(self.ctx, list(found.values()))
+        return _each(ids, found)
 
 
 class RecipientsByIdLoader(_Loader[str, Row | None]):

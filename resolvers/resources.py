@@ -24,6 +24,7 @@ __all__ = [
     "list_resources",
     "present",
     "preview_visibility",
+    "prime_providers",
     "register_resource",
     "resources_of_institution",
     "set_resource_status",
@@ -34,6 +35,17 @@ __all__ = [
 # Parts of a record stored beside a controlled field that share its audience: an imported
 # HSDS location (name, address lines, ids) is withheld with the address.
 FOLLOWERS: dict[str, tuple[str, ...]] = {"address": ("hsdsLocation",)}
+
+
+def prime_providers(ctx: RequestContext, records: list[dict[str, Any]]) -> None:
+    """Hand the providers read beside `records` (graph.resources) to the request's institution
+    loader, so `Resource.provider` costs no round trip of its own."""
+    providers = {}
+    for record in records:
+        provider = record.pop("provider", None)
+        if provider is not None:
+            providers[provider["id"]] = provider
+    ctx.loaders.institutions_by_id.prime_many(providers)
 
 
 def present(record: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
@@ -112,6 +124,7 @@ async def list_resources(
     rows = await repo.list_resources(
         ctx.graph, ctx.access, expanded, after=request.after, limit=request.limit
     )
+    prime_providers(ctx, rows)
 
     async def total() -> int:
         return await repo.count_resources(ctx.graph, ctx.access, expanded)
@@ -174,6 +187,7 @@ async def register_resource(
         raise HanaroError.bad_input(
             f"providerId {provider_id!r}: no such institution.", field="providerId"
         )
+    prime_providers(ctx, [created])
     return present(created, viewer)
 
 
@@ -203,6 +217,7 @@ async def _written(
     if updated is None:
         raise await _explain_failed_write(ctx, resource_id, expected_version)
     ctx.services.notify_write()
+    prime_providers(ctx, [updated])
     return present(updated, ctx.viewer)
 
 

@@ -270,5 +270,31 @@ async def test_round_trips_do_not_grow_with_page_size(api, page_size):
     counter = round_trips()
     data = await api.ok(query, {"n": page_size}, token)
     assert len(data["resources"]["edges"]) == page_size
-    # page + provider batch (+ at most one viewer lookup)
-    assert counter.count <= 3
+    # the page with its providers (+ at most one viewer lookup)
+    assert counter.count <= 2
+
+
+async def test_a_resource_and_its_provider_are_one_round_trip(api):
+    """The provider is read beside the resource (graph.resources), for one resource and for
+    a page, and it is the institution's own row (the same as `institution(id)` shows)."""
+    token = api.token("ins_owner01", "REGISTRANT")
+    created = await register(api, token, name="one trip")
+    fields = "id provider { id name nameEn sector region { code } }"
+    await api.ok(f'{{ resource(id: "{created["id"]}") {{ id }} }}', None, token)  # viewer cached
+    counter = round_trips()
+    one = await api.ok(f'{{ resource(id: "{created["id"]}") {{ {fields} }} }}', None, token)
+    assert counter.count == 1
+    counter = round_trips()
+    page = await api.ok(
+        f"{{ resources(first: 10) {{ edges {{ node {{ {fields} }} }} }} }}", None, token
+    )
+    assert counter.count == 1
+    provider = one["resource"]["provider"]
+    assert provider["id"] == "ins_owner01"
+    direct = await api.ok(
+        '{ institution(id: "ins_owner01") { id name nameEn sector region { code } } }', None, token
+    )
+    assert provider == direct["institution"]
+    assert {edge["node"]["provider"]["id"] for edge in page["resources"]["edges"]} >= {
+        "ins_owner01"
+    }
