@@ -25,6 +25,8 @@ from vocabulary.access import Viewer
 __all__ = [
     "api_client",
     "busy_seconds",
+    "centre_caseworker",
+    "community_centre",
     "engine_time",
     "graphql_ok",
     "peak_memory_mb",
@@ -98,10 +100,15 @@ async def api_client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+def community_centre(synthetic: Synthetic) -> dict[str, Any]:
+    """The first 주민센터 of the generated data: the institution the scenarios read as."""
+    return next(i for i in synthetic.institutions if i["kind"] == "COMMUNITY_CENTER")
+
+
 def centre_caseworker(runtime: Runtime, synthetic: Synthetic) -> tuple[Viewer, str]:
-    """The caseworker of the first 주민센터 the scenarios read as: the viewer (for the
-    engine-only measures) and its token (for GraphQL)."""
-    centre = next(i for i in synthetic.institutions if i["kind"] == "COMMUNITY_CENTER")
+    """The caseworker of `community_centre`: the viewer (for the engine-only measures) and
+    its token (for GraphQL)."""
+    centre = community_centre(synthetic)
     viewer = Viewer(
         subject="bench",
         institution_id=centre["id"],

@@ -15,8 +15,9 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 
 from bench.generate import Synthetic
-from bench.measure import api_client, percentiles, staff_token
+from bench.measure import api_client, centre_caseworker, community_centre, percentiles
 from graph.engine import round_trips
+from resolvers.search import searcher
 from search.audiences import CONTROLLED_FIELDS, Searcher, withheld
 from search.query import Near, Person, ResourceSearch, search_body
 from search.thesaurus import Thesaurus
@@ -136,12 +137,9 @@ async def run_search(
     alias = runtime.services.search_alias
     results: dict[str, Any] = {"resources": synthetic.scale.resources}
     results["index_docs"] = (await client.count(index=alias))["count"]
-    centre = next(i for i in synthetic.institutions if i["kind"] == "COMMUNITY_CENTER")
-    who = Searcher(
-        staff=True,
-        institution_id=centre["id"],
-        region_codes=tuple(runtime.services.regions.ancestors(centre["regionCode"])),
-    )
+    centre = community_centre(synthetic)
+    viewer, token = centre_caseworker(runtime, synthetic)
+    who = searcher(viewer)
     home = (centre["lat"], centre["lon"])
     services = runtime.services
     bodies = {
@@ -154,7 +152,6 @@ async def run_search(
     open_bodies = {kind: [without_audiences(b, who) for b in bs] for kind, bs in bodies.items()}
     # What any search costs on this engine and corpus: no clause, the same page and count.
     floor = {"query": {"match_all": {}}, "size": FETCH, "track_total_hits": True, "_source": False}
-    token = staff_token(runtime, centre["id"])
     samples: dict[str, list[float]] = {f"graphql_{kind}": [] for kind in QUERIES}
     samples |= {"engine_with_visibility": [], "engine_without_visibility": [], "engine_floor": []}
     async with api_client(runtime) as http:
