@@ -30,7 +30,11 @@ class Neo4jEngine:
     reader (one network round trip: RUN and PULL go together), a write as a managed one
     through `execute_query` (BEGIN/RUN/PULL, then COMMIT; the driver retries transient
     failures such as deadlocks between racing writers). Both share the driver's bookmark
-    manager, so a read follows the writes before it (causal consistency in a cluster)."""
+    manager, so a read follows the writes before it (causal consistency in a cluster).
+
+    Rows of both are the values as the driver decoded them: `Record.data()` walks every
+    value looking for nodes to convert (2.5 of 10.5 s over 270 search requests under
+    cProfile), and no statement returns nodes, only maps and scalars, as on FalkorDB."""
 
     dialect = "neo4j"
     observer: CallObserver = NO_OBSERVER
@@ -84,11 +88,7 @@ class Neo4jEngine:
 
     async def _read(self, query: neo4j.Query, params: dict[str, Any]) -> list[Row]:
         """An auto-commit read: measured at 2.8 against 3.8 ms p50 for a one-node lookup
-        through `execute_query` (docs/benchmarks.md).
-
-        Rows are the values as the driver decoded them: `Record.data()` walks every value
-        looking for nodes to convert (2.5 of 10.5 s over 270 search requests under cProfile),
-        and no statement returns nodes, only maps and scalars, as on FalkorDB."""
+        through `execute_query` (docs/benchmarks.md)."""
         async with self._driver.session(
             database=self._database,
             default_access_mode=neo4j.READ_ACCESS,
