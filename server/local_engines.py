@@ -149,6 +149,7 @@ class JavaChild:
     args: tuple[str, ...]
     _stdin: IO[bytes]
     _lock: IO[str]
+    _log_offset: int = 0
 
     @classmethod
     def start(
@@ -162,6 +163,21 @@ class JavaChild:
         timeout: float = 180.0,
     ) -> JavaChild:
         """Start the engine with its data under `home`, and wait for its ready line."""
+        return cls.spawn(program, home, port=port, heap_mb=heap_mb, args=args).wait_ready(timeout)
+
+    @classmethod
+    def spawn(
+        cls,
+        program: JavaProgram,
+        home: Path,
+        *,
+        port: int,
+        heap_mb: int,
+        args: tuple[str, ...] = (),
+    ) -> JavaChild:
+        """Start the JVM without waiting for it, so that a second one boots meanwhile; then
+        `wait_ready`. Spawned from the caller's own thread: `PR_SET_PDEATHSIG` fires when the
+        spawning *thread* ends, so a pool thread that starts a JVM would end it too."""
         fetch(program)
         home = home.resolve()
         home.mkdir(parents=True, exist_ok=True)
@@ -181,13 +197,22 @@ class JavaChild:
                 command, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT
             )
         assert process.stdin is not None
+        return cls(
+            program, process, home, port, "", heap_mb, args, process.stdin, lock, start_offset
+        )
+
+    def wait_ready(self, timeout: float = 180.0) -> JavaChild:
+        """Wait for the ready line (and the version it names); a JVM that does not answer in
+        `timeout` is stopped."""
+        log_path = self.home / f"{self.program.name}.log"
         try:
-            version = _wait_ready(process, log_path, start_offset, timeout, program.name)
+            self.version = _wait_ready(
+                self.process, log_path, self._log_offset, timeout, self.program.name
+            )
         except BaseException:
-            _end(process, process.stdin, grace=10)
-            lock.close()
+            self.stop(grace=10)
             raise
-        return cls(program, process, home, port, version, heap_mb, args, process.stdin, lock)
+        return self
 
     @property
     def pid(self) -> int:

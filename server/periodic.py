@@ -22,6 +22,8 @@ __all__ = ["PeriodicTask"]
 
 log = logging.getLogger("hanaro.periodic")
 
+RELEASE_WAIT_SECONDS = 2.0
+
 
 class PeriodicTask:
     def __init__(
@@ -103,6 +105,9 @@ class PeriodicTask:
             self._task = None
         if self.lease is not None:
             try:
-                await self.lease.release()
+                # Bounded: a release is one short write, and a graph that is down would
+                # otherwise hold the server's exit for the driver's whole retry time per job.
+                async with asyncio.timeout(RELEASE_WAIT_SECONDS):
+                    await self.lease.release()
             except Exception as exc:  # the graph is gone: the lease runs out by itself
                 log.warning("%s: lease not released: %s", self.name, type(exc).__name__)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from server import periodic
+from server.leases import Lease
 from server.periodic import PeriodicTask
 
 
@@ -67,3 +69,36 @@ async def test_first_run_waits_one_interval_by_default():
     await asyncio.sleep(0.05)
     await task.stop()
     assert runs == 0
+
+
+class _UnansweredLease(Lease):
+    """A lease whose graph never answers its release (a Neo4j that is down keeps the driver
+    retrying for its whole retry time)."""
+
+    def __init__(self) -> None:
+        super().__init__(graph=None, name="probe", holder="h", ttl_seconds=3.0)  # type: ignore[arg-type]
+        self.release_started = asyncio.Event()
+
+    async def hold(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        self.release_started.set()
+        await asyncio.Event().wait()
+
+
+async def test_stopping_does_not_wait_on_a_graph_that_does_not_answer(monkeypatch, caplog):
+    monkeypatch.setattr(periodic, "RELEASE_WAIT_SECONDS", 0.2)
+    lease = _UnansweredLease()
+
+    async def job() -> None:
+        pass
+
+    task = PeriodicTask("leased", job, interval=30.0, first_delay=0, lease=lease)
+    task.start()
+    await asyncio.sleep(0.05)
+    # Bounded by the test too: a stop that waited on the release would fail here, not hang.
+    async with asyncio.timeout(5):
+        await task.stop()
+    assert lease.release_started.is_set() and not task.running
+    assert "leased: lease not released: TimeoutError" in caplog.text

@@ -53,8 +53,12 @@ async def replicas(backends: Backends, tmp_path: Path) -> AsyncIterator[list[Rep
     )
     started = make_replicas(backends, tmp_path, 3)
     try:
-        for replica in started:  # one at a time: the first creates the index
+        first, *others = started
+        first.start()  # alone: the first creates the index
+        await first.ready()
+        for replica in others:
             replica.start()
+        for replica in others:
             await replica.ready()
         yield started
     finally:
