@@ -39,12 +39,9 @@ FOLLOWERS: dict[str, tuple[str, ...]] = {"address": ("hsdsLocation",)}
 
 def prime_providers(ctx: RequestContext, records: list[dict[str, Any]]) -> None:
     """Hand the providers read beside `records` (graph.resources) to the request's institution
-    loader, so `Resource.provider` costs no round trip of its own."""
-    providers = {}
-    for record in records:
-        provider = record.pop("provider", None)
-        if provider is not None:
-            providers[provider["id"]] = provider
+    loader too: `Resource.provider` takes its record's own row, and another field of the same
+    request that shows one of these institutions costs no round trip."""
+    providers = {r["provider"]["id"]: r["provider"] for r in records if r.get("provider")}
     ctx.loaders.institutions_by_id.prime_many(providers)
 
 

@@ -11,7 +11,6 @@ import strawberry
 from strawberry.types import Info
 
 import vocabulary.access as vocabulary
-from resolvers import institutions as resolve_institutions
 from resolvers import resources as resolve
 from resolvers.context import RequestContext
 from schema.institutions import Institution
@@ -197,6 +196,8 @@ class Resource:
     created_at: datetime
     updated_at: datetime
     provider_id: strawberry.Private[str]
+    # The provider's directory row, read in the resource's own statement (graph.resources).
+    provider_row: strawberry.Private[dict[str, Any] | None]
     program_id: strawberry.Private[str | None]
     need_codes: strawberry.Private[list[str]]
     region_codes: strawberry.Private[list[str]]
@@ -228,15 +229,17 @@ class Resource:
             created_at=datetime.fromisoformat(record["createdAt"]),
             updated_at=datetime.fromisoformat(record["updatedAt"]),
             provider_id=record["providerId"],
+            provider_row=record["provider"],
             program_id=record.get("programId"),
             need_codes=record["needs"],
             region_codes=record["regions"],
         )
 
     @strawberry.field(description="The institution that registered and provides the resource.")
-    async def provider(self, info: Info[RequestContext, None]) -> Institution | None:
-        row = await resolve_institutions.load_institution(info.context, self.provider_id)
-        return Institution.from_record(row) if row else None
+    def provider(self) -> Institution | None:
+        # Synchronous: read with the resource, so a page of resources completes without one
+        # awaitable (and one asyncio task in graphql-core's gather) per row.
+        return Institution.from_record(self.provider_row) if self.provider_row else None
 
     @strawberry.field(description="The public programme this resource delivers, if any.")
     def program(self, info: Info[RequestContext, None]) -> Program | None:

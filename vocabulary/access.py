@@ -48,13 +48,17 @@ class Audience(StrEnum):
     @property
     def rank(self) -> int:
         """Position from the widest (0): the order the audiences admit each other in."""
-        return list(Audience).index(self)
+        return _RANKS[self]
+
+
+# Looked up, not recomputed: `present` asks for every controlled field of every resource shown.
+_RANKS = {audience: position for position, audience in enumerate(Audience)}
 
 
 def audience_admits(audience: Audience, relation: Audience) -> bool:
     """Whether a viewer whose narrowest relation to a resource is `relation` is admitted to
     something shown to `audience`."""
-    return relation.rank >= audience.rank
+    return _RANKS[relation] >= _RANKS[audience]
 
 
 class DataCategory(StrEnum):
