@@ -54,22 +54,24 @@ class Disability(Enum):
     SEVERE = "SEVERE"
 
 
-# Recipient fields -> the category reading them takes (nested case notes add CASE_NOTES).
-_FIELD_CATEGORIES = {
-    "name": "IDENTITY", "birthDate": "IDENTITY", "age": "IDENTITY", "sex": "IDENTITY",
-    "homeRegion": "IDENTITY", "household": "IDENTITY", "incomePercent": "IDENTITY",
-    "disability": "IDENTITY", "flags": "IDENTITY", "consents": "IDENTITY",
-    "contact": "CONTACT", "address": "CONTACT",
-    "needs": "NEEDS", "assessments": "NEEDS", "suggestedResources": "NEEDS",
-    "enrollments": "HISTORY", "cases": "HISTORY", "referrals": "HISTORY", "intakes": "HISTORY",
-    "notes": "CASE_NOTES",
+# Recipient fields -> the categories reading them takes (nested case notes add CASE_NOTES).
+# An intake holds the person's words and basic needs survey: HISTORY and NEEDS, as its
+# access rule (ReadsIntakes) asks.
+_FIELD_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "name": ("IDENTITY",), "birthDate": ("IDENTITY",), "age": ("IDENTITY",),
+    "sex": ("IDENTITY",), "homeRegion": ("IDENTITY",), "household": ("IDENTITY",),
+    "incomePercent": ("IDENTITY",), "disability": ("IDENTITY",), "flags": ("IDENTITY",),
+    "consents": ("IDENTITY",), "contact": ("CONTACT",), "address": ("CONTACT",),
+    "needs": ("NEEDS",), "assessments": ("NEEDS",), "suggestedResources": ("NEEDS",),
+    "enrollments": ("HISTORY",), "cases": ("HISTORY",), "referrals": ("HISTORY",),
+    "intakes": ("HISTORY", "NEEDS"), "notes": ("CASE_NOTES",),
 }  # fmt: skip
 
 
 def requested_categories(info: Info[RequestContext, None]) -> list[str]:
     """The data categories the selection under this field reads (for the audit event)."""
     names = selected_names(info)
-    return sorted({_FIELD_CATEGORIES[n] for n in names if n in _FIELD_CATEGORIES})
+    return sorted({c for n in names for c in _FIELD_CATEGORIES.get(n, ())})
 
 
 @strawberry.type

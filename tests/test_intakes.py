@@ -266,6 +266,20 @@ async def test_the_360_view_lists_intakes_only_to_readers_of_needs(api, tokens):
     assert (await api.ok(GET, {"id": intake["id"]}, partner))["intake"]["id"] == intake["id"]
 
 
+async def test_a_read_of_intakes_alone_shows_them_and_is_audited_as_needs_too(api, tokens):
+    """An intake holds the person's words and basic needs survey: a 360° read that selects
+    `intakes` without `needs` still shows them, and its audit event names NEEDS beside
+    HISTORY (it named HISTORY alone)."""
+    owner = tokens["owner"]
+    rid = await new_recipient(api, owner)
+    intake = await take(api, owner, recipientId=rid)
+    read = "query($id: ID!) { recipient(id: $id) { intakes { id situation } } }"
+    seen = (await api.ok(read, {"id": rid}, owner))["recipient"]
+    assert [i["id"] for i in seen["intakes"]] == [intake["id"]]
+    events = [e for e in await audit_events(api, rid) if e["op"] == "READ"]
+    assert events and sorted(events[-1]["categories"]) == ["HISTORY", "NEEDS"], events
+
+
 async def test_a_queue_institution_that_may_no_longer_read_the_person_cannot_act(api, tokens):
     """A revoked consent ends the taker's access on the next request: the intake it took
     answers its changes as an unknown id does, and nothing is written or shown (the changes
