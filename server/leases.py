@@ -89,7 +89,3 @@ class Leases:
         if name not in self._leases:
             self._leases[name] = Lease(self.graph, name, self.holder, self.ttl)
         return self._leases[name]
-
-    async def release_all(self) -> None:
-        for lease in self._leases.values():
-            await lease.release()
