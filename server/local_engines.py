@@ -152,20 +152,6 @@ class JavaChild:
     _log_offset: int = 0
 
     @classmethod
-    def start(
-        cls,
-        program: JavaProgram,
-        home: Path,
-        *,
-        port: int,
-        heap_mb: int,
-        args: tuple[str, ...] = (),
-        timeout: float = 180.0,
-    ) -> JavaChild:
-        """Start the engine with its data under `home`, and wait for its ready line."""
-        return cls.spawn(program, home, port=port, heap_mb=heap_mb, args=args).wait_ready(timeout)
-
-    @classmethod
     def spawn(
         cls,
         program: JavaProgram,
@@ -175,9 +161,10 @@ class JavaChild:
         heap_mb: int,
         args: tuple[str, ...] = (),
     ) -> JavaChild:
-        """Start the JVM without waiting for it, so that a second one boots meanwhile; then
-        `wait_ready`. Spawned from the caller's own thread: `PR_SET_PDEATHSIG` fires when the
-        spawning *thread* ends, so a pool thread that starts a JVM would end it too."""
+        """Start the engine with its data under `home`, without waiting for it (a second one
+        boots meanwhile); `wait_ready` then waits. `PR_SET_PDEATHSIG` fires when the spawning
+        *thread* ends, so that thread must outlive the JVM: the caller's, or asyncio's default
+        executor (its threads live as long as the process), never a short-lived pool."""
         fetch(program)
         home = home.resolve()
         home.mkdir(parents=True, exist_ok=True)
@@ -225,9 +212,9 @@ class JavaChild:
         """The same engine started again on its data and port, after this process died (the
         supervisor's hook; blocking until it answers). Clients keep their address."""
         self.stop(grace=1.0)
-        return JavaChild.start(
+        return JavaChild.spawn(
             self.program, self.home, port=self.port, heap_mb=self.heap_mb, args=self.args
-        )
+        ).wait_ready()
 
     def stop(self, grace: float = 30.0) -> None:
         """Close the engine cleanly (end of input, then SIGTERM, then SIGKILL)."""

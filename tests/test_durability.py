@@ -154,10 +154,13 @@ async def test_opensearch_killed_mid_sync_loses_no_update(tmp_path, backends):
     engine is back on its data dir the sync loop indexes every one of them. An OpenSearch of
     this test's own, so the session's engine is not touched."""
     port = free_port()
-    engine = await asyncio.to_thread(
-        JavaChild.start, OPENSEARCH, tmp_path / "os", port=port, heap_mb=512,
-        args=(str(free_port()),),
-    )  # fmt: skip
+
+    def own_opensearch() -> JavaChild:  # on its data dir and port, started again below
+        return JavaChild.spawn(
+            OPENSEARCH, tmp_path / "os", port=port, heap_mb=512, args=(str(free_port()),)
+        ).wait_ready()
+
+    engine = await asyncio.to_thread(own_opensearch)
     live, backends.search = backends.search, make_search_client(f"http://127.0.0.1:{port}")
     written: list[dict] = []
     try:
@@ -181,10 +184,7 @@ async def test_opensearch_killed_mid_sync_loses_no_update(tmp_path, backends):
                 await asyncio.to_thread(engine.stop, 1)  # frees its data dir lock
                 for n in range(10, 25):  # acknowledged while search is down
                     await write(n)
-                engine = await asyncio.to_thread(
-                    JavaChild.start, OPENSEARCH, tmp_path / "os", port=port, heap_mb=512,
-                    args=(str(free_port()),),
-                )  # fmt: skip
+                engine = await asyncio.to_thread(own_opensearch)
                 ids = {w["id"] for w in written}
                 deadline = time.monotonic() + 60
                 indexed: set[str] = set()
