@@ -1,8 +1,9 @@
 """Crisis reports (위기가구 발굴 신고), the channel of the national welfare crisis alert: staff,
 village welfare planners (VILLAGE_PLANNER) and any resident (no token) report a person who may
 be in crisis, or themselves. The report goes to the 주민센터 responsible for the place (else the
-시청), whose staff work it: RECEIVED -> VISITED -> ASSESSED -> CLOSED (INTAKE or CASE, linked),
-or CLOSED with NO_ACTION and a reason from any open state.
+시청; a place neither covers is refused, never stored for no one), whose staff work it:
+RECEIVED -> VISITED -> ASSESSED -> CLOSED (INTAKE or CASE, linked), or CLOSED with NO_ACTION
+and a reason from any open state.
 
 A reporter learns only that the report was received: the answer is the same whoever is
 reported, nothing about recipients is read, and public reports are limited per address."""
@@ -63,6 +64,14 @@ async def report_crisis(ctx: RequestContext, data: dict[str, Any]) -> dict[str, 
     agreed = bool(data.get("contactAgreed"))
     contact = data.get("reporter") or {}
     offices = await responsible_offices(ctx.services, region)
+    if not offices:
+        # Stored unassigned, it would reach no one: the reporter hears where to go instead.
+        raise HanaroError.bad_input(
+            "No 주민센터 or 시청 in Hanaro is responsible for this region yet, so the report "
+            "could not be delivered: tell the 시군구 office directly, or call 129 "
+            "(보건복지상담센터) if someone is in danger now.",
+            field="input.regionCode",
+        )
     now_ms = ctx.services.clock()
     now = iso_at(now_ms)
     props = {
@@ -82,7 +91,7 @@ async def report_crisis(ctx: RequestContext, data: dict[str, Any]) -> dict[str, 
         if agreed
         else None,
         "contactAgreed": agreed,
-        "assignedTo": offices[0] if offices else "",
+        "assignedTo": offices[0],
         "status": "RECEIVED",
         "version": 1,
         "history": [f"RECEIVED|{now}|||{_reporter_kind(ctx).lower()}"],

@@ -73,7 +73,7 @@ async def test_a_reporter_learns_nothing_about_whether_the_person_is_known(api, 
     for token in (None, tokens["owner"], tokens["planner"], tokens["hall"]):
         for place in ({"address": "제주시 한림읍 한림로 1", "observed": "김순자 어르신이 위험"},
                       {"address": "어딘가 없는 주소 999", "observed": "모르는 분이 위험"},
-                      {"regionCode": "5013025000", "aboutSelf": True}):  # fmt: skip
+                      {"regionCode": "5011031000", "aboutSelf": True}):  # fmt: skip
             response = await api.raw(REPORT, {"input": report(**place)}, token)
             answers.add(json.dumps(response.json(), sort_keys=True))
     assert len(answers) == 1
@@ -98,6 +98,19 @@ async def test_public_reports_are_limited_per_address(api, tokens):
     await reported(api, tokens["planner"])  # staff are identified, not limited
     rows = await api.runtime.backends.graph.run("MATCH (c:CrisisReport) RETURN count(c) AS n")
     assert rows[0]["n"] == 3
+
+
+async def test_a_place_no_office_covers_is_refused_and_nothing_is_stored(api, tokens):
+    """서귀포시 has no 주민센터 or 시청 in this graph: stored, the report would reach no one."""
+    for token in (None, tokens["planner"]):
+        refused = await api.error(REPORT, {"input": report(regionCode="5013025000")}, token)
+        assert refused["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.regionCode"}
+        assert "129" in refused["message"] and "시군구" in refused["message"]
+    rows = await api.runtime.backends.graph.run("MATCH (c:CrisisReport) RETURN count(c) AS n")
+    assert rows[0]["n"] == 0
+    await reported(api, None)  # 한림읍 is covered
+    rows = await api.runtime.backends.graph.run("MATCH (c:CrisisReport) RETURN count(c) AS n")
+    assert rows[0]["n"] == 1
 
 
 def test_the_limiter_counts_a_sliding_hour_per_address():

@@ -15,7 +15,8 @@ docs/recipients.md, not from graph.access):
   person's readers, the person only in the categories the viewer reads);
 - no response to a viewer holds a marker planted in a record it may not read, nor the
   reporter's contact when they did not agree to it being kept;
-- whoever reports, about whomever, gets the same receipt."""
+- whoever reports, about whomever, gets the same receipt (and a place no office covers, the
+  same refusal, with nothing stored)."""
 
 from __future__ import annotations
 
@@ -302,6 +303,7 @@ async def test_intake_area_records_reach_exactly_their_readers(api):
     world.escalated()
     # The reporter learns nothing: one receipt, whoever reported about whomever.
     assert len(set(world.receipts)) == 1, world.receipts
+    assert len(set(world.refusals)) <= 1, world.refusals  # a place no office covers
     # … and nothing about the person a report names was read to make the receipt.
     assert len(await audit_events(api, known.id)) == 1  # the registration
     for name in VIEWERS:

@@ -46,6 +46,7 @@ class World:
         self.people: list[Person] = []
         self.records: list[Record] = []
         self.receipts: list[str] = []  # every reportCrisis response, as sent
+        self.refusals: list[str] = []  # … for a place no office covers
         self.untracked: list[Person] = []  # people the checks leave alone (see `person`)
         self.revocations: list[tuple[Person, str]] = []  # consents to revoke once all is built
 
@@ -237,18 +238,22 @@ class World:
         reporter = s["reporter"]
         token = self.token(*reporter) if reporter else None
         response = await self.api.raw(crr.REPORT, variables, token)
-        self.receipts.append(response.text)
         rows = await self.api.runtime.backends.graph.run(
             "MATCH (c:CrisisReport) WHERE c.observed STARTS WITH $o RETURN c.id AS id",
             {"o": f"OBS-{marker}"},
         )
         offices = OFFICES[s["region"]]
+        if not offices:  # refused, nothing stored: it would reach no one
+            (error,) = response.json()["errors"]
+            assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.regionCode"}
+            assert rows == []
+            self.refusals.append(response.text)
+            return
+        self.receipts.append(response.text)
         record = Record("report", rows[0]["id"], marker, parties=offices[:1], status="RECEIVED")
         if not s["contactAgreed"]:
             record.never.append(contact["name"])
         self.records.append(record)
-        if not offices:
-            return
         office, rid, path = offices[0], record.id, s["path"]
         if path == "no_action":
             closing = {"id": rid, "v": 1, "o": "NO_ACTION", "reason": f"WHY-{marker}"}
