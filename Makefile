@@ -52,10 +52,13 @@ demo: $(STAMP) $(WEB_STAMP)
 serve: $(STAMP) $(WEB_STAMP)
 	$(BIN)/hanaro serve --engines $(ENGINES) $(ARGS)
 
-# Every test that touches the graph or the index runs on both engine sets (embedded, local).
+# Every test that touches the graph or the index runs on both engine sets (embedded, local),
+# side by side: one pytest-xdist worker per engine set (tests/support/scheduling.py).
+# `make test WORKERS=0` runs everything in one process.
+WORKERS ?= 2
 test: $(STAMP) engines $(WEB_STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
-	@$(BIN)/python -m pytest $(ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -n $(WORKERS) $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
 # Longer schema-driven fuzzing than `make test` runs: fresh draws, EXAMPLES per root field.

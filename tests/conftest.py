@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +27,7 @@ from server.settings import Settings
 from tests.support.api import Api
 from tests.support.engines import discard
 from tests.support.institutions import institution
+from tests.support.scheduling import EngineSetScheduling
 
 _counter = itertools.count()
 
@@ -40,6 +42,13 @@ ENGINE_SETS = tuple(
 )
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> EngineSetScheduling:
+    """`make test` runs two pytest-xdist workers: all tests of one engine set go to one worker,
+    so each worker starts one engine set (never two local JVM sets at once) and the sets run
+    side by side."""
+    return EngineSetScheduling(config, log)
+
+
 @pytest.fixture(scope="session", params=ENGINE_SETS)
 def engine_set(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -47,8 +56,8 @@ def engine_set(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def engines(engine_set: str, session_dir: Path) -> Iterator[EngineChildren]:
-    """The engine set's processes; pytest runs every test of one set before it starts the
-    other, so only one set runs at a time."""
+    """The engine set's processes. In one process pytest runs every test of one set before it
+    starts the other; under `make test` each set has a worker of its own."""
     local = {k: v for k, v in os.environ.items() if k.startswith("HANARO_LOCAL_")}
     children = start_engines(
         replace(Settings.from_env(local), engines=engine_set, data_dir=session_dir / engine_set)
@@ -127,3 +136,4 @@ def tokens(api: Api) -> dict[str, str]:
         "other_admin": api.token("ins_other001", "ADMIN"),
         "platform": api.token("ins_other001", "PLATFORM_ADMIN"),
     }
+

@@ -177,6 +177,11 @@ async def test_filters(api, client, runtime):
     assert [o["id"] for o in named["contents"]] == [OWNER_ORG]
 
 
+# A well-formed id that names nothing; fixed, so the test ids are the same in every
+# pytest-xdist worker.
+UNKNOWN = "5e1f0d2c-7a44-4b8e-9c1d-0f6a2b3c4d5e"
+
+
 @pytest.mark.parametrize(
     ("url", "parameter"),
     [
@@ -184,10 +189,10 @@ async def test_filters(api, client, runtime):
         ("/hsds/services?per_page=0", "per_page"),
         ("/hsds/services?page=0", "page"),
         ("/hsds/services?page=two", "page"),
-        (f"/hsds/services?organization_id={uuid.uuid4()}", "organization_id"),
+        (f"/hsds/services?organization_id={UNKNOWN}", "organization_id"),
         ("/hsds/services?organization_id=ins_owner01", "organization_id"),
-        (f"/hsds/services?taxonomy_term_id={uuid.uuid4()}", "taxonomy_term_id"),
-        (f"/hsds/services?taxonomy_id={uuid.uuid4()}", "taxonomy_id"),
+        (f"/hsds/services?taxonomy_term_id={UNKNOWN}", "taxonomy_term_id"),
+        (f"/hsds/services?taxonomy_id={UNKNOWN}", "taxonomy_id"),
         ("/hsds/services?modified_after=yesterday", "modified_after"),
         ("/hsds/services?modified_after=2026-13-01", "modified_after"),
         ("/hsds/services?full=maybe", "full"),
@@ -204,10 +209,10 @@ async def test_filters(api, client, runtime):
         ("/hsds/service_at_locations?search=meal", "search"),
         ("/hsds/service_at_locations?postcode=63000", "postcode"),
         ("/hsds/organizations?per_page=500", "per_page"),
-        (f"/hsds/taxonomy_terms?parent_id={uuid.uuid4()}", "parent_id"),
-        (f"/hsds/taxonomy_terms?taxonomy_id={uuid.uuid4()}", "taxonomy_id"),
+        (f"/hsds/taxonomy_terms?parent_id={UNKNOWN}", "parent_id"),
+        (f"/hsds/taxonomy_terms?taxonomy_id={UNKNOWN}", "taxonomy_id"),
         ("/hsds/taxonomy_terms?top_only=yes-please", "top_only"),
-        ("/hsds/services/" + str(uuid.uuid4()) + "?full=true", "full"),
+        ("/hsds/services/" + UNKNOWN + "?full=true", "full"),
     ],
 )
 async def test_bad_parameters_are_400_with_a_json_message(api, client, url, parameter):
