@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -50,23 +51,27 @@ def _node_env() -> dict[str, str]:
 
 
 def ensure_node_modules() -> None:
-    """`npm ci` when node_modules is missing or older than the lockfile; cached otherwise."""
+    """`npm ci` when node_modules is missing or older than the lockfile; cached otherwise.
+    Under a file lock: `make test`'s two workers may both get here first in a fresh clone,
+    and two `npm ci` in one folder break each other."""
     lock = HERE / "package-lock.json"
     stamp = HERE / "node_modules" / ".package-lock.json"
-    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
-        return
-    assert NPM is not None
-    result = subprocess.run(
-        [NPM, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=HERE,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=_node_env(),
-    )
-    if result.returncode != 0:
-        pytest.fail(f"`npm ci` in {HERE} failed:\n{result.stdout}\n{result.stderr}")
-    stamp.touch()
+    with (HERE / ".npm-ci.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+            return
+        assert NPM is not None
+        result = subprocess.run(
+            [NPM, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=_node_env(),
+        )
+        if result.returncode != 0:
+            pytest.fail(f"`npm ci` in {HERE} failed:\n{result.stdout}\n{result.stderr}")
+        stamp.touch()
 
 
 async def compose(services: list[dict[str, str]]) -> dict[str, Any]:
