@@ -166,10 +166,9 @@ def _consent_problem(
 
 async def _check_references(
     ctx: RequestContext, data: dict[str, Any], clean: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The target institution, the resource, the recipient, the case and the consent; each
-    refusal says which. Returns the target, the resource and the sender (read with the target
-    in one statement)."""
+    refusal says which. Returns the target and the sender (read with it in one statement)."""
     target, sender = await ctx.loaders.institutions_by_id.load_many(
         [data["toInstitutionId"], ctx.viewer.institution_id or ""]
     )
@@ -178,7 +177,6 @@ async def _check_references(
             f"input.toInstitutionId: no institution with id {data['toInstitutionId']!r}.",
             field="input.toInstitutionId",
         )
-    resource = None
     if data.get("resourceId"):
         resource = await ctx.loaders.resources_by_id.load(data["resourceId"])
         if resource is None:
@@ -210,13 +208,13 @@ async def _check_references(
         )
         if problem is not None:
             raise problem
-    return target, resource, sender
+    return target, sender
 
 
 async def create_referral(ctx: RequestContext, data: dict[str, Any]) -> dict[str, Any]:
     institution = demand(ACTING, ctx.viewer, action="sending a referral")
     clean = _check_input(ctx, data)
-    target, _, sender = await _check_references(ctx, data, clean)
+    target, sender = await _check_references(ctx, data, clean)
     now = ctx.services.clock()
     at = iso_at(now)
     expires = now + ctx.services.referral_expiry_days * DAY_MS

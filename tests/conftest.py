@@ -142,4 +142,3 @@ def tokens(api: Api) -> dict[str, str]:
         "other_admin": api.token("ins_other001", "ADMIN"),
         "platform": api.token("ins_other001", "PLATFORM_ADMIN"),
     }
-
