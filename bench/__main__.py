@@ -36,19 +36,28 @@ from server.settings import Settings
 class Rounds:
     """Timed repetitions per scale: reads, search rounds (few at medium: the embedded search
     engine takes a second or more per query there), 360° views, referrals per client setting,
-    suggestion prefixes."""
+    suggestion prefixes, intakes per client setting (0: as many as referrals), and the
+    untimed writes before the rates (`bench.measure.throughput`: a fresh JVM compiles first)."""
 
     reads: int
     search: int
     view_360: int
     referrals: int
     suggest: int
+    intakes: int = 0
+    warm_up: int = 0
 
 
 ROUNDS = {
-    "tiny": Rounds(reads=20, search=5, view_360=20, referrals=20, suggest=40),
-    "small": Rounds(reads=300, search=30, view_360=100, referrals=100, suggest=300),
-    "medium": Rounds(reads=300, search=10, view_360=200, referrals=200, suggest=300),
+    "tiny": Rounds(reads=20, search=5, view_360=20, referrals=20, suggest=40, warm_up=20),
+    "small": Rounds(
+        reads=300, search=30, view_360=100, referrals=100, suggest=300, intakes=1000,
+        warm_up=2000,
+    ),
+    "medium": Rounds(
+        reads=300, search=10, view_360=200, referrals=200, suggest=300, intakes=1000,
+        warm_up=2000,
+    ),
 }
 Progress = Callable[[str], None]
 Scenario = Callable[[Runtime, Synthetic, Rounds, Progress], Awaitable[dict[str, Any]]]
@@ -62,10 +71,11 @@ SCENARIOS: dict[str, Scenario] = {
         rt, data, repeat=n.suggest, progress=progress
     ),
     "recipients": lambda rt, data, n, progress: run_recipients(
-        rt, data, repeat=n.view_360, referrals=n.referrals, progress=progress
+        rt, data, repeat=n.view_360, referrals=n.referrals, warm_up=n.warm_up,
+        progress=progress,
     ),
     "intakes": lambda rt, data, n, progress: run_intakes(
-        rt, data, count=n.referrals, progress=progress
+        rt, data, count=n.intakes or n.referrals, warm_up=n.warm_up, progress=progress
     ),
     "replicas": lambda rt, data, n, progress: run_replicas(
         rt, data, count=n.referrals, progress=progress
@@ -165,7 +175,9 @@ def cell(value: Any) -> str:
     """One figure as the table shows it."""
     if isinstance(value, dict) and "p50_ms" in value:
         text = f"p50 {value['p50_ms']:.2f} / p95 {value['p95_ms']:.2f} ms"
-        return text + (f", {value['per_s']:.1f}/s" if "per_s" in value else "")
+        text += f", {value['per_s']:.1f}/s" if "per_s" in value else ""
+        cpu = value.get("cpu_ms_per_item") or {}
+        return text + "".join(f", {k} CPU {v:.1f} ms" for k, v in cpu.items())
     if isinstance(value, dict):
         return ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}"
                          for k, v in value.items())  # fmt: skip

@@ -1,7 +1,8 @@
 """Intake scenario on the generated data (`bench.generate`): takeIntake through the GraphQL
 API like a caseworker's phone call, with 1 and 8 concurrent clients — for a person registered
 with the intake (national id checked, survey and intake written in one statement) and for a
-person the institution registered before."""
+person the institution registered before. `warm_up` intakes of new people go first, untimed
+(`bench.measure.throughput`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.generate import Synthetic
-from bench.measure import api_client, graphql_ok, staff_token
-from bench.recipients import BUSIEST_REGISTRAR, REGISTERED_BY, throughput
+from bench.measure import api_client, graphql_ok, staff_token, throughput
+from bench.recipients import BUSIEST_REGISTRAR, REGISTERED_BY
 from server.runtime import Runtime
 
 __all__ = ["run_intakes"]
@@ -37,7 +38,12 @@ def _person(n: int, region: str) -> dict[str, Any]:
 
 
 async def run_intakes(
-    runtime: Runtime, synthetic: Synthetic, *, count: int, progress: Callable[[str], None]
+    runtime: Runtime,
+    synthetic: Synthetic,
+    *,
+    count: int,
+    warm_up: int = 0,
+    progress: Callable[[str], None],
 ) -> dict[str, Any]:
     graph = runtime.backends.graph
     busiest = (await graph.run(BUSIEST_REGISTRAR))[0]["id"]
@@ -56,11 +62,14 @@ async def run_intakes(
         async def registered(recipient: str) -> None:
             await graphql_ok(client, token, TAKE, {"i": {**_BASE, "recipientId": recipient}})
 
+        if warm_up:
+            progress(f"  warm-up: {warm_up} intakes of new people, 8 clients")
         for clients in (1, 8):
             progress(f"  takeIntake (new person), {clients} client(s)")
             results[f"take_intake_new_{clients}"] = await throughput(
-                clients, list(range(count)), new_person
-            )
+                clients, list(range(count)), new_person, runtime=runtime,
+                warm_up=list(range(warm_up)) if clients == 1 else None,
+            )  # fmt: skip
         progress("  takeIntake (registered person), 8 clients")
-        results["take_intake_known_8"] = await throughput(8, known, registered)
+        results["take_intake_known_8"] = await throughput(8, known, registered, runtime=runtime)
     return results

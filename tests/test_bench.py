@@ -20,7 +20,7 @@ from search.query import search_body
 from search.thesaurus import Thesaurus
 
 SMALL = Scale(institutions=120, resources=800, recipients=700)
-ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3, suggest=3)
+ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3, suggest=3, warm_up=2)
 
 
 def _timing(value: dict[str, float]) -> bool:
@@ -172,13 +172,17 @@ async def test_every_scenario_runs_on_generated_data(runtime):
         for step in ("create", "accept"):
             figures = people[f"{step}_referral_{clients}"]
             assert figures["n"] == 3 and figures["per_s"] > 0
+            # Each process's CPU per referral: the server's is never nothing.
+            assert figures["cpu_ms_per_item"]["server_and_clients"] > 0
     assert any("membership scan" in line for line in lines)
 
     intakes = results["intakes"]
     for key in ("take_intake_new_1", "take_intake_new_8", "take_intake_known_8"):
         assert intakes[key]["n"] == 3 and intakes[key]["per_s"] > 0, key
+        assert intakes[key]["cpu_ms_per_item"]["server_and_clients"] > 0
+    # Three timed intakes per setting and the two of the warm-up.
     taken = await runtime.backends.graph.run("MATCH (k:Intake) RETURN count(k) AS n")
-    assert taken[0]["n"] == 9
+    assert taken[0]["n"] == 3 * 3 + 2
 
     # Replicas need engines on the network: a second `hanaro serve` on the local set's.
     replicas = results["replicas"]
@@ -191,8 +195,9 @@ async def test_every_scenario_runs_on_generated_data(runtime):
 
 @pytest.mark.parametrize("engines", ["embedded", "local"])
 async def test_the_command_starts_its_own_engines_and_reports_their_memory(engines, capsys):
+    """And each process's CPU per operation: the engines are this command's children."""
     results = await run(
-        "tiny", ["reads"], lambda _: None, rounds=ROUNDS,
+        "tiny", ["reads", "intakes"], lambda _: None, rounds=ROUNDS,
         size=Scale(institutions=80, resources=600, recipients=100), engines=engines,
     )  # fmt: skip
     assert results["load"]["nodes"]["Resource"] == 600
@@ -204,6 +209,12 @@ async def test_the_command_starts_its_own_engines_and_reports_their_memory(engin
     assert table[1].strip() == engines  # the header: one column per engine set
     row = next(line for line in table if line.strip().startswith("resource_graphql "))
     assert re.search(r"p50 \d+\.\d\d / p95 \d+\.\d\d ms", row), row
+    cpu = results["intakes"]["take_intake_new_8"]["cpu_ms_per_item"]
+    assert set(cpu) == {"server_and_clients", "graph_engine", "search_engine"}, cpu
+    # The engines' figures come in clock ticks (10 ms): three intakes may read 0.
+    assert cpu["server_and_clients"] > 0 and cpu["graph_engine"] >= 0
+    row = next(line for line in table if line.strip().startswith("take_intake_new_8 "))
+    assert re.search(r"graph_engine CPU \d+\.\d ms", row), row
 
 
 def test_without_audiences_removes_every_audience_clause():
