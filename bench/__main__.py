@@ -50,15 +50,11 @@ class Rounds:
 
 ROUNDS = {
     "tiny": Rounds(reads=20, search=5, view_360=20, referrals=20, suggest=40, warm_up=20),
-    "small": Rounds(
-        reads=300, search=30, view_360=100, referrals=100, suggest=300, intakes=1000,
-        warm_up=2000,
-    ),
-    "medium": Rounds(
-        reads=300, search=10, view_360=200, referrals=200, suggest=300, intakes=1000,
-        warm_up=2000,
-    ),
-}
+    "small": Rounds(reads=300, search=30, view_360=100, referrals=100, suggest=300,
+                    intakes=1000, warm_up=2000),
+    "medium": Rounds(reads=300, search=10, view_360=200, referrals=200, suggest=300,
+                     intakes=1000, warm_up=2000),
+}  # fmt: skip
 Progress = Callable[[str], None]
 Scenario = Callable[[Runtime, Synthetic, Rounds, Progress], Awaitable[dict[str, Any]]]
 
@@ -71,8 +67,7 @@ SCENARIOS: dict[str, Scenario] = {
         rt, data, repeat=n.suggest, progress=progress
     ),
     "recipients": lambda rt, data, n, progress: run_recipients(
-        rt, data, repeat=n.view_360, referrals=n.referrals, warm_up=n.warm_up,
-        progress=progress,
+        rt, data, repeat=n.view_360, referrals=n.referrals, warm_up=n.warm_up, progress=progress
     ),
     "intakes": lambda rt, data, n, progress: run_intakes(
         rt, data, count=n.intakes or n.referrals, warm_up=n.warm_up, progress=progress

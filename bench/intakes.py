@@ -64,12 +64,12 @@ async def run_intakes(
 
         if warm_up:
             progress(f"  warm-up: {warm_up} intakes of new people, 8 clients")
+            await throughput(8, list(range(warm_up)), new_person)
         for clients in (1, 8):
             progress(f"  takeIntake (new person), {clients} client(s)")
             results[f"take_intake_new_{clients}"] = await throughput(
-                clients, list(range(count)), new_person, runtime=runtime,
-                warm_up=list(range(warm_up)) if clients == 1 else None,
-            )  # fmt: skip
+                clients, list(range(count)), new_person, runtime=runtime
+            )
         progress("  takeIntake (registered person), 8 clients")
         results["take_intake_known_8"] = await throughput(8, known, registered, runtime=runtime)
     return results

@@ -176,15 +176,13 @@ async def throughput(
     one: Callable[[Any], Awaitable[Any]],
     *,
     runtime: Runtime | None = None,
-    warm_up: list[Any] | None = None,
 ) -> dict[str, Any]:
     """Run `one(item)` for every item with `clients` concurrent workers: the rate, latency
     percentiles and, given the runtime, each process's CPU milliseconds per item — what says
-    whether the two cores or the waiting bound the rate. `warm_up` items run first, untimed:
-    a fresh JVM spends the first thousands of statements compiling (Neo4j's CPU per intake fell
-    from 30 to 6 ms over the first 5,000 on this machine), which a running server has done."""
-    if warm_up:
-        await _run_all(clients, warm_up, one, [])
+    whether the two cores or the waiting bound the rate. Scenarios run untimed items first
+    (their warm-up): a fresh JVM spends its first thousands of statements compiling (Neo4j's
+    CPU per intake fell from 30 to 6–8 ms over the first 5,000 on this machine, its C2
+    compiler thread still busy after them), which a running server has done."""
     before = cpu_seconds(runtime) if runtime is not None else {}
     samples: list[float] = []
     started = time.perf_counter()
