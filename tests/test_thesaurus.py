@@ -62,6 +62,24 @@ def test_the_bundled_thesaurus_is_valid_and_expands_everyday_words():
     assert "housing" in {e.means for e in thesaurus.expand("I can't pay rent")}
 
 
+def test_the_bundled_thesaurus_reads_a_word_in_its_sense_not_everywhere_it_occurs():
+    """Bare 어렵다 (hard) and 혼자 (alone) said money and loneliness wherever they occurred;
+    the phrases about a living keep those meanings."""
+    thesaurus = Thesaurus.load()
+
+    def meanings(text: str) -> set[str]:
+        return {e.means for e in thesaurus.expand(text)}
+
+    bathing = meanings("혼자 씻기 어려운 어르신 목욕")
+    assert {"신변처리", "방문요양"} <= bathing
+    assert not bathing & {"생계비", "긴급지원", "고립", "독거"}
+    assert "생계비" in meanings("형편이 어려워요")
+    assert "고립" in meanings("혼자 사시는 할머니")
+    assert "방과후돌봄" in meanings("학교 끝나고 아이 맡길 곳")
+    assert "활동지원" in meanings("장애인 활동보조")
+    assert "급식" in meanings("free meals for seniors")
+
+
 def test_check_command_names_the_bad_entry_and_shows_expansions(tmp_path):
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"entries": [{"words": ["끼니"], "means": ["식사"]}]}))
