@@ -158,13 +158,19 @@ def _process_cpu_seconds(pid: int) -> float | None:
     return None
 
 
+def _engine_pids(runtime: Runtime) -> dict[str, int]:
+    """Figure name -> process id of the engine children this process started."""
+    children = runtime.backends.children
+    pids = children.pids() if children else {}
+    return {f"{role}_engine": pid for role, pid in pids.items()}
+
+
 def cpu_seconds(runtime: Runtime) -> dict[str, float]:
     """CPU used so far by the server (this process: the app and the benchmark's clients run
     in it) and by the engine children this process started (Linux: not elsewhere)."""
     found = {"server_and_clients": time.process_time()}
-    pids = runtime.backends.children.pids() if runtime.backends.children else {}
-    for role, key in (("graph", "graph_engine"), ("search", "search_engine")):
-        spent = _process_cpu_seconds(pids[role]) if role in pids else None
+    for key, pid in _engine_pids(runtime).items():
+        spent = _process_cpu_seconds(pid)
         if spent is not None:
             found[key] = spent
     return found
@@ -219,13 +225,12 @@ async def _run_all(
 def peak_memory_mb(runtime: Runtime) -> dict[str, float | None]:
     """Peak resident memory of the server (this process: the app runs in it), the graph
     engine and the search engine, when they are children this process started."""
-    backends = runtime.backends
     own = _high_water_mb(os.getpid())
     if own is None:  # not Linux: ru_maxrss is in KiB there too, except on macOS (bytes)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    pids = backends.children.pids() if backends.children else {}
+    pids = _engine_pids(runtime)
     return {
         "server": own,
-        "graph_engine": _high_water_mb(pids["graph"]) if "graph" in pids else None,
-        "search_engine": _high_water_mb(pids["search"]) if "search" in pids else None,
-    }
+        **{key: _high_water_mb(pids[key]) if key in pids else None
+           for key in ("graph_engine", "search_engine")},
+    }  # fmt: skip

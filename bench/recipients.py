@@ -188,10 +188,11 @@ async def run_recipients(
 
         # Warm-up (untimed): the recipients beyond the timed ones, as many as the registrar
         # has, referred and accepted with 8 clients.
+        ahead = targets[referrals * 2 :]
         warmed: list[dict[str, Any]] = []
-        if targets[referrals * 2 :]:
-            progress(f"  warm-up: {len(targets) - referrals * 2} referrals created and accepted")
-            await throughput(8, targets[referrals * 2 :], creating(warmed))
+        if ahead:
+            progress(f"  warm-up: {len(ahead)} referrals created and accepted")
+            await throughput(8, ahead, creating(warmed))
             await throughput(8, warmed, accept)
         for clients in (1, 8):
             progress(f"  createReferral / acceptReferral, {clients} client(s)")
