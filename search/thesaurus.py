@@ -109,6 +109,26 @@ class Thesaurus:
                     found[meaning] = Expansion(word, meaning)
         return list(found.values())[:MAX_EXPANSIONS]
 
+    def covered_words(self) -> list[str]:
+        """Words that can never decide whether their entry fires: another word of the same
+        entry matches whenever they do (its terms are among theirs, as "끼니" is in "끼니
+        거르다"). Not an error — the entry works — but dead weight an editor should drop;
+        `hanaro thesaurus check` lists them."""
+        found = []
+        for i, entry in enumerate(self.entries):
+            for word, terms in entry.words:
+                cover = next(
+                    (
+                        other
+                        for other, others in entry.words
+                        if other != word and others <= terms and (others < terms or other < word)
+                    ),
+                    None,
+                )
+                if cover is not None:
+                    found.append(f"entry {i + 1}: {word!r} is covered by {cover!r}")
+        return found
+
 
 def _strings(row: dict[str, Any], key: str, where: str) -> list[str]:
     values = row.get(key)

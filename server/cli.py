@@ -348,6 +348,11 @@ def _check_thesaurus(settings: Settings, file: str | None, queries: list[str]) -
     path = Path(file) if file else settings.search_thesaurus or DEFAULT_THESAURUS
     thesaurus = Thesaurus.load(path)
     print(f"{path}: {len(thesaurus.entries)} entries, valid")
+    covered = thesaurus.covered_words()
+    if covered:
+        print(f"{len(covered)} word(s) add nothing (another word of the entry matches first):")
+        for line in covered:
+            print(f"  {line}")
     for query in queries:
         found = thesaurus.expand(query)
         meanings = ", ".join(f"{e.word} → {e.means}" for e in found) or "nothing"

@@ -80,12 +80,31 @@ def test_the_bundled_thesaurus_reads_a_word_in_its_sense_not_everywhere_it_occur
     assert "급식" in meanings("free meals for seniors")
 
 
+def test_a_word_another_word_of_its_entry_covers_is_listed_not_refused():
+    thesaurus = parse(
+        {"words": ["끼니", "끼니를 거르다", "식사 거르다"], "means": ["식사"]},
+        {"words": ["혼자 사는", "혼자 사시는"], "means": ["고립"]},
+        {"words": ["빚"], "means": ["채무"]},
+    )
+    assert thesaurus.covered_words() == [
+        "entry 1: '끼니를 거르다' is covered by '끼니'",
+        "entry 2: '혼자 사시는' is covered by '혼자 사는'",
+    ]
+    assert [e.word for e in thesaurus.expand("끼니를 거르세요")] == ["끼니"]
+
+
+def test_the_bundled_thesaurus_has_no_covered_word():
+    assert Thesaurus.load().covered_words() == []
+
+
 def test_check_command_names_the_bad_entry_and_shows_expansions(tmp_path):
     good = tmp_path / "good.json"
-    good.write_text(json.dumps({"entries": [{"words": ["끼니"], "means": ["식사"]}]}))
+    entry = {"words": ["끼니", "끼니 거르다"], "means": ["식사"]}
+    good.write_text(json.dumps({"entries": [entry]}))
     result = run("thesaurus", "check", str(good), "--query", "끼니를 거르세요")
     assert result.returncode == 0, result.stderr
     assert "1 entries, valid" in result.stdout
+    assert "entry 1: '끼니 거르다' is covered by '끼니'" in result.stdout
     assert "끼니 → 식사" in result.stdout
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"entries": [{"words": ["끼니"], "means": []}]}))
