@@ -7,8 +7,8 @@ statement, and a read or change of recipient data writes its `AuditEvent` in tha
 too, so no path can forget either. `GraphAccess` says who is asking and when; every statement
 takes its parameters from `GraphAccess.params`, so `$viewerInst` means the same everywhere.
 
-Conditions are kept flat: graphglot's Neo4j parser (the dialect check) slows down badly on
-nesting, and FalkorDB cannot match patterns inside `WHERE`."""
+Conditions are kept flat: FalkorDB cannot match patterns inside `WHERE`, and flat conditions
+read the same on both engines."""
 
 from __future__ import annotations
 

@@ -138,22 +138,18 @@ def build_schema(
     spans for each operation and resolver (tracing on). `apq_cache_size`: the automatic
     persisted queries kept (0: APQ off); `trusted_documents`: hash -> document, the only
     documents that run when given."""
-    base = strawberry.federation.Schema(
-        query=Query, mutation=Mutation, subscription=Subscription, federation_version="2.7"
-    )
-    # Built once: the validation cache keys on the rule classes.
-    rules = [
-        query_limits_rule(max_depth, max_cost, max_page_size, _default_page_sizes(base)),
-        max_aliases_rule(30),
-    ]
-    sensitive = sensitive_input_names(base._schema)
+    # The rules and the sensitive names are read off the built schema below; the extensions
+    # that use them are made per operation, after that. Built once: the validation cache
+    # keys on the rule classes.
+    rules: list[Any] = []
+    sensitive: frozenset[str] = frozenset()
     # Before ErrorShaping: extensions leave in reverse order, so these see the coded errors.
     observing: list[Any] = [OperationFacts]
     if tracer_provider is not None:
         observing.append(lambda: GraphQLTracing(tracer_provider=tracer_provider))
     apq = DocumentCache(apq_cache_size)  # one per schema: every request of the process
     trusted = TrustedDocuments(trusted_documents) if trusted_documents is not None else None
-    return HanaroSchema(
+    schema = HanaroSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -171,3 +167,9 @@ def build_schema(
             lambda: PersistedQueries(cache=apq, trusted=trusted),
         ],
     )
+    rules += [
+        query_limits_rule(max_depth, max_cost, max_page_size, _default_page_sizes(schema)),
+        max_aliases_rule(30),
+    ]
+    sensitive = sensitive_input_names(schema._schema)
+    return schema

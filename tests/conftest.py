@@ -27,7 +27,7 @@ from server.settings import Settings
 from tests.support.api import Api
 from tests.support.engines import discard
 from tests.support.institutions import institution
-from tests.support.scheduling import EngineSetScheduling
+from tests.support.scheduling import UNDER_TEST, EngineSetScheduling
 
 _counter = itertools.count()
 
@@ -43,11 +43,6 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hanaro")
 
 
-ENGINE_SETS = tuple(
-    name.strip() for name in os.environ.get("HANARO_TEST_ENGINES", "embedded,local").split(",")
-)
-
-
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> EngineSetScheduling:
     """`make test` runs two pytest-xdist workers: all tests of one engine set go to one worker,
     so each worker starts one engine set (never two local JVM sets at once) and the sets run
@@ -55,7 +50,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> EngineSetSch
     return EngineSetScheduling(config, log)
 
 
-@pytest.fixture(scope="session", params=ENGINE_SETS)
+@pytest.fixture(scope="session", params=UNDER_TEST)
 def engine_set(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 

@@ -18,6 +18,7 @@ from bench.search import QUERIES, engine_search, without_audiences
 from search.audiences import Searcher
 from search.query import search_body
 from search.thesaurus import Thesaurus
+from tests.support.scheduling import own_engines
 
 SMALL = Scale(institutions=120, resources=800, recipients=700)
 ROUNDS = Rounds(reads=3, search=2, view_360=3, referrals=3, suggest=3, warm_up=2)
@@ -193,7 +194,7 @@ async def test_every_scenario_runs_on_generated_data(runtime):
         assert "skipped" in replicas
 
 
-@pytest.mark.parametrize("engines", ["embedded", "local"])
+@own_engines("engines")
 async def test_the_command_starts_its_own_engines_and_reports_their_memory(engines, capsys):
     """And each process's CPU per operation: the engines are this command's children."""
     results = await run(

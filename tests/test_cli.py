@@ -16,6 +16,7 @@ import pytest
 from server.auth import TokenVerifier
 from server.settings import Settings
 from tests.support.cli import HANARO, engine_processes, free_port, run
+from tests.support.scheduling import own_engines
 
 
 def test_help_documents_the_commands():
@@ -76,7 +77,7 @@ def test_unreachable_configured_engine_exits_with_one_clear_line(tmp_path, varia
     assert not engine_processes(tmp_path)
 
 
-@pytest.mark.parametrize("engine_set", ["embedded", "local"])
+@own_engines()
 def test_demo_serves_then_ctrl_c_stops_everything(tmp_path, engine_set):
     port = free_port()
     data_dir = str(tmp_path / "data")

@@ -25,6 +25,7 @@ from server.engines import open_backends
 from server.runtime import running
 from tests.support.institutions import institution
 from tests.support.resources import resource_input
+from tests.support.scheduling import own_engines
 
 REGISTER = """mutation($input: RegisterResourceInput!) { registerResource(input: $input) { id } }"""
 WRITERS = 3
@@ -82,6 +83,7 @@ CHILDREN = {
 }
 
 
+@own_engines()
 @pytest.mark.parametrize("role", ["graph", "search"])
 async def test_a_killed_engine_comes_back_with_everything_acknowledged(
     settings, engine_set, tmp_path, role
