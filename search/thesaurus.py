@@ -11,6 +11,7 @@ and each of its `means` is then searched as well, below the query's own words.""
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -31,8 +32,9 @@ __all__ = [
 DEFAULT_THESAURUS = Path(__file__).resolve().parent / "thesaurus.json"
 MAX_ENTRIES = 5_000
 MAX_WORD_LENGTH = 40
-# Expansions one query may add: each is a clause per text field.
-MAX_EXPANSIONS = 12
+# Expansions one query may add: each is a clause per text field, ~1.5-2 ms of engine time
+# at 100,000 resources (docs/benchmarks.md); 6 taken in turns ranked the tuning half as 12 did.
+MAX_EXPANSIONS = 6
 _WORD = re.compile(r"[^\W_]+")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
@@ -99,18 +101,26 @@ class Thesaurus:
         return cls(tuple(entries), source)
 
     def expand(self, text: str) -> list[Expansion]:
-        """What the query's words mean besides themselves, each meaning once, the first
-        `MAX_EXPANSIONS` in file order; a meaning the query already says is not added."""
+        """What the query's words mean besides themselves, each meaning once (a meaning the
+        query already says is not added), at most `MAX_EXPANSIONS`: every entry that fires
+        gives its first meaning before any gives its second, so a query that fires several
+        entries keeps a meaning of each ("rent help for a single mother": housing and
+        parenting support), entries and meanings in file order."""
         query = _terms(text)
-        found: dict[str, Expansion] = {}
+        seen: set[str] = set()
+        fired: list[list[Expansion]] = []
         for entry in self.entries:
             word = next((w for w, terms in entry.words if terms <= query), None)
             if word is None:
                 continue
+            mine = []
             for meaning in entry.means:
-                if meaning not in found and not _terms(meaning) <= query:
-                    found[meaning] = Expansion(word, meaning)
-        return list(found.values())[:MAX_EXPANSIONS]
+                if meaning not in seen and not _terms(meaning) <= query:
+                    seen.add(meaning)
+                    mine.append(Expansion(word, meaning))
+            fired.append(mine)
+        turns = itertools.zip_longest(*fired)
+        return [e for turn in turns for e in turn if e is not None][:MAX_EXPANSIONS]
 
     def covered_words(self) -> list[str]:
         """Words that can never decide whether their entry fires: another word of the same

@@ -55,6 +55,16 @@ def test_one_query_adds_at_most_max_expansions():
     assert len(thesaurus.expand("밥")) == MAX_EXPANSIONS
 
 
+def test_every_entry_that_fires_gives_a_meaning_before_any_gives_a_second():
+    thesaurus = parse(
+        {"words": ["월세"], "means": [f"주거{i}" for i in range(MAX_EXPANSIONS)]},
+        {"words": ["한부모"], "means": ["양육", "아동양육비"]},
+    )
+    means = [e.means for e in thesaurus.expand("한부모 월세 도움")]
+    assert means[:4] == ["주거0", "양육", "주거1", "아동양육비"]
+    assert len(means) == MAX_EXPANSIONS
+
+
 def test_the_bundled_thesaurus_is_valid_and_expands_everyday_words():
     thesaurus = Thesaurus.load()
     assert len(thesaurus.entries) >= 80
