@@ -45,8 +45,8 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> EngineSetScheduling:
     """`make test` runs two pytest-xdist workers: all tests of one engine set go to one worker,
-    so each worker starts one engine set (never two local JVM sets at once) and the sets run
-    side by side."""
+    so each worker starts one shared engine set and the sets run side by side (tests with
+    engines of their own go to either)."""
     return EngineSetScheduling(config, log)
 
 

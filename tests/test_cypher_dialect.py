@@ -14,9 +14,9 @@ from neo4j.exceptions import ClientError
 
 import graph
 from graph.engine import GraphEngine
+from tests.support.scheduling import LOCAL_ONLY
 
 _KEYWORDS = ("MATCH", "MERGE", "CREATE", "UNWIND", "RETURN", "CALL")
-LOCAL_ONLY = pytest.mark.parametrize("engine_set", ["local"], indirect=True)
 
 
 def graph_statements() -> list[tuple[str, str]]:

@@ -12,7 +12,6 @@ import time
 from dataclasses import replace
 
 import httpx
-import pytest
 from elasticsearch import NotFoundError
 
 from graph.institutions import upsert_institutions
@@ -30,6 +29,7 @@ from server.runtime import running
 from tests.support.api import Api
 from tests.support.institutions import institution
 from tests.support.resources import REGISTER, resource_input
+from tests.support.scheduling import LOCAL_ONLY
 
 
 def hard_kill(engine: EmbeddedFalkorDB) -> None:
@@ -147,7 +147,7 @@ def _reap(children: EngineChildren) -> None:
     process.wait(30)
 
 
-@pytest.mark.parametrize("engine_set", ["local"], indirect=True)
+@LOCAL_ONLY
 async def test_opensearch_killed_mid_sync_loses_no_update(tmp_path, backends):
     """The local OpenSearch is SIGKILLed while resources are written and indexed: writes keep
     being acknowledged (the graph holds them, their outbox marks stay pending), and once the

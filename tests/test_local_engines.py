@@ -17,9 +17,8 @@ from server.local_engines import NEO4J, JavaProgram, fetch
 from server.process import StartupError
 from tests.support.cli import HANARO, engine_processes, free_port
 from tests.support.resources import register
+from tests.support.scheduling import LOCAL_ONLY
 from tests.support.search import SEARCH
-
-LOCAL_ONLY = pytest.mark.parametrize("engine_set", ["local"], indirect=True)
 
 
 @pytest.fixture

@@ -36,8 +36,9 @@ from tests.support.replicas import (
     token,
 )
 from tests.support.resources import REGISTER, resource_input
+from tests.support.scheduling import LOCAL_ONLY
 
-pytestmark = pytest.mark.parametrize("engine_set", ["local"], indirect=True)
+pytestmark = LOCAL_ONLY
 
 
 @pytest.fixture

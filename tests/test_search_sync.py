@@ -8,7 +8,6 @@ import time
 from typing import Any
 
 import httpx
-import pytest
 
 from bench.generate import Scale, Synthetic
 from bench.loading import load
@@ -27,6 +26,7 @@ from server.runtime import running
 from server.sync import rebuild_from_graph
 from tests.support.api import Api
 from tests.support.resources import REGISTER, UPDATE, register, resource_input
+from tests.support.scheduling import LOCAL_ONLY
 from tests.support.search import ids, plain, search, settled
 
 
@@ -295,7 +295,7 @@ async def test_bulk_writes_while_the_loop_applies_leave_the_outbox_readable(runt
 
 
 # Neo4j only: FalkorDB runs one write at a time, so no transaction can hold a marker there.
-@pytest.mark.parametrize("engine_set", ["local"], indirect=True)
+@LOCAL_ONLY
 async def test_a_clear_waiting_on_a_writes_lock_sees_its_seq(api):
     """Neo4j reads committed values without locks: a clear that compared `seq` before the
     write holding the marker committed would erase the write's pending mark."""

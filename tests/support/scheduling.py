@@ -22,6 +22,8 @@ UNDER_TEST = tuple(
     name.strip() for name in os.environ.get("HANARO_TEST_ENGINES", "embedded,local").split(",")
 )
 OWN = "own"
+# A test that runs on the shared local engines only (Neo4j or OpenSearch themselves).
+LOCAL_ONLY = pytest.mark.parametrize("engine_set", ["local"], indirect=True)
 
 
 def own_engines(argname: str = "engine_set") -> pytest.MarkDecorator:
