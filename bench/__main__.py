@@ -24,6 +24,7 @@ from bench.loading import load
 from bench.measure import peak_memory_mb
 from bench.reads import run_reads
 from bench.recipients import run_recipients
+from bench.reindex import run_reindex
 from bench.replicas import run_replicas
 from bench.search import run_search
 from bench.suggestions import run_suggest
@@ -75,6 +76,7 @@ SCENARIOS: dict[str, Scenario] = {
     "replicas": lambda rt, data, n, progress: run_replicas(
         rt, data, count=n.referrals, progress=progress
     ),
+    "reindex": lambda rt, data, n, progress: run_reindex(rt, data, progress=progress),
 }
 
 

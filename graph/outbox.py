@@ -17,11 +17,11 @@ from graph.engine import GraphEngine, Row
 from graph.resource_records import from_properties
 
 __all__ = [
-    "all_resource_ids",
     "mark_applied",
     "pending_changes",
     "pending_count",
     "resources_for_index",
+    "resources_page_for_index",
 ]
 
 # `>= 0` rather than IS NOT NULL: a range predicate the pendingSince index serves.
@@ -78,25 +78,35 @@ async def resources_for_index(
     deletes them from the index."""
     access.require_system("reading resources for the index")
     rows = await graph.run(RESOURCES_FOR_INDEX, {"ids": ids})
-    return [
-        {
-            **from_properties(row["props"]),
-            "providerSector": row["providerSector"],
-            "providerKind": row["providerKind"],
-            "providerName": row["providerName"],
-        }
-        for row in rows
-    ]
+    return [_index_record(row) for row in rows]
 
 
-ALL_RESOURCE_IDS = """MATCH (r:Resource) WHERE r.id > $after
-RETURN r.id AS id ORDER BY r.id LIMIT $pageSize"""
+def _index_record(row: Row) -> dict[str, Any]:
+    return {
+        **from_properties(row["props"]),
+        "providerSector": row["providerSector"],
+        "providerKind": row["providerKind"],
+        "providerName": row["providerName"],
+    }
 
 
-async def all_resource_ids(
+# The rebuild's page: ids in order, then each one's record, in one statement (a resource with
+# no provider, which the sync would not index either, still moves the page on).
+RESOURCES_PAGE_FOR_INDEX = """MATCH (r:Resource) WHERE r.id > $after
+WITH r ORDER BY r.id LIMIT $pageSize
+OPTIONAL MATCH (r)<-[:PROVIDES]-(p:Institution)
+RETURN r.id AS id, p IS NOT NULL AS provided, properties(r) AS props,
+       p.sector AS providerSector, p.kind AS providerKind, p.name AS providerName"""
+
+
+async def resources_page_for_index(
     graph: GraphEngine, access: GraphAccess, *, after: str, limit: int
-) -> list[str]:
-    """Every resource, hidden ones too: for the search sync's rebuild (`GraphAccess.system`)."""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to `limit` resources with ids after `after`, hidden ones too, as `resources_for_index`
+    reads them, and the last id of the page (None when there are no more): the rebuild's
+    read, one round trip a page (`GraphAccess.system`)."""
     access.require_system("listing every resource")
-    rows = await graph.run(ALL_RESOURCE_IDS, {"after": after, "pageSize": limit})
-    return [row["id"] for row in rows]
+    rows = await graph.run(RESOURCES_PAGE_FOR_INDEX, {"after": after, "pageSize": limit})
+    if not rows:
+        return [], None
+    return [_index_record(row) for row in rows if row["provided"]], max(r["id"] for r in rows)

@@ -17,7 +17,12 @@ from elasticsearch import AsyncElasticsearch
 
 from graph.access import GraphAccess
 from graph.engine import GraphEngine
-from graph.outbox import all_resource_ids, mark_applied, pending_changes, resources_for_index
+from graph.outbox import (
+    mark_applied,
+    pending_changes,
+    resources_for_index,
+    resources_page_for_index,
+)
 from search.documents import Vocabulary, resource_document
 from search.index import apply_documents, rebuild_index
 from search.mapping import index_body
@@ -143,13 +148,13 @@ async def rebuild_from_graph(sync: SearchSync, *, nori: bool = False) -> tuple[s
     """Build a fresh index from every resource in the graph and swap the alias to it."""
 
     async def batches() -> AsyncIterator[list[dict[str, Any]]]:
-        after = ""
-        while True:
-            ids = await all_resource_ids(sync.graph, sync.access, after=after, limit=BATCH)
-            if not ids:
-                return
-            yield sync.documents(await resources_for_index(sync.graph, ids, sync.access))
-            after = ids[-1]
+        after: str | None = ""
+        while after is not None:
+            records, after = await resources_page_for_index(
+                sync.graph, sync.access, after=after, limit=BATCH
+            )
+            if records:
+                yield sync.documents(records)
 
     body = index_body(sync.vocabulary.fingerprint, nori=nori)
     return await rebuild_index(sync.search, sync.alias, batches(), body)

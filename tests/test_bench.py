@@ -185,6 +185,13 @@ async def test_every_scenario_runs_on_generated_data(runtime):
     taken = await runtime.backends.graph.run("MATCH (k:Intake) RETURN count(k) AS n")
     assert taken[0]["n"] == 3 * 3 + 2
 
+    # The rebuild indexes every resource of the graph, the search finds them all after it.
+    reindex = results["reindex"]
+    assert reindex["documents"] == SMALL.resources and reindex["documents_per_s"] > 0
+    assert reindex["cpu_ms_per_document"]["server_and_clients"] > 0
+    found = await runtime.backends.search.count(index=runtime.settings.search_index)
+    assert found["count"] == SMALL.resources
+
     # Replicas need engines on the network: a second `hanaro serve` on the local set's.
     replicas = results["replicas"]
     if runtime.settings.engines == "local":

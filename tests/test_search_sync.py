@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+import server.sync
 from bench.generate import Scale, Synthetic
 from bench.loading import load
 from graph import migrations
@@ -71,7 +72,10 @@ async def test_writes_reach_the_index_promptly(api):
     assert 0 < api.runtime.sync.metrics.last_lag_ms < PROMPTLY_S * 1000
 
 
-async def test_index_is_rebuilt_from_the_graph_at_start(backends, api):
+async def test_index_is_rebuilt_from_the_graph_at_start(backends, api, monkeypatch):
+    # Pages of 7: the rebuild reads 30 resources over five pages, one of which also holds a
+    # resource with no provider (not indexed, as the sync loop would not index it).
+    monkeypatch.setattr(server.sync, "BATCH", 7)
     records = [
         {
             **resource_input(name=f"bulk {i}"),
@@ -100,6 +104,7 @@ async def test_index_is_rebuilt_from_the_graph_at_start(backends, api):
             )
         }
     await upsert_resources(backends.graph, records, GraphAccess.system(actor="test", now_ms=0))
+    await backends.graph.run("CREATE (:Resource {id: 'res_bulk0010x', name: 'orphan'})", write=True)
     await backends.graph.run("MATCH (o:OutboxMarker) SET o.pendingSince = null", write=True)
     # The markers are cleared, so the sync loop will not index these: only a rebuild does.
     # A second server start on the same graph rebuilds an in-memory (embedded) index from the
@@ -110,6 +115,12 @@ async def test_index_is_rebuilt_from_the_graph_at_start(backends, api):
             await rebuild_from_graph(second.sync)
         count = await second.backends.search.count(index=second.settings.search_index)
         assert count["count"] == 30
+        # Refreshing was off while the index was built; it is the engine's default again.
+        settings = await second.backends.search.indices.get_settings(
+            index=second.settings.search_index
+        )
+        for index in settings.body.values():
+            assert index["settings"]["index"].get("refresh_interval") is None
 
 
 async def test_search_down_then_up_loses_no_update(api):
