@@ -29,6 +29,7 @@ __all__ = [
     "busy_seconds",
     "centre_caseworker",
     "community_centre",
+    "cpu_ms_per",
     "cpu_seconds",
     "engine_time",
     "graphql_ok",
@@ -176,6 +177,13 @@ def cpu_seconds(runtime: Runtime) -> dict[str, float]:
     return found
 
 
+def cpu_ms_per(before: dict[str, float], after: dict[str, float], count: int) -> dict[str, float]:
+    """Each process's CPU milliseconds per item between two `cpu_seconds` readings."""
+    return {
+        key: (after[key] - spent) * 1000 / count for key, spent in before.items() if key in after
+    }
+
+
 async def throughput(
     clients: int,
     items: list[Any],
@@ -196,12 +204,7 @@ async def throughput(
     seconds = time.perf_counter() - started
     result: dict[str, Any] = {**percentiles(samples), "per_s": len(items) / seconds}
     if runtime is not None and items:
-        after = cpu_seconds(runtime)
-        result["cpu_ms_per_item"] = {
-            key: (after[key] - spent) * 1000 / len(items)
-            for key, spent in before.items()
-            if key in after
-        }
+        result["cpu_ms_per_item"] = cpu_ms_per(before, cpu_seconds(runtime), len(items))
     return result
 
 

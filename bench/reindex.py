@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.generate import Synthetic
-from bench.measure import cpu_seconds
+from bench.measure import cpu_ms_per, cpu_seconds
 from server.runtime import Runtime
 from server.sync import rebuild_from_graph
 
@@ -27,14 +27,9 @@ async def run_reindex(
     started = time.perf_counter()
     _, count = await rebuild_from_graph(runtime.sync, nori=runtime.settings.search_nori)
     seconds = time.perf_counter() - started
-    after = cpu_seconds(runtime)
     return {
         "documents": count,
         "seconds": seconds,
         "documents_per_s": count / seconds if seconds else 0.0,
-        "cpu_ms_per_document": {
-            key: (after[key] - spent) * 1000 / count
-            for key, spent in before.items()
-            if key in after and count
-        },
+        "cpu_ms_per_document": cpu_ms_per(before, cpu_seconds(runtime), count) if count else {},
     }
