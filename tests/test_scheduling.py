@@ -13,6 +13,10 @@ from tests.support.scheduling import scope_of
         ("tests/test_search.py::test_x[local]", "local"),
         ("tests/test_search.py::test_x[embedded-q1]", "embedded"),
         ("tests/test_supervision.py::test_y[graph-local]", "local"),
+        # The modules that go to a second local set; their embedded tests stay with the rest.
+        ("tests/test_demo.py::test_d[local]", "local#2"),
+        ("tests/test_doc_examples.py::test_e[local-docs/api.md]", "local#2"),
+        ("tests/test_doc_examples.py::test_e[embedded-docs/api.md]", "embedded"),
         # Engines of its own: a scope alone, taken by whichever worker is free.
         (
             "tests/test_supervision.py::test_y[graph-own-local]",
