@@ -34,7 +34,7 @@ from search.engine import (
     detect_distribution,
     make_search_client,
 )
-from server.local_engines import NEO4J, OPENSEARCH, JavaChild, free_port
+from server.local_engines import NEO4J, OPENSEARCH, JavaChild, free_port, neo4j_settings
 from server.process import EXEC_WITH_PDEATHSIG, StartupError, lock_engine_folder
 from server.settings import Settings
 
@@ -182,7 +182,7 @@ def start_engines(settings: Settings) -> EngineChildren:
                 settings.data_dir / "neo4j",
                 port=free_port(),
                 heap_mb=settings.local_neo4j_heap_mb,
-                args=(str(settings.local_neo4j_pagecache_mb), *settings.local_neo4j_config),
+                args=neo4j_settings(settings.local_neo4j_pagecache_mb, settings.local_neo4j_config),
             )
         if settings.search_kind == "local":
             children.opensearch = JavaChild.spawn(

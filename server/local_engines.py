@@ -24,7 +24,15 @@ from typing import IO
 
 from server.process import EXEC_WITH_PDEATHSIG, StartupError, lock_engine_folder
 
-__all__ = ["NEO4J", "OPENSEARCH", "JavaChild", "JavaProgram", "fetch", "free_port"]
+__all__ = [
+    "NEO4J",
+    "OPENSEARCH",
+    "JavaChild",
+    "JavaProgram",
+    "fetch",
+    "free_port",
+    "neo4j_settings",
+]
 
 ROOT = Path(__file__).resolve().parent.parent / "local_engines"
 READY = "HANARO-READY "
@@ -79,6 +87,22 @@ class JavaProgram:
 
 
 NEO4J = JavaProgram("neo4j", "Neo4jLauncher", _NEO4J_FLAGS)
+
+# On loopback no proxy drops an idle connection, so the local Neo4j sends no keep-alives —
+# and with them goes its `connection.recv_timeout_seconds` hint, on which the Python driver
+# wraps every socket read in a timer task (Python < 3.12): a 500-row read took 62 ms of
+# client CPU with it and 22 without (docs/benchmarks.md, "The driver's read timeout").
+NEO4J_DEFAULTS = ("server.bolt.connection_keep_alive_for_requests=OFF",)
+
+
+def neo4j_settings(pagecache_mb: int, extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The launcher's arguments after home and port: the page cache, then `neo4j.conf`
+    settings — `NEO4J_DEFAULTS` unless `extra` (HANARO_LOCAL_NEO4J_CONFIG) names them."""
+    named = {pair.partition("=")[0].strip() for pair in extra}
+    defaults = tuple(d for d in NEO4J_DEFAULTS if d.partition("=")[0] not in named)
+    return (str(pagecache_mb), *defaults, *extra)
+
+
 OPENSEARCH = JavaProgram("opensearch", "OpenSearchLauncher")
 
 

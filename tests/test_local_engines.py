@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from server.local_engines import NEO4J, JavaProgram, fetch
+from server.local_engines import NEO4J, JavaProgram, fetch, neo4j_settings
 from server.process import StartupError
 from tests.support.cli import HANARO, engine_processes, free_port
 from tests.support.resources import register
@@ -50,6 +50,29 @@ async def test_nori_subfields_analyse_korean_on_the_local_opensearch(api):
     assert [hit["_id"] for hit in found["hits"]["hits"]] == [created["id"]]
     hits = (await api.ok(SEARCH, {"input": {"text": "도시락 배달"}}, owner))["searchResources"]
     assert created["id"] in [h["resource"]["id"] for h in hits["hits"]]
+
+
+KEEP_ALIVE = "server.bolt.connection_keep_alive_for_requests"
+
+
+def test_the_local_neo4j_sends_no_keep_alives_unless_configured_to():
+    assert neo4j_settings(512, ()) == ("512", f"{KEEP_ALIVE}=OFF")
+    # HANARO_LOCAL_NEO4J_CONFIG names the setting: its value alone, no duplicate.
+    assert neo4j_settings(64, (f"{KEEP_ALIVE}=ALL", "db.logs.query.enabled=OFF")) == (
+        "64",
+        f"{KEEP_ALIVE}=ALL",
+        "db.logs.query.enabled=OFF",
+    )
+
+
+@LOCAL_ONLY
+async def test_the_shared_local_neo4j_runs_with_keep_alives_off(backends):
+    """Without keep-alives the server sends the driver no read-timeout hint, which costs the
+    Python driver a timer task per socket read (docs/benchmarks.md)."""
+    rows = await backends.graph.run(
+        "SHOW SETTINGS YIELD name, value WHERE name = $name RETURN value", {"name": KEEP_ALIVE}
+    )
+    assert rows == [{"value": "OFF"}]
 
 
 def test_a_killed_hanaro_leaves_no_engine_behind(tmp_path):
