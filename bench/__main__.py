@@ -93,6 +93,22 @@ BENCH_LOCAL_MEMORY = {
 }
 
 
+def bench_settings(env: dict[str, str], data_dir: Path, engines: str) -> Settings:
+    """The service's settings from `env`, on engines the benchmark starts itself. A
+    benchmark measures slow statements instead of stopping them, and its clients are one
+    staff member sending thousands of requests a minute: no rate limit."""
+    return replace(
+        Settings.from_env(env),
+        data_dir=data_dir,
+        engines=engines,
+        neo4j_uri=None,
+        elasticsearch_url=None,
+        statement_timeout_ms=3_600_000,
+        rate_limit_staff_per_minute=0,
+        rate_limit_anonymous_per_minute=0,
+    )
+
+
 async def run(
     scale: str,
     scenarios: list[str],
@@ -106,16 +122,7 @@ async def run(
     each scenario; `rounds` and `size` override the scale's (tests run a smaller set)."""
     with tempfile.TemporaryDirectory(prefix="hanaro-bench-") as data_dir:
         env = {**BENCH_LOCAL_MEMORY, **os.environ} if size is None else dict(os.environ)
-        settings = replace(
-            Settings.from_env(env),
-            data_dir=Path(data_dir),
-            engines=engines,
-            neo4j_uri=None,
-            elasticsearch_url=None,
-            # A benchmark measures slow statements instead of stopping them.
-            statement_timeout_ms=3_600_000,
-        )
-        backends = await open_backends(settings)
+        backends = await open_backends(bench_settings(env, Path(data_dir), engines))
         try:
             async with running(backends) as runtime:
                 synthetic = Synthetic(size or SCALES[scale])

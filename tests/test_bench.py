@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from bench.__main__ import SCENARIOS, Rounds, print_table, run
+from bench.__main__ import SCENARIOS, Rounds, bench_settings, print_table, run
 from bench.generate import Scale, Synthetic
 from bench.loading import load
 from bench.measure import busy_seconds
@@ -223,6 +223,17 @@ async def test_the_command_starts_its_own_engines_and_reports_their_memory(engin
     assert cpu["server_and_clients"] > 0 and cpu["graph_engine"] >= 0
     row = next(line for line in table if line.strip().startswith("take_intake_new_8 "))
     assert re.search(r"graph_engine CPU \d+\.\d ms", row), row
+
+
+def test_the_benchmark_runs_without_statement_or_rate_limits(tmp_path):
+    """The small scale sends 2,000 warm-up intakes as one staff member: the service's
+    default of 600 requests a minute stopped `make bench` there with RATE_LIMITED."""
+    env = {"HANARO_RATE_LIMIT_STAFF_PER_MINUTE": "600", "HANARO_NEO4J_URI": "bolt://x:7687"}
+    settings = bench_settings(env, tmp_path, "local")
+    assert settings.rate_limit_staff_per_minute == 0
+    assert settings.rate_limit_anonymous_per_minute == 0
+    assert settings.statement_timeout_ms >= 3_600_000
+    assert (settings.engines, settings.neo4j_uri, settings.data_dir) == ("local", None, tmp_path)
 
 
 def test_without_audiences_removes_every_audience_clause():
