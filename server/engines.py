@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -49,6 +50,16 @@ __all__ = [
 ]
 
 
+def _accepts(socket_path: str) -> bool:
+    """Whether a server listens on the unix socket `socket_path`."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(socket_path)
+        except OSError:
+            return False
+    return True
+
+
 @dataclass
 class EmbeddedFalkorDB:
     """A redis-server with the FalkorDB module, data in `data_dir`, every write fsynced to the
@@ -69,7 +80,9 @@ class EmbeddedFalkorDB:
             socket_path = str(Path(tempfile.mkdtemp(prefix="hanaro-")) / "falkordb.sock")
         process = cls._spawn(graph_dir, socket_path)
         deadline = time.monotonic() + timeout
-        while not os.path.exists(socket_path):
+        # The socket's file appears when redis binds it, a moment before it listens: wait
+        # for a connection to be accepted (a CI run once got "Connection refused" here).
+        while not _accepts(socket_path):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 lock.close()
