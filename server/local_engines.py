@@ -90,8 +90,9 @@ NEO4J = JavaProgram("neo4j", "Neo4jLauncher", _NEO4J_FLAGS)
 
 # On loopback no proxy drops an idle connection, so the local Neo4j sends no keep-alives —
 # and with them goes its `connection.recv_timeout_seconds` hint, on which the Python driver
-# wraps every socket read in a timer task (Python < 3.12): a 500-row read took 62 ms of
-# client CPU with it and 22 without (docs/benchmarks.md, "The driver's read timeout").
+# wraps every socket read in a timer task (Python < 3.12): a 500-row read took 60 ms of
+# client CPU with it and 18 without (docs/benchmarks.md, "Neo4j's keep-alives and the
+# driver").
 NEO4J_DEFAULTS = ("server.bolt.connection_keep_alive_for_requests=OFF",)
 
 
