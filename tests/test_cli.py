@@ -3,6 +3,7 @@ on 127.0.0.1 until Ctrl-C, leaving no engine process behind."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from server.auth import TokenVerifier
+from server.engines import EmbeddedFalkorDB, EngineChildren, StartupError, connect
 from server.settings import Settings
 from tests.support.cli import HANARO, engine_processes, free_port, run
 from tests.support.scheduling import own_engines
@@ -75,6 +77,20 @@ def test_unreachable_configured_engine_exits_with_one_clear_line(tmp_path, varia
     assert variable in lines[0] and address in lines[0]
     assert "Traceback" not in result.stderr
     assert not engine_processes(tmp_path)
+
+
+async def test_a_graph_that_refuses_its_first_connection_is_one_clear_line(tmp_path):
+    """FalkorDB's client connects when it is made, before the ping: a refusal there is the
+    same one-line start-up error (a CI run once exited 1 with a traceback here)."""
+    engine = EmbeddedFalkorDB.start(tmp_path)
+    os.kill(engine.process.pid, signal.SIGKILL)
+    engine.process.wait()
+    try:
+        with pytest.raises(StartupError, match="HANARO_DATA_DIR") as raised:
+            await connect(Settings(data_dir=tmp_path), EngineChildren(falkordb=engine))
+        assert "\n" not in str(raised.value)
+    finally:
+        engine.stop()
 
 
 @own_engines()
