@@ -87,7 +87,7 @@ async def test_a_broader_need_finds_resources_for_narrower_ones(api, owner):
     assert all([n["code"] for n in h["matchedNeeds"]] == ["DAILY_LIVING"] for h in result["hits"])
 
 
-async def test_ranking_needs_then_eligibility_then_distance_then_text(api, owner):
+async def test_ranking_needs_then_text_with_eligibility_and_distance_bonuses(api, owner):
     home = {"lat": 33.41, "lon": 126.26}
     far = {"text": "먼 곳", "lat": 33.50, "lon": 126.55}  # ~28 km from home
     near = {"text": "가까운 곳", "lat": 33.412, "lon": 126.262}
@@ -145,29 +145,59 @@ async def test_ranking_needs_then_eligibility_then_distance_then_text(api, owner
         person={"age": 70},
         near={**home, "radiusKm": 50},
     )
+    # With words, closeness and a known fit are bonuses inside the text band: nine rings
+    # closer outweigh the known fit (one ring's worth), which outweighs a second 반찬.
     assert ids(result) == [
         both_needs_far["id"],
-        one_need_eligible_far["id"],
         one_need_unknown_near["id"],
+        one_need_eligible_far["id"],
         one_need_unknown_far_text["id"],
         one_need_unknown_far["id"],
     ]
     assert ruled_out["id"] not in ids(result)
-    first, second, third = result["hits"][:3]
-    assert [n["code"] for n in first["matchedNeeds"]] == ["DAILY_LIVING_MEALS", "SOCIAL_ISOLATION"]
-    assert first["eligibility"] == "ELIGIBLE"
-    assert second["eligibility"] == "ELIGIBLE"
-    assert third["eligibility"] == "UNKNOWN"
-    assert third["missingFacts"] == ["incomePercent"]
-    assert third["distanceKm"] == pytest.approx(0.29, abs=0.05)
+    both, near, eligible = result["hits"][:3]
+    assert [n["code"] for n in both["matchedNeeds"]] == ["DAILY_LIVING_MEALS", "SOCIAL_ISOLATION"]
+    assert both["eligibility"] == "ELIGIBLE"
+    assert eligible["eligibility"] == "ELIGIBLE"
+    assert near["eligibility"] == "UNKNOWN"
+    assert near["missingFacts"] == ["incomePercent"]
+    assert near["distanceKm"] == pytest.approx(0.29, abs=0.05)
     # 반찬 is in the thesaurus (-> 식사, the label of its need, in the need terms).
-    assert [r["code"] for r in third["reasons"]] == [
+    assert [r["code"] for r in near["reasons"]] == [
         "NEEDS",
         "ELIGIBILITY_UNKNOWN",
         "DISTANCE",
         "TEXT",
         "RELATED_TERM",
     ]
+
+
+async def test_with_words_a_known_fit_is_a_bonus_not_a_band(api, owner):
+    """With words, the resource the words describe ranks above one the person is known to fit
+    that only shares a word; without words, the known fit comes first (docs/search.md)."""
+    shares_a_word = await register(
+        api,
+        owner,
+        **plain(
+            name="생활 서비스 안내", needs=["DAILY_LIVING_HOUSEWORK"], eligibility={"minAge": 65}
+        ),
+    )
+    what_is_asked = await register(
+        api,
+        owner,
+        **plain(
+            name="이동 목욕 서비스",
+            needs=["DAILY_LIVING_HOUSEWORK"],
+            eligibility={"maxIncomePercent": 50},
+        ),
+    )
+    await settled(api.runtime)
+    person = {"age": 70}
+    worded = await search(api, None, text="이동 목욕 서비스", person=person)
+    assert ids(worded) == [what_is_asked["id"], shares_a_word["id"]]
+    assert [h["eligibility"] for h in worded["hits"]] == ["UNKNOWN", "ELIGIBLE"]
+    unworded = await search(api, None, needs=["DAILY_LIVING_HOUSEWORK"], person=person)
+    assert ids(unworded) == [shares_a_word["id"], what_is_asked["id"]]
 
 
 async def test_person_attributes_exclude_what_they_rule_out(api, owner):
