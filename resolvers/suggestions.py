@@ -2,21 +2,20 @@
 prefix, for a search box that asks on every keystroke.
 
 Each kind comes from where it is read anyway, with the rule that applies there: needs from
-the taxonomy in memory and institutions from the graph (both public: the `needs` and
-`institutions` queries show them to anyone); resource names from the index, behind the
-viewer's listing and only while active, then re-read from the graph under the same listing
-condition (one round trip), so a name the viewer may no longer see is never suggested, even
-while the index lags. The institutions are read while the index answers.
+the taxonomy in memory and institutions from their names held in memory
+(`resolvers.institution_names`; both public: the `needs` and `institutions` queries show them
+to anyone); resource names from the index, behind the viewer's listing and only while active,
+then re-read from the graph under the same listing condition (one round trip), so a name the
+viewer may no longer see is never suggested, even while the index lags.
 
 Order (`rank`): a match of the whole label before a match of a later word, then the shorter
 label, then needs before institutions before resources, then the label and the id."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from graph.suggestions import institutions_by_prefix, listed_active_names
+from graph.suggestions import listed_active_names
 from resolvers.context import RequestContext
 from resolvers.errors import HanaroError
 from resolvers.search import search_errors, searcher
@@ -73,11 +72,13 @@ def _needs(ctx: RequestContext, prefix: Prefix) -> list[tuple[Rank, dict[str, An
 async def _institutions(
     ctx: RequestContext, prefix: Prefix, first: int
 ) -> list[tuple[Rank, dict[str, Any]]]:
+    names = await ctx.services.institution_names.current(ctx.graph, ctx.services.clock())
     found = []
-    for row in await institutions_by_prefix(ctx.graph, prefix, first):
-        key = rank("INSTITUTION", row["id"], [row["name"], row["nameEn"]], prefix)
+    for ident in names.index.best(prefix, first) if names.index else []:
+        row = names.rows[ident]
+        key = rank("INSTITUTION", ident, [row["name"], row["nameEn"]], prefix)
         if key is not None:
-            item = {"kind": "INSTITUTION", "id": row["id"], "label": row["name"]}
+            item = {"kind": "INSTITUTION", "id": ident, "label": row["name"]}
             found.append((key, {**item, "labelEn": row["nameEn"]}))
     return found
 
@@ -104,12 +105,7 @@ async def suggest(ctx: RequestContext, prefix: str, first: int) -> list[dict[str
     """Up to `first` (1..20) suggestions for `prefix` (1..50 characters after trimming), best
     first (see the module's docstring). Search engine down: UNAVAILABLE."""
     wanted = _check(prefix, first)
-    institutions = asyncio.ensure_future(_institutions(ctx, wanted, first))
-    try:
-        resources = await _resources(ctx, wanted, first)
-    except BaseException:
-        institutions.cancel()
-        raise
-    ranked = [*_needs(ctx, wanted), *await institutions, *resources]
+    institutions = await _institutions(ctx, wanted, first)
+    ranked = [*_needs(ctx, wanted), *institutions, *await _resources(ctx, wanted, first)]
     ranked.sort(key=lambda pair: pair[0])
     return [item for _, item in ranked[:first]]

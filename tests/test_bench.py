@@ -161,9 +161,10 @@ async def test_every_scenario_runs_on_generated_data(runtime):
 
     suggest = results["suggest"]
     assert suggest["graphql_all"]["n"] == 3 and _timing(suggest["graphql_all"])
-    assert 1 <= suggest["graph_round_trips_max"] <= 2 and suggest["suggestions_mean"] > 0
-    for part in ("engine_index", "graph_institutions", "graph_recheck"):
+    assert suggest["graph_round_trips_max"] == 1 and suggest["suggestions_mean"] > 0
+    for part in ("engine_index", "memory_institutions", "graph_recheck"):
         assert suggest[part]["n"] == 3 and _timing(suggest[part]), part
+    assert suggest["graph_institution_names"]["n"] == 20
 
     people = results["recipients"]
     assert people["scan_per_s"] > 0 and people["scan_recommendations"] > 0

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from graph.engine import round_trips
 from graph.institutions import upsert_institutions
-from graph.suggestions import institutions_by_prefix
+from resolvers.institution_names import MAX_AGE_MS
 from resolvers.suggestions import rank
 from search.documents import name_keys
 from tests.support.institutions import institution
 from tests.support.resources import register
 from tests.support.search import plain, settled
-from vocabulary.suggestions import match_position, parse_prefix
+from vocabulary.suggestions import LabelIndex, match_position, parse_prefix
 
 SUGGEST = """query($prefix: String!, $first: Int) {
   suggest(prefix: $prefix, first: $first) { kind id label labelEn } }"""
@@ -221,7 +221,7 @@ async def test_a_name_hidden_or_renamed_while_the_index_lags_is_not_suggested(ap
     assert shown(await suggest(api, "도시락", owner)) == [("RESOURCE", "도시락 비공개 예정")]
 
 
-async def test_one_search_request_and_at_most_two_graph_round_trips(api, owner):
+async def test_one_graph_round_trip_once_the_names_are_held(api, owner):
     for n in range(25):
         await register(api, owner, **plain(name=f"도시락 {n:02d}"))
     await settled(api.runtime)
@@ -232,7 +232,7 @@ async def test_one_search_request_and_at_most_two_graph_round_trips(api, owner):
         counter = round_trips()
         assert len(await suggest(api, "도시락", token, first=first)) == first
         trips.append(counter.count)
-    assert trips[0] == trips[1] <= 2, trips  # institutions, and the re-check of names
+    assert trips == [1, 1], trips  # the re-check of names (institutions are in memory)
 
 
 async def test_search_down_is_unavailable(api):
@@ -292,41 +292,50 @@ async def test_graph_index_and_memory_apply_one_rule(api, owner):
         assert all(keys) and keys == sorted(keys), typed
 
 
-# Four institution names over which FalkorDB crashed on "cent" (a `substring` read past the
-# end of a Korean name) when they were all the graph held.
+# Institution names over which FalkorDB once crashed on "cent" (a `substring` read past the
+# end of a Korean name, when a graph statement matched prefixes), and the rule's own labels.
 CRASHED_ON = [("제주한마음병원", "Jeju Hanmaeum Hospital"),
               ("서홍동 지역아동센터 76", "Seohong-dong Community Child Center 76"),
               ("영천동 나눔센터 77", "Yeongcheon-dong Sharing Center 77"),
               ("대천동 노인복지관 78", "Daecheon-dong Senior Welfare Center 78")]  # fmt: skip
 
 
-async def test_prefixes_at_the_end_of_korean_and_english_names(backends):
-    """Every one-to-three character piece of these names, at every position, as a prefix of
-    the institution statement on a graph that holds nothing else."""
-    graph = backends.graph
-    await graph.run(
-        "UNWIND $rows AS row CREATE (:Institution {id: row.id, name: row.ko, nameEn: row.en})",
-        {"rows": [{"id": f"ins_end{n:05d}", "ko": ko, "en": en}
-                  for n, (ko, en) in enumerate(CRASHED_ON)]},
-        write=True,
-    )  # fmt: skip
-    pieces = {"cent"} | {
-        label[k : k + size]
-        for pair in CRASHED_ON
-        for label in pair
-        for k in range(len(label))
-        for size in (1, 2, 3)
+def test_the_label_index_answers_the_rule_in_its_order():
+    """Every one-to-three character piece of these names at every position, and initial
+    consonants, as a prefix of the in-memory index: the records the rule matches, in the
+    order `rank` gives them."""
+    records = [(f"ins_end{n:05d}", pair) for n, pair in enumerate(CRASHED_ON)]
+    records += [(f"ins_rule{n:04d}", (label, None)) for n, label in enumerate(LABELS)]
+    index = LabelIndex(records)
+    labels = [label for _, pair in records for label in pair if label]
+    pieces = {"cent", "ㄷ", "ㅈ", "도시ㄹ", "Jeju h"} | {
+        label[k : k + size] for label in labels for k in range(len(label)) for size in (1, 2, 3)
     }
     for piece in sorted(p for p in pieces if p.strip()):
         prefix = parse_prefix(piece)
-        expected = {
-            ko
-            for ko, en in CRASHED_ON
-            if match_position(ko.lower(), prefix) is not None
-            or match_position(en.lower(), prefix) is not None
-        }
-        found = await institutions_by_prefix(graph, prefix, 10)
-        assert {row["name"] for row in found} == expected, piece
+        ranked = sorted(
+            (key, ident)
+            for ident, pair in records
+            if (key := rank("INSTITUTION", ident, list(pair), prefix)) is not None
+        )
+        assert index.best(prefix, 5) == [ident for _, ident in ranked[:5]], piece
+    assert index.best(parse_prefix("없는말"), 5) == []
+
+
+async def test_a_new_institution_is_suggested_once_the_names_are_stale(api):
+    """Institution names are held in memory and read again when older than `MAX_AGE_MS` by
+    the service's clock: a new institution is suggested from then on."""
+    await add_institutions(api, institution("ins_fresh001", "5011025000", name="새벽나눔센터"))
+    assert shown(await suggest(api, "새벽")) == [("INSTITUTION", "새벽나눔센터")]
+    await add_institutions(api, institution("ins_fresh002", "5011025000", name="새벽밥집"))
+    assert shown(await suggest(api, "새벽")) == [("INSTITUTION", "새벽나눔센터")]
+    services = api.runtime.services
+    later = services.clock() + MAX_AGE_MS
+    services.clock = lambda: later
+    assert shown(await suggest(api, "새벽")) == [
+        ("INSTITUTION", "새벽밥집"),
+        ("INSTITUTION", "새벽나눔센터"),
+    ]
 
 
 def test_the_rule_and_the_documents():

@@ -13,11 +13,21 @@ then one character in [low, high)"; for any other prefix that range is its last 
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["WORD_SEPARATORS", "Prefix", "match_position", "parse_prefix", "word_starts"]
+__all__ = [
+    "WORD_SEPARATORS",
+    "LabelIndex",
+    "Prefix",
+    "match_position",
+    "parse_prefix",
+    "word_starts",
+]
 
 WORD_SEPARATORS = tuple(
     " \t\n\u00a0\u3000·•・,，、./-–—_()[]{}<>（）［］｛｝〈〉《》「」『』【】&+:;~!?'\"“”‘’|"
@@ -87,3 +97,37 @@ def match_position(label: str, prefix: Prefix) -> int | None:
     """The first word start of `label` (lower-cased) where `prefix` matches, or None: 0 is a
     match of the whole label."""
     return next((k for k in word_starts(label) if prefix.matches_at(label, k)), None)
+
+
+class LabelIndex:
+    """Labels held in memory, found by prefix without a scan: every word start of every
+    label (lower-cased) is a sorted key, and the keys a prefix matches are one range of
+    them. Answers what `match_position` would, best first as the suggestions rank them (a
+    whole-label match, then the shorter label, then the label and the id)."""
+
+    def __init__(self, records: Iterable[tuple[str, Sequence[str | None]]]) -> None:
+        entries = []
+        for ident, labels in records:
+            for label in labels:
+                if not label:
+                    continue
+                lowered = label.lower()
+                for start in word_starts(lowered):
+                    entries.append((lowered[start:], start > 0, len(lowered), lowered, ident))
+        entries.sort()
+        self._keys = [entry[0] for entry in entries]
+        self._ranks = [entry[1:] for entry in entries]
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def best(self, prefix: Prefix, limit: int) -> list[str]:
+        """The ids of the `limit` best-matching records."""
+        low = bisect_left(self._keys, prefix.head + prefix.low)
+        high = bisect_left(self._keys, prefix.head + prefix.high, low)
+        ranks: dict[str, tuple[bool, int, str, str]] = {}
+        for key in self._ranks[low:high]:
+            ident = key[3]
+            if ident not in ranks or key < ranks[ident]:
+                ranks[ident] = key
+        return [key[3] for key in heapq.nsmallest(limit, ranks.values())]
