@@ -4,6 +4,7 @@ and rebuild-into-a-new-index-then-swap, so searches never meet a missing or half
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -46,6 +47,7 @@ async def ensure_index(client: AsyncElasticsearch, alias: str, body: dict[str, A
     name = f"{alias}-{time.time_ns()}"
     await client.indices.create(index=name, body=body)
     await _move_alias(client, alias, old, name)
+    await _drop(client, old)
     return name
 
 
@@ -100,6 +102,24 @@ async def rebuild_index(
     name = f"{alias}-{time.time_ns()}"
     settings = {**body.get("settings", {}), "refresh_interval": "-1"}
     await client.indices.create(index=name, body={**body, "settings": settings})
+    try:
+        total = await _fill(client, name, batches)
+        old = await _aliased(client, alias)
+        await _move_alias(client, alias, old, name)
+    except BaseException:
+        # Nothing points at the new index yet: a failed build leaves no half-built index
+        # behind (each would hold up to the whole directory's documents).
+        with contextlib.suppress(Exception):
+            await client.indices.delete(index=name)
+        raise
+    await _drop(client, old)
+    return name, total
+
+
+async def _fill(
+    client: AsyncElasticsearch, name: str, batches: AsyncIterator[list[dict[str, Any]]]
+) -> int:
+    """Index every batch into `name`, then refresh it once; the number of documents."""
     total = 0
     indexing: list[asyncio.Task[None]] = []
     try:
@@ -117,23 +137,29 @@ async def rebuild_index(
             task.cancel()
     await client.indices.put_settings(index=name, settings={"refresh_interval": None})
     await client.indices.refresh(index=name)
+    return total
+
+
+async def _aliased(client: AsyncElasticsearch, alias: str) -> list[str]:
+    """The indexes `alias` points at now, clearing the way when an index holds its name."""
     try:
-        old = list((await client.indices.get_alias(name=alias)).body)
+        return list((await client.indices.get_alias(name=alias)).body)
     except NotFoundError:
-        old = []
         if (await client.indices.exists(index=alias)).body:
             # An index by the alias's name: made by a write to the alias while the engine
             # had none (an embedded engine that just restarted). Its documents are in ours.
             log.warning("dropping the index %s that stands where the alias goes", alias)
             await client.indices.delete(index=alias)
-    await _move_alias(client, alias, old, name)
-    return name, total
+        return []
 
 
 async def _move_alias(client: AsyncElasticsearch, alias: str, old: list[str], name: str) -> None:
-    """Point `alias` from the `old` indexes to `name` in one call, then drop them."""
+    """Point `alias` from the `old` indexes to `name` in one call: no search misses."""
     actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": alias}} for i in old]
     actions.append({"add": {"index": name, "alias": alias}})
     await client.indices.update_aliases(actions=actions)
-    for index in old:
+
+
+async def _drop(client: AsyncElasticsearch, indexes: list[str]) -> None:
+    for index in indexes:
         await client.indices.delete(index=index)

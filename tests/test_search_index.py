@@ -5,6 +5,8 @@ decides) and a rebuild that swaps the alias under running searches."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -135,3 +137,29 @@ async def test_reindex_swaps_the_alias_with_no_failed_search(api, owner):
     await searcher
     assert len(counts) > 3
     assert set(counts) == {20}
+
+
+async def test_a_failed_rebuild_leaves_no_half_built_index(api, owner, monkeypatch):
+    """The graph fails in the middle of a rebuild: the new index is dropped, the alias still
+    points at the old one, and searches go on finding what it holds."""
+    from search import index as index_module
+    from search.index import rebuild_index
+    from search.mapping import index_body
+
+    await register(api, owner, **plain(name="도시락 배달"))
+    await settled(api.runtime)
+    client, alias = api.runtime.backends.search, api.runtime.services.search_alias
+    before = list((await client.indices.get_alias(name=alias)).body)
+    monkeypatch.setattr(index_module, "time", SimpleNamespace(time_ns=lambda: 42))
+    documents = [{"id": "res_half", "version": 1, "name": "도시락", "status": "ACTIVE"}]
+
+    async def failing() -> AsyncIterator[list[dict[str, Any]]]:
+        yield documents
+        raise RuntimeError("the graph went away")
+
+    body = index_body(api.runtime.sync.vocabulary.fingerprint)
+    with pytest.raises(RuntimeError, match="went away"):
+        await rebuild_index(client, alias, failing(), body)
+    assert not (await client.indices.exists(index=f"{alias}-42")).body
+    assert list((await client.indices.get_alias(name=alias)).body) == before
+    assert (await search(api, None, text="도시락"))["totalCount"] == 1
