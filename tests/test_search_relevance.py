@@ -20,8 +20,9 @@ from bench.relevance import (
     summarise,
 )
 
-# Measured on the test half (docs/benchmarks.md, "Search relevance"), less 0.03.
-FLOORS = {"ndcg@10": 0.73, "recall@20": 0.77, "mrr": 0.79}
+# Measured on the test half (docs/benchmarks.md, "Search relevance"; 2026-12-03, the lower of
+# the two engine sets: 0.777 / 0.808 / 0.859), less 0.03, rounded down.
+FLOORS = {"ndcg@10": 0.74, "recall@20": 0.77, "mrr": 0.82}
 
 
 def test_metrics_reward_the_ideal_order_and_penalise_others():
