@@ -1,11 +1,12 @@
 """How a typed prefix matches a label, for suggestions as you type (`suggest`).
 
-One rule, applied in three places that must agree: the index's documents (`search/`), the
-institution statement (`graph/`) and the needs held in memory (`resolvers/`). A label matches
+One rule, applied in places that must agree: the index's documents (`search/`), and in
+memory the institutions' names (`LabelIndex`) and the needs (`resolvers/`). A label matches
 when, lower-cased, it or one of its words begins with the prefix; a word begins at the start
 of the label or where a separator (`WORD_SEPARATORS`: spaces and punctuation) is followed by
-anything else, so "배달" finds "도시락 배달" and "(배달)" but not "도시락배달". Cypher cannot
-ask whether a character is a letter, hence a fixed list rather than `str.isalnum`.
+anything else, so "배달" finds "도시락 배달" and "(배달)" but not "도시락배달". The separators
+are a fixed list rather than `str.isalnum` because a Cypher statement once applied the rule
+(Cypher cannot ask whether a character is a letter); the indexed documents follow the list.
 
 A prefix ending in a lone initial consonant (도시ㄹ: some keyboards send the syllable being
 typed that way) matches any syllable that begins with it (도시락), so each match is "the head,
