@@ -67,6 +67,29 @@ async def test_everyday_words_find_services_through_the_thesaurus_and_say_so(api
     assert jobs["id"] not in ids(await search(api, None, text="끼니"))
 
 
+async def test_the_needs_the_second_taxonomy_walk_added_are_reached_in_everyday_words(api, owner):
+    """Entries written from the need taxonomy for needs no entry reached before (2026-12-03):
+    unpaid wages in Korean, toothache in English, a son who will not leave his room."""
+    wages = await register(
+        api, owner, **plain(name="임금체불 노동상담", needs=["EMPLOYMENT_LABOUR_RIGHTS"])
+    )
+    dental = await register(api, owner, **plain(name="어르신 치과 진료", needs=["HEALTH_DENTAL"]))
+    reclusive = await register(
+        api,
+        owner,
+        **plain(name="고립은둔청년 지원", needs=["SOCIAL_ISOLATION_RECLUSIVE_YOUTH"]),
+    )
+    await settled(api.runtime)
+    for text, expected in (
+        ("월급을 석 달째 못 받았어요", wages),
+        ("toothache, need help", dental),
+        ("아들이 방에서 안 나와요", reclusive),
+    ):
+        found = await search(api, None, text=text)
+        assert ids(found)[:1] == [expected["id"]], text
+        assert any(r["code"] == "RELATED_TERM" for r in found["hits"][0]["reasons"]), text
+
+
 async def test_a_thesaurus_meaning_in_a_withheld_field_finds_nothing_for_outsiders(api, owner):
     hidden = await register(
         api,
