@@ -296,17 +296,16 @@ async def connect(settings: Settings, children: EngineChildren, *, owned: bool =
 
     Raises `StartupError` with one line naming the setting and the address when an engine
     cannot be reached."""
-    setting = "HANARO_NEO4J_URI" if settings.graph_kind == "external" else "HANARO_DATA_DIR"
+    graph: GraphEngine | None = None
     try:
         # FalkorDB's client already asks the server something when it is made.
         graph = graph_engine(settings, children)
-    except GraphUnavailable as exc:
-        raise StartupError(f"cannot reach the graph (set by {setting}): {exc}") from exc
-    try:
         await graph.ping()
     except GraphUnavailable as exc:
-        await graph.close()
+        if graph is not None:
+            await graph.close()
         address = getattr(graph, "address", settings.data_dir)
+        setting = "HANARO_NEO4J_URI" if settings.graph_kind == "external" else "HANARO_DATA_DIR"
         raise StartupError(f"cannot reach the graph at {address} (set by {setting})") from exc
     try:
         search_url, distribution = await search_target(settings, children)
