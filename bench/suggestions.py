@@ -21,7 +21,7 @@ from graph.suggestions import institution_names, listed_active_names
 from resolvers.search import searcher
 from search.suggestions import suggest_body
 from server.runtime import Runtime
-from vocabulary.suggestions import LabelIndex, Prefix, parse_prefix, word_starts
+from vocabulary.suggestions import Prefix, parse_prefix, word_starts
 
 __all__ = ["draw_prefixes", "run_suggest"]
 
@@ -123,8 +123,10 @@ async def run_suggest(
     results["graph_institution_names"] = percentiles(
         await _timed([partial(institution_names, graph) for _ in range(20)])
     )
-    rows = await institution_names(graph)
-    index = LabelIndex((row["id"], (row["name"], row["nameEn"])) for row in rows)
+    # The names the requests above loaded, as the server holds them.
+    names = await runtime.services.institution_names.current(graph, runtime.services.clock())
+    index = names.index
+    assert index is not None  # `current` has loaded them
 
     async def in_memory(prefix: Prefix) -> None:
         index.best(prefix, FIRST)
